@@ -1,0 +1,299 @@
+//! The enrolment and recovery-code use cases: what BeginTotp, ConfirmTotp,
+//! GetEnrollment, DisableMethod, RegenerateCodes and GetRecoveryStatus do,
+//! independent of the wire and the database.
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::clock::Clock;
+use crate::error::DomainError;
+use crate::ids::UserRef;
+use crate::policy::{Method, Policy};
+use crate::ports::{NewRecoverySet, Offload, PendingTotp, RecoveryStatus, Store, StoredTotpState, TotpRecord};
+use crate::recovery::{self, StoredCode};
+use crate::secret::{Keyring, SecretBytes, SecretString};
+use crate::totp::{self, TotpParams, Verification};
+
+/// Associated-data purpose for sealed TOTP seeds.
+const TOTP_SEED_PURPOSE: &str = "tollgate/v1/totp-seed";
+
+/// The authenticator-app state a user sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TotpState {
+    NotConfigured,
+    Pending { expires_at: DateTime<Utc> },
+    Enabled { confirmed_at: DateTime<Utc> },
+}
+
+/// What GetEnrollment reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrollmentView {
+    pub totp: TotpState,
+    /// Enabled methods, default first.
+    pub enabled_methods: Vec<Method>,
+    pub recovery_codes_remaining: u32,
+}
+
+impl EnrollmentView {
+    pub fn default_method(&self) -> Option<Method> {
+        self.enabled_methods.first().copied()
+    }
+}
+
+/// What BeginTotp hands to the user, once.
+#[derive(Debug)]
+pub struct TotpSetup {
+    pub secret_base32: SecretString,
+    pub otpauth_uri: SecretString,
+    pub expires_at: DateTime<Utc>,
+    pub params: TotpParams,
+    pub issuer: String,
+    pub account_name: String,
+}
+
+/// What ConfirmTotp returns.
+#[derive(Debug)]
+pub struct TotpConfirmed {
+    pub confirmed_at: DateTime<Utc>,
+    /// The first recovery codes, when this enabled 2FA for the user.
+    pub recovery_codes: Vec<SecretString>,
+}
+
+/// A fresh recovery set, for the user once.
+#[derive(Debug)]
+pub struct RecoveryCodes {
+    pub codes: Vec<SecretString>,
+    pub generated_at: DateTime<Utc>,
+}
+
+/// The use cases, over a store, an offload for hashing, a clock and keys.
+pub struct Service<S, O> {
+    store: Arc<S>,
+    offload: O,
+    clock: Arc<dyn Clock>,
+    keys: Arc<Keyring>,
+    policy: Policy,
+}
+
+impl<S: Store, O: Offload> Service<S, O> {
+    pub fn new(store: Arc<S>, offload: O, clock: Arc<dyn Clock>, keys: Arc<Keyring>, policy: Policy) -> Self {
+        Self {
+            store,
+            offload,
+            clock,
+            keys,
+            policy,
+        }
+    }
+
+    /// The policy that applies to this user's tenant.
+    pub fn policy(&self, _user: &UserRef) -> &Policy {
+        &self.policy
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    fn totp_state(record: Option<&TotpRecord>, now: DateTime<Utc>) -> TotpState {
+        match record {
+            Some(r) if r.state == StoredTotpState::Enabled => TotpState::Enabled {
+                confirmed_at: r.confirmed_at.unwrap_or(r.created_at),
+            },
+            Some(r) => match r.pending_expires_at {
+                Some(expires_at) if expires_at > now => TotpState::Pending { expires_at },
+                _ => TotpState::NotConfigured,
+            },
+            None => TotpState::NotConfigured,
+        }
+    }
+
+    pub async fn get_enrollment(&self, user: &UserRef) -> Result<EnrollmentView, DomainError> {
+        let now = self.clock.now();
+        let record = self.store.totp(user).await?;
+        let totp = Self::totp_state(record.as_ref(), now);
+        let enabled_methods = match totp {
+            TotpState::Enabled { .. } => vec![Method::Totp],
+            _ => vec![],
+        };
+        let recovery = self.store.recovery_status(user).await?;
+        Ok(EnrollmentView {
+            totp,
+            enabled_methods,
+            recovery_codes_remaining: recovery.remaining,
+        })
+    }
+
+    fn require_method_allowed(&self, user: &UserRef, method: Method) -> Result<(), DomainError> {
+        let policy = self.policy(user);
+        if !policy.two_factor_enabled {
+            return Err(DomainError::PolicyForbids);
+        }
+        if !policy.allowed_methods.contains(&method) {
+            return Err(DomainError::MethodNotAllowed);
+        }
+        Ok(())
+    }
+
+    pub async fn begin_totp(&self, user: &UserRef, account_name: &str) -> Result<TotpSetup, DomainError> {
+        self.require_method_allowed(user, Method::Totp)?;
+        let policy = self.policy(user);
+        let account_name = if account_name.is_empty() {
+            user.user.as_str()
+        } else {
+            account_name
+        };
+        if account_name.chars().count() > 256 || account_name.chars().any(char::is_control) {
+            return Err(DomainError::invalid(
+                "account_name",
+                "must be at most 256 characters without control characters",
+            ));
+        }
+        if let Some(TotpRecord {
+            state: StoredTotpState::Enabled,
+            ..
+        }) = self.store.totp(user).await?
+        {
+            return Err(DomainError::AlreadyEnabled);
+        }
+        let secret = totp::generate_secret()?;
+        let params = policy.totp;
+        let otpauth_uri = totp::otpauth_uri(&secret, &params, &policy.issuer, account_name)?;
+        let now = self.clock.now();
+        let expires_at = now + policy.pending_enrollment_ttl;
+        let sealed_secret = self
+            .keys
+            .current()
+            .seal(secret.expose(), &user.binding(TOTP_SEED_PURPOSE))?;
+        self.store
+            .save_pending_totp(
+                user,
+                PendingTotp {
+                    sealed_secret,
+                    params,
+                    created_at: now,
+                    expires_at,
+                },
+            )
+            .await?;
+        Ok(TotpSetup {
+            secret_base32: totp::to_base32(&secret),
+            otpauth_uri,
+            expires_at,
+            params,
+            issuer: policy.issuer.clone(),
+            account_name: account_name.to_owned(),
+        })
+    }
+
+    fn open_secret(&self, user: &UserRef, record: &TotpRecord) -> Result<SecretBytes, DomainError> {
+        self.keys
+            .open(&record.sealed_secret, &user.binding(TOTP_SEED_PURPOSE))
+    }
+
+    pub async fn confirm_totp(&self, user: &UserRef, code: &str) -> Result<TotpConfirmed, DomainError> {
+        let now = self.clock.now();
+        let record = self.store.totp(user).await?;
+        let record = match record {
+            Some(r) if r.state == StoredTotpState::Enabled => return Err(DomainError::AlreadyEnabled),
+            Some(r) if r.pending_expires_at.is_some_and(|at| at > now) => r,
+            _ => return Err(DomainError::NoPendingEnrollment),
+        };
+        let code = totp::normalize_code(code, record.params.digits)
+            .map_err(|v| DomainError::InvalidArgument(vec![v]))?;
+        let secret = self.open_secret(user, &record)?;
+        let step = match totp::verify(&secret, &record.params, &code, now.timestamp(), None)? {
+            Verification::Accepted { step } => step,
+            Verification::AlreadyUsed | Verification::Mismatch => {
+                return Err(DomainError::CodeMismatch { attempts_left: None });
+            }
+        };
+        // Only TOTP can be enabled so far, so confirming it always turns 2FA
+        // on and brings the first set of recovery codes.
+        let (shown, stored) = self.new_recovery_set(user).await?;
+        self.store
+            .enable_totp(
+                user,
+                record.version,
+                now,
+                step,
+                Some(NewRecoverySet {
+                    codes: stored,
+                    generated_at: now,
+                }),
+            )
+            .await?;
+        Ok(TotpConfirmed {
+            confirmed_at: now,
+            recovery_codes: shown,
+        })
+    }
+
+    /// Generates a set (cheap) and hashes it off the executor (argon2).
+    async fn new_recovery_set(&self, user: &UserRef) -> Result<(Vec<SecretString>, Vec<StoredCode>), DomainError> {
+        let count = self.policy(user).recovery_code_count as usize;
+        let key = self.keys.current();
+        let generated = recovery::generate_set(count, key, user)?;
+        let key_id = key.id().to_owned();
+        self.offload
+            .run(move || {
+                let mut shown = Vec::with_capacity(generated.len());
+                let mut stored = Vec::with_capacity(generated.len());
+                for code in generated {
+                    stored.push(StoredCode {
+                        lookup_tag: code.lookup_tag,
+                        key_id: key_id.clone(),
+                        hash: recovery::hash(&code.canonical)?,
+                    });
+                    shown.push(code.display);
+                }
+                Ok((shown, stored))
+            })
+            .await?
+    }
+
+    /// Disables one method, or all with `None`. Returns the view afterwards.
+    pub async fn disable_method(&self, user: &UserRef, method: Option<Method>) -> Result<EnrollmentView, DomainError> {
+        match method {
+            None | Some(Method::Totp) => {
+                self.store.disable_totp(user).await?;
+            }
+            // Email and SMS cannot be enabled yet, so there is nothing to
+            // turn off.
+            Some(Method::Email | Method::Sms) => {}
+            Some(Method::RecoveryCode) => {
+                return Err(DomainError::invalid(
+                    "method",
+                    "recovery codes go with the other methods; disable those instead",
+                ));
+            }
+        }
+        self.get_enrollment(user).await
+    }
+
+    pub async fn regenerate_codes(&self, user: &UserRef) -> Result<RecoveryCodes, DomainError> {
+        let view = self.get_enrollment(user).await?;
+        if view.enabled_methods.is_empty() {
+            return Err(DomainError::NotEnrolled);
+        }
+        let now = self.clock.now();
+        let (shown, stored) = self.new_recovery_set(user).await?;
+        self.store
+            .replace_recovery_codes(
+                user,
+                NewRecoverySet {
+                    codes: stored,
+                    generated_at: now,
+                },
+            )
+            .await?;
+        Ok(RecoveryCodes {
+            codes: shown,
+            generated_at: now,
+        })
+    }
+
+    pub async fn recovery_status(&self, user: &UserRef) -> Result<RecoveryStatus, DomainError> {
+        self.store.recovery_status(user).await
+    }
+}

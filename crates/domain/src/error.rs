@@ -1,0 +1,89 @@
+//! The error vocabulary: every failure has a stable machine-readable reason
+//! and a message an application may show to its user as is.
+use chrono::{DateTime, Utc};
+
+/// One invalid request field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldViolation {
+    pub field: String,
+    pub description: String,
+}
+
+impl FieldViolation {
+    pub fn new(field: impl Into<String>, description: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            description: description.into(),
+        }
+    }
+}
+
+/// Errors of tollgate's use cases. Messages never carry a secret, a code or a
+/// token.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error("The request is invalid")]
+    InvalidArgument(Vec<FieldViolation>),
+    #[error("The authenticator app is already set up. Disable it first to set it up again")]
+    AlreadyEnabled,
+    #[error("No pending enrollment. Start again to get a fresh QR code")]
+    NoPendingEnrollment,
+    #[error("That code did not match")]
+    CodeMismatch { attempts_left: Option<u32> },
+    #[error("That code has expired. Ask for a new one")]
+    CodeExpired,
+    #[error("That code has already been used")]
+    CodeAlreadyUsed,
+    #[error("This sign-in attempt has expired. Sign in again")]
+    ChallengeExpired,
+    #[error("This sign-in attempt was not found. Sign in again")]
+    ChallengeNotFound,
+    #[error("Too many failed attempts. Try again later")]
+    LockedOut { until: DateTime<Utc> },
+    #[error("Two-factor authentication is not enabled for this user")]
+    NotEnrolled,
+    #[error("The contact has not been confirmed yet")]
+    ContactUnconfirmed,
+    #[error("This method is not allowed by your organisation")]
+    MethodNotAllowed,
+    #[error("Your organisation's policy does not allow this")]
+    PolicyForbids,
+    #[error("A new code can be sent a little later")]
+    ResendTooSoon { available_at: DateTime<Utc> },
+    #[error("The message could not be delivered")]
+    DeliveryFailed,
+    #[error("The service's storage is unavailable. Try again shortly")]
+    StorageUnavailable,
+    #[error("Internal error: {0}")]
+    Internal(&'static str),
+}
+
+impl DomainError {
+    /// The stable reason carried in `google.rpc.ErrorInfo.reason`.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::InvalidArgument(_) => "INVALID_ARGUMENT",
+            Self::AlreadyEnabled => "ALREADY_ENABLED",
+            Self::NoPendingEnrollment => "NO_PENDING_ENROLLMENT",
+            Self::CodeMismatch { .. } => "CODE_MISMATCH",
+            Self::CodeExpired => "CODE_EXPIRED",
+            Self::CodeAlreadyUsed => "CODE_ALREADY_USED",
+            Self::ChallengeExpired => "CHALLENGE_EXPIRED",
+            Self::ChallengeNotFound => "CHALLENGE_NOT_FOUND",
+            Self::LockedOut { .. } => "LOCKED_OUT",
+            Self::NotEnrolled => "NOT_ENROLLED",
+            Self::ContactUnconfirmed => "CONTACT_UNCONFIRMED",
+            Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            Self::PolicyForbids => "POLICY_FORBIDS",
+            Self::ResendTooSoon { .. } => "RESEND_TOO_SOON",
+            Self::DeliveryFailed => "DELIVERY_FAILED",
+            Self::StorageUnavailable => "STORAGE_UNAVAILABLE",
+            Self::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// A request with a single invalid field.
+    pub fn invalid(field: &str, description: &str) -> Self {
+        Self::InvalidArgument(vec![FieldViolation::new(field, description)])
+    }
+}

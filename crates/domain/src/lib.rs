@@ -1,0 +1,22 @@
+//! tollgate's pure logic: TOTP, recovery codes, sealed secrets, identifiers,
+//! policy defaults, the error vocabulary, and the enrolment use cases.
+//!
+//! Nothing here does I/O or reads the clock: time arrives through [`Clock`],
+//! storage through the [`ports::Store`] trait, and CPU-heavy hashing through
+//! the [`ports::Offload`] trait, so the caller decides where it runs.
+#![forbid(unsafe_code)]
+
+pub mod clock;
+pub mod enrollment;
+pub mod error;
+pub mod ids;
+pub mod policy;
+pub mod ports;
+pub mod random;
+pub mod recovery;
+pub mod secret;
+pub mod totp;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{DomainError, FieldViolation};
+pub use ids::{TenantId, UserId, UserRef};

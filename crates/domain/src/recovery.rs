@@ -1,0 +1,203 @@
+//! Recovery codes: generation, normalisation, hashing and the lookup tag.
+//!
+//! A code is 8 symbols from a 31-symbol alphabet without look-alikes (no 0/O,
+//! no 1/I/L), shown as `XXXX-XXXX` (about 39.6 bits). We store, per code:
+//! - an argon2id hash of the canonical code (the only thing that can confirm
+//!   it), and
+//! - a 16-bit *lookup tag*: a keyed hash of the code under the server key,
+//!   truncated. A redemption computes the tag of what was typed and runs
+//!   argon2 only against the row with that tag; the tags of one set are
+//!   made distinct when it is generated, so one attempt costs at most one
+//!   argon2 verification. Sixteen bits are enough to pick among a handful of
+//!   codes and too few to help an attacker who has the database and the key.
+use argon2::password_hash::phc::PasswordHash;
+use argon2::{Algorithm as ArgonAlgorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+
+use crate::error::DomainError;
+use crate::ids::UserRef;
+use crate::random;
+use crate::secret::{MasterKey, SecretString};
+
+/// The symbols a code is made of.
+pub const ALPHABET: &[u8; 31] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+/// Symbols per code.
+pub const SYMBOLS: usize = 8;
+
+/// argon2id cost: 7 MiB, 5 passes, 1 lane, one of OWASP's recommended
+/// equivalent settings; it keeps peak memory low for a sidecar while a
+/// guess costs tens of milliseconds.
+const M_COST_KIB: u32 = 7 * 1024;
+const T_COST: u32 = 5;
+const P_COST: u32 = 1;
+
+fn hasher() -> Result<Argon2<'static>, DomainError> {
+    let params = Params::new(M_COST_KIB, T_COST, P_COST, None)
+        .map_err(|_| DomainError::Internal("argon2 parameters were rejected"))?;
+    Ok(Argon2::new(ArgonAlgorithm::Argon2id, Version::V0x13, params))
+}
+
+/// A freshly generated code: what the user sees once, and what we keep.
+#[derive(Debug)]
+pub struct GeneratedCode {
+    /// `XXXX-XXXX`, shown once.
+    pub display: SecretString,
+    /// The canonical form (`XXXXXXXX`) that is hashed.
+    pub canonical: SecretString,
+    pub lookup_tag: u16,
+}
+
+/// What storage keeps of one code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCode {
+    pub lookup_tag: u16,
+    /// Id of the key that computed the tag.
+    pub key_id: String,
+    /// argon2id PHC string.
+    pub hash: String,
+}
+
+/// The 16-bit lookup tag of a canonical code for one user.
+pub fn lookup_tag(key: &MasterKey, user: &UserRef, canonical: &SecretString) -> u16 {
+    let digest = key.keyed_hash(&user.binding("tollgate/v1/recovery-tag"), canonical.expose().as_bytes());
+    u16::from_be_bytes([digest[0], digest[1]])
+}
+
+fn random_code() -> Result<String, DomainError> {
+    let mut out = String::with_capacity(SYMBOLS);
+    for _ in 0..SYMBOLS {
+        out.push(char::from(ALPHABET[usize::from(random::below(ALPHABET.len() as u8)?)]));
+    }
+    Ok(out)
+}
+
+/// `count` fresh, distinct codes with distinct lookup tags.
+pub fn generate_set(count: usize, key: &MasterKey, user: &UserRef) -> Result<Vec<GeneratedCode>, DomainError> {
+    let mut codes: Vec<GeneratedCode> = Vec::with_capacity(count);
+    while codes.len() < count {
+        let canonical = SecretString::new(random_code()?);
+        let lookup_tag = lookup_tag(key, user, &canonical);
+        if codes.iter().any(|c| c.lookup_tag == lookup_tag) {
+            continue;
+        }
+        let c = canonical.expose();
+        let display = SecretString::new(format!("{}-{}", &c[..SYMBOLS / 2], &c[SYMBOLS / 2..]));
+        codes.push(GeneratedCode {
+            display,
+            canonical,
+            lookup_tag,
+        });
+    }
+    Ok(codes)
+}
+
+/// A code as typed: case-insensitive, dashes and inner spaces optional,
+/// surrounding whitespace ignored. `None` when it cannot be a recovery code.
+pub fn normalize(input: &str) -> Option<SecretString> {
+    let canonical: String = input
+        .trim()
+        .chars()
+        .filter(|c| *c != '-' && *c != ' ')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (canonical.len() == SYMBOLS && canonical.bytes().all(|b| ALPHABET.contains(&b)))
+        .then(|| SecretString::new(canonical))
+}
+
+/// argon2id hash (PHC string) of a canonical code. CPU-heavy: run it off the
+/// async executor.
+pub fn hash(canonical: &SecretString) -> Result<String, DomainError> {
+    let mut salt = [0u8; 16];
+    random::fill(&mut salt)?;
+    hasher()?
+        .hash_password_with_salt(canonical.expose().as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|_| DomainError::Internal("hashing a recovery code failed"))
+}
+
+/// Whether a canonical code matches a stored hash (constant time inside
+/// argon2). CPU-heavy: run it off the async executor.
+pub fn verify(canonical: &SecretString, stored_hash: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(stored_hash) else {
+        return false;
+    };
+    let Ok(argon) = hasher() else {
+        return false;
+    };
+    argon.verify_password(canonical.expose().as_bytes(), &parsed).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn user() -> UserRef {
+        UserRef::parse("t", "alice").unwrap()
+    }
+
+    #[test]
+    fn alphabet_has_no_look_alikes() {
+        for c in b"0O1IL" {
+            assert!(!ALPHABET.contains(c));
+        }
+        let mut sorted = ALPHABET.to_vec();
+        sorted.dedup();
+        assert_eq!(sorted.len(), ALPHABET.len());
+    }
+
+    #[test]
+    fn a_set_is_formatted_and_distinct() {
+        let key = MasterKey::from_bytes(&[3; 32]);
+        let set = generate_set(8, &key, &user()).unwrap();
+        assert_eq!(set.len(), 8);
+        let mut tags: Vec<_> = set.iter().map(|c| c.lookup_tag).collect();
+        tags.sort_unstable();
+        tags.dedup();
+        assert_eq!(tags.len(), 8);
+        for code in &set {
+            let d = code.display.expose();
+            assert_eq!(d.len(), 9);
+            assert_eq!(&d[4..5], "-");
+            assert_eq!(normalize(d).unwrap(), code.canonical);
+        }
+    }
+
+    #[test]
+    fn hash_verifies_only_the_right_code() {
+        let code = normalize("ABCD-EFGH").unwrap();
+        let stored = hash(&code).unwrap();
+        assert!(stored.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"));
+        assert!(verify(&code, &stored));
+        assert!(!verify(&normalize("ABCD-EFGJ").unwrap(), &stored));
+        assert!(!verify(&code, "not a hash"));
+    }
+
+    #[test]
+    fn typed_forms_normalise() {
+        for typed in ["abcd-efgh", "  ABCDEFGH ", "abcd efgh", "ABCD--EFGH"] {
+            assert_eq!(normalize(typed).unwrap().expose(), "ABCDEFGH", "{typed:?}");
+        }
+        for bad in ["", "ABCD-EFG", "ABCD-EFGHJ", "ABCD-EFG0", "ABCD-EFGO", "ABCD-EFGI", "ÄBCD-EFGH"] {
+            assert!(normalize(bad).is_none(), "{bad:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn normalise_never_panics_and_is_idempotent(input in "\\PC{0,24}") {
+            if let Some(canonical) = normalize(&input) {
+                prop_assert_eq!(canonical.expose().len(), SYMBOLS);
+                prop_assert_eq!(normalize(canonical.expose()), Some(canonical.clone()));
+            }
+        }
+
+        #[test]
+        fn any_code_survives_case_and_dashes(code in "[ABCDEFGHJKMNPQRSTUVWXYZ2-9]{8}", lower in any::<bool>(), spaces in 0usize..3) {
+            let mut typed = format!("{}-{}", &code[..4], &code[4..]);
+            if lower { typed = typed.to_lowercase(); }
+            let typed = format!("{}{}{}", " ".repeat(spaces), typed, " ".repeat(spaces));
+            let canonical = normalize(&typed).unwrap();
+            prop_assert_eq!(canonical.expose(), code.as_str());
+        }
+    }
+}
