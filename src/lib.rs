@@ -1,1 +1,24 @@
-//! x
+//! tollgate: a two-factor authentication sidecar served over gRPC.
+//!
+//! [`cli`] parses the command line, [`config`] merges flags, environment and
+//! the TOML file, [`server`] opens storage and keys and serves the gRPC
+//! services in [`grpc`] on a Unix socket and/or TCP.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod config;
+pub mod grpc;
+pub mod keys;
+pub mod qr;
+pub mod server;
+pub mod status;
+
+/// Generated gRPC types and services for package `tollgate.v1`.
+pub mod pb {
+    #![allow(clippy::all, clippy::pedantic, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    #![allow(missing_docs)]
+    tonic::include_proto!("tollgate.v1");
+
+    /// The encoded descriptor set served by reflection.
+    pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("tollgate_descriptor");
+}

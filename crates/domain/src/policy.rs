@@ -89,3 +89,126 @@ impl Default for Policy {
         }
     }
 }
+
+/// Why policy does or does not require 2FA of a user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequirementReason {
+    TwoFactorDisabled,
+    Optional,
+    NotYetEffective,
+    NotAdmin,
+    AdminRole,
+    RequiredForAll,
+}
+
+/// Where a user stands against the policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compliance {
+    NotRequired,
+    Compliant,
+    InGrace { logins_left: u32 },
+    MustEnroll,
+}
+
+/// The policy's verdict for one user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub required: bool,
+    pub reason: RequirementReason,
+    pub state: Compliance,
+    pub effective_at: Option<DateTime<Utc>>,
+}
+
+/// What to show a user who must set up 2FA.
+pub const MUST_ENROLL_MESSAGE: &str =
+    "Two-factor authentication is required by your organisation. Set it up to continue.";
+
+impl Verdict {
+    /// The message an application may show as is; empty when none is due.
+    pub fn message(&self) -> String {
+        match self.state {
+            Compliance::MustEnroll => MUST_ENROLL_MESSAGE.to_owned(),
+            Compliance::InGrace { logins_left } => format!(
+                "Two-factor authentication is required by your organisation. Set it up now: \
+                 {logins_left} more sign-ins without it remain."
+            ),
+            Compliance::NotRequired | Compliance::Compliant => String::new(),
+        }
+    }
+}
+
+impl Policy {
+    /// Whether 2FA is required of a user holding `roles` at `now`, and why.
+    pub fn requirement(&self, roles: &[String], now: DateTime<Utc>) -> (bool, RequirementReason) {
+        if !self.two_factor_enabled {
+            return (false, RequirementReason::TwoFactorDisabled);
+        }
+        if self.enforcement == Enforcement::Optional {
+            return (false, RequirementReason::Optional);
+        }
+        if self.effective_at.is_some_and(|at| now < at) {
+            return (false, RequirementReason::NotYetEffective);
+        }
+        match self.enforcement {
+            Enforcement::RequiredForAll => (true, RequirementReason::RequiredForAll),
+            _ if roles.iter().any(|r| self.admin_roles.iter().any(|a| a.eq_ignore_ascii_case(r))) => {
+                (true, RequirementReason::AdminRole)
+            }
+            _ => (false, RequirementReason::NotAdmin),
+        }
+    }
+
+    /// The verdict for a user, given whether they have a method enabled and
+    /// how many grace logins they have used since enforcement began.
+    pub fn verdict(&self, roles: &[String], enrolled: bool, grace_used: u32, now: DateTime<Utc>) -> Verdict {
+        let (required, reason) = self.requirement(roles, now);
+        let state = match (required, enrolled) {
+            (false, _) => Compliance::NotRequired,
+            (true, true) => Compliance::Compliant,
+            (true, false) if grace_used < self.grace_logins => Compliance::InGrace {
+                logins_left: self.grace_logins - grace_used,
+            },
+            (true, false) => Compliance::MustEnroll,
+        };
+        Verdict {
+            required,
+            reason,
+            state,
+            effective_at: self.effective_at,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(seconds: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(seconds, 0).unwrap()
+    }
+
+    #[test]
+    fn optional_by_default() {
+        let v = Policy::default().verdict(&[], false, 0, at(0));
+        assert_eq!((v.required, v.reason, v.state), (false, RequirementReason::Optional, Compliance::NotRequired));
+        assert_eq!(v.message(), "");
+    }
+
+    #[test]
+    fn admins_only_after_the_effective_date_with_grace() {
+        let policy = Policy {
+            enforcement: Enforcement::RequiredForAdmins,
+            effective_at: Some(at(100)),
+            grace_logins: 2,
+            ..Policy::default()
+        };
+        let admin = vec!["Administrator".to_owned()];
+        assert_eq!(policy.requirement(&admin, at(99)), (false, RequirementReason::NotYetEffective));
+        assert_eq!(policy.requirement(&[], at(100)), (false, RequirementReason::NotAdmin));
+        assert_eq!(policy.verdict(&admin, false, 1, at(100)).state, Compliance::InGrace { logins_left: 1 });
+        let must = policy.verdict(&admin, false, 2, at(100));
+        assert_eq!(must.state, Compliance::MustEnroll);
+        assert_eq!(must.message(), MUST_ENROLL_MESSAGE);
+        assert_eq!(policy.verdict(&admin, true, 2, at(100)).state, Compliance::Compliant);
+    }
+}

@@ -1,1 +1,93 @@
-//! placeholder
+//! tollgate's storage: connecting to SQLite or Postgres, the migrations, and
+//! [`SeaStore`], the implementation of the domain's `Store` port.
+#![forbid(unsafe_code)]
+
+pub mod entity;
+pub mod migration;
+mod store;
+
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm_migration::MigratorTrait;
+
+pub use store::SeaStore;
+
+/// Why storage could not be opened or migrated. The URL (which may carry a
+/// password) is never part of the message.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("unsupported database URL: it must start with sqlite:// or postgres://")]
+    UnsupportedUrl,
+    #[error("could not connect to the database: {0}")]
+    Connect(String),
+    #[error("could not apply migrations: {0}")]
+    Migrate(String),
+}
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Result<Self, StorageError> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err(StorageError::UnsupportedUrl)
+        }
+    }
+}
+
+/// Opens a pool. SQLite files are created if missing and run in WAL mode
+/// with a busy timeout and foreign keys on; SQLite has one writer at a time,
+/// so its pool stays small.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, StorageError> {
+    let backend = Backend::of_url(url)?;
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5));
+    match backend {
+        Backend::Sqlite => {
+            options
+                .max_connections(4)
+                .min_connections(1)
+                .map_sqlx_sqlite_opts(|o| {
+                    o.create_if_missing(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Normal)
+                        .busy_timeout(Duration::from_secs(5))
+                        .foreign_keys(true)
+                });
+        }
+        Backend::Postgres => {
+            options.max_connections(16).min_connections(1);
+        }
+    }
+    let db = Database::connect(options)
+        .await
+        .map_err(|e| StorageError::Connect(e.to_string()))?;
+    debug_assert_eq!(
+        db.get_database_backend(),
+        match backend {
+            Backend::Sqlite => DbBackend::Sqlite,
+            Backend::Postgres => DbBackend::Postgres,
+        }
+    );
+    Ok(db)
+}
+
+/// Applies every migration not yet applied.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), StorageError> {
+    migration::Migrator::up(db, None)
+        .await
+        .map_err(|e| StorageError::Migrate(e.to_string()))
+}

@@ -1,0 +1,15 @@
+//! The schema, as an ordered list of migrations that run unchanged on SQLite
+//! and Postgres. Each migration names its own tables and columns so later
+//! entity changes cannot rewrite history.
+use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_enrollment;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_enrollment::Migration)]
+    }
+}

@@ -1,0 +1,188 @@
+//! Configuration of `tollgate serve` and `tollgate migrate`: command-line
+//! flags, then `TOLLGATE_*` environment variables, then an optional TOML file,
+//! then defaults, in that order of precedence.
+use std::path::{Path, PathBuf};
+
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, ValueEnum};
+use serde::Deserialize;
+
+/// The default database: a SQLite file in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://tollgate.db";
+
+/// Where the server listens, stores and finds its keys.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// TOML file with any of the options below (keys in snake_case, e.g.
+    /// `database_url = "..."`); flags and environment variables win over it.
+    #[arg(long, env = "TOLLGATE_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Database URL: `sqlite://FILE` (created if missing, WAL mode) or
+    /// `postgres://USER@HOST/DB`.
+    #[arg(long, env = "TOLLGATE_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
+    pub database_url: String,
+
+    /// Unix domain socket to listen on, or `off`. Created with mode 0660 and
+    /// removed at shutdown.
+    #[arg(long, env = "TOLLGATE_SOCKET", default_value = "./tollgate.sock", value_name = "PATH|off")]
+    pub socket: String,
+
+    /// TCP address to listen on, or `off`.
+    #[arg(long, env = "TOLLGATE_LISTEN", default_value = "127.0.0.1:50051", value_name = "ADDR|off")]
+    pub listen: String,
+
+    /// File holding the 32-byte secret key as 64 hex digits (`tollgate
+    /// generate-key` writes one). Required with Postgres; with SQLite and
+    /// none given, a key file is created beside the database.
+    #[arg(long, env = "TOLLGATE_SECRET_KEY_FILE", value_name = "FILE")]
+    pub secret_key_file: Option<PathBuf>,
+
+    /// Earlier key files, comma-separated, still read after a key rotation
+    /// (new writes always use --secret-key-file).
+    #[arg(long, env = "TOLLGATE_PREVIOUS_SECRET_KEY_FILES", value_delimiter = ',', value_name = "FILE,...")]
+    pub previous_secret_key_files: Vec<PathBuf>,
+
+    /// The issuer authenticator apps show next to the account name.
+    #[arg(long, env = "TOLLGATE_ISSUER", default_value = tollgate_domain::policy::DEFAULT_ISSUER)]
+    pub issuer: String,
+
+    /// Log format.
+    #[arg(long, env = "TOLLGATE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// Log filter, e.g. `info` or `tollgate=debug,info`.
+    #[arg(long, env = "TOLLGATE_LOG", default_value = "info", value_name = "FILTER")]
+    pub log: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The TOML file: every key optional, unknown keys refused.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    socket: Option<String>,
+    listen: Option<String>,
+    secret_key_file: Option<PathBuf>,
+    previous_secret_key_files: Option<Vec<PathBuf>>,
+    issuer: Option<String>,
+    log_format: Option<LogFormat>,
+    log: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("could not read the configuration file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the configuration file {path} is invalid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("--listen {0:?} is not a socket address such as 127.0.0.1:50051 (or `off`)")]
+    Listen(String),
+    #[error("both --socket and --listen are off: tollgate would not be reachable")]
+    NoListener,
+    #[error("--listen {0} is not a loopback address; tollgate has no TLS yet, so it listens on loopback only")]
+    NotLoopback(std::net::SocketAddr),
+}
+
+/// Validated server settings.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub database_url: String,
+    pub socket: Option<PathBuf>,
+    pub listen: Option<std::net::SocketAddr>,
+    pub secret_key_file: Option<PathBuf>,
+    pub previous_secret_key_files: Vec<PathBuf>,
+    pub issuer: String,
+    pub log_format: LogFormat,
+    pub log: String,
+}
+
+impl ServerConfig {
+    /// Settings for tests and embedding: the given database and socket, no
+    /// TCP, defaults otherwise.
+    pub fn new(database_url: impl Into<String>, socket: Option<PathBuf>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            socket,
+            listen: None,
+            secret_key_file: None,
+            previous_secret_key_files: Vec::new(),
+            issuer: tollgate_domain::policy::DEFAULT_ISSUER.to_owned(),
+            log_format: LogFormat::Text,
+            log: "info".to_owned(),
+        }
+    }
+}
+
+fn off(value: &str) -> bool {
+    value.is_empty() || value.eq_ignore_ascii_case("off")
+}
+
+impl ServeArgs {
+    /// Fills every option still at its default from the TOML file, then
+    /// validates. `matches` are the subcommand's, to tell defaults from
+    /// values the user gave.
+    pub fn resolve(mut self, matches: &ArgMatches) -> Result<ServerConfig, ConfigError> {
+        if let Some(path) = self.config.clone() {
+            let file = read_file(&path)?;
+            let defaulted =
+                |id: &str| matches!(matches.value_source(id), None | Some(ValueSource::DefaultValue));
+            macro_rules! fill {
+                ($($field:ident),*) => {$(
+                    if defaulted(stringify!($field)) {
+                        if let Some(v) = file.$field { self.$field = v.into(); }
+                    }
+                )*};
+            }
+            fill!(database_url, socket, listen, issuer, log_format, log, previous_secret_key_files);
+            if defaulted("secret_key_file") && file.secret_key_file.is_some() {
+                self.secret_key_file = file.secret_key_file;
+            }
+        }
+        let listen = if off(&self.listen) {
+            None
+        } else {
+            let addr: std::net::SocketAddr =
+                self.listen.parse().map_err(|_| ConfigError::Listen(self.listen.clone()))?;
+            if !addr.ip().is_loopback() {
+                return Err(ConfigError::NotLoopback(addr));
+            }
+            Some(addr)
+        };
+        let socket = (!off(&self.socket)).then(|| PathBuf::from(&self.socket));
+        if socket.is_none() && listen.is_none() {
+            return Err(ConfigError::NoListener);
+        }
+        Ok(ServerConfig {
+            database_url: self.database_url,
+            socket,
+            listen,
+            secret_key_file: self.secret_key_file,
+            previous_secret_key_files: self.previous_secret_key_files,
+            issuer: self.issuer,
+            log_format: self.log_format,
+            log: self.log,
+        })
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: path.to_owned(),
+        message: e.message().to_owned(),
+    })
+}

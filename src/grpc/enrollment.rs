@@ -1,0 +1,157 @@
+//! EnrollmentService: GetEnrollment, BeginTotp, ConfirmTotp, DisableMethod.
+//! EnableMethod, SetDefaultMethod and ResetUser come with email/SMS and
+//! policy, and answer UNIMPLEMENTED until then.
+use tollgate_domain::DomainError;
+use tollgate_domain::enrollment::TotpState;
+use tollgate_domain::policy::{Compliance, RequirementReason, Verdict};
+use tonic::{Request, Response, Status};
+
+use super::{Api, handle, methods_to_pb, method_from_pb, timestamp, user};
+use crate::pb;
+use crate::pb::enrollment_service_server::EnrollmentService;
+
+fn verdict_to_pb(verdict: &Verdict) -> pb::PolicyVerdict {
+    let reason = match verdict.reason {
+        RequirementReason::TwoFactorDisabled => pb::RequirementReason::TwoFactorDisabled,
+        RequirementReason::Optional => pb::RequirementReason::Optional,
+        RequirementReason::NotYetEffective => pb::RequirementReason::NotYetEffective,
+        RequirementReason::NotAdmin => pb::RequirementReason::NotAdmin,
+        RequirementReason::AdminRole => pb::RequirementReason::AdminRole,
+        RequirementReason::RequiredForAll => pb::RequirementReason::RequiredForAll,
+    };
+    let (state, grace_logins_left) = match verdict.state {
+        Compliance::NotRequired => (pb::ComplianceState::NotRequired, 0),
+        Compliance::Compliant => (pb::ComplianceState::Compliant, 0),
+        Compliance::InGrace { logins_left } => (pb::ComplianceState::InGrace, logins_left),
+        Compliance::MustEnroll => (pb::ComplianceState::MustEnroll, 0),
+    };
+    pb::PolicyVerdict {
+        required: verdict.required,
+        reason: reason as i32,
+        state: state as i32,
+        grace_logins_left,
+        message: verdict.message(),
+        effective_at: verdict.effective_at.map(timestamp),
+    }
+}
+
+fn totp_status(state: TotpState) -> pb::TotpStatus {
+    match state {
+        TotpState::NotConfigured => pb::TotpStatus {
+            state: pb::TotpState::NotConfigured as i32,
+            ..Default::default()
+        },
+        TotpState::Pending { expires_at } => pb::TotpStatus {
+            state: pb::TotpState::Pending as i32,
+            pending_expires_at: Some(timestamp(expires_at)),
+            ..Default::default()
+        },
+        TotpState::Enabled { confirmed_at } => pb::TotpStatus {
+            state: pb::TotpState::Enabled as i32,
+            confirmed_at: Some(timestamp(confirmed_at)),
+            ..Default::default()
+        },
+    }
+}
+
+fn algorithm_to_pb(algorithm: tollgate_domain::totp::Algorithm) -> pb::TotpAlgorithm {
+    use tollgate_domain::totp::Algorithm;
+    match algorithm {
+        Algorithm::Sha1 => pb::TotpAlgorithm::Sha1,
+        Algorithm::Sha256 => pb::TotpAlgorithm::Sha256,
+        Algorithm::Sha512 => pb::TotpAlgorithm::Sha512,
+    }
+}
+
+#[tonic::async_trait]
+impl EnrollmentService for Api {
+    async fn get_enrollment(
+        &self,
+        request: Request<pb::GetEnrollmentRequest>,
+    ) -> Result<Response<pb::GetEnrollmentResponse>, Status> {
+        let req = request.into_inner();
+        handle("GetEnrollment", &req.tenant_id, async {
+            let user = user(&req.tenant_id, &req.user_id)?;
+            let view = self.core.get_enrollment(&user).await?;
+            let enrolled = !view.enabled_methods.is_empty();
+            let verdict = self
+                .core
+                .policy(&user)
+                .verdict(&req.roles, enrolled, 0, self.core.clock().now());
+            Ok(pb::GetEnrollmentResponse {
+                totp: Some(totp_status(view.totp)),
+                email: Some(pb::ContactMethodStatus::default()),
+                sms: Some(pb::ContactMethodStatus::default()),
+                default_method: view.default_method().map_or(0, |m| super::method_to_pb(m) as i32),
+                enabled_methods: methods_to_pb(&view.enabled_methods),
+                two_factor_enabled: enrolled,
+                recovery_codes_remaining: view.recovery_codes_remaining,
+                policy: Some(verdict_to_pb(&verdict)),
+            })
+        })
+        .await
+    }
+
+    async fn begin_totp(
+        &self,
+        request: Request<pb::BeginTotpRequest>,
+    ) -> Result<Response<pb::BeginTotpResponse>, Status> {
+        let req = request.into_inner();
+        handle("BeginTotp", &req.tenant_id, async {
+            let user = user(&req.tenant_id, &req.user_id)?;
+            let setup = self.core.begin_totp(&user, &req.account_name).await?;
+            let (qr_png, qr_svg) = crate::qr::render(setup.otpauth_uri.expose())
+                .map_err(|_| DomainError::Internal("rendering the QR code failed"))?;
+            Ok(pb::BeginTotpResponse {
+                secret_base32: setup.secret_base32.expose().to_owned(),
+                otpauth_uri: setup.otpauth_uri.expose().to_owned(),
+                qr_png,
+                qr_svg,
+                expires_at: Some(timestamp(setup.expires_at)),
+                digits: u32::from(setup.params.digits),
+                period: Some(prost_types::Duration {
+                    seconds: i64::from(setup.params.period),
+                    nanos: 0,
+                }),
+                algorithm: algorithm_to_pb(setup.params.algorithm) as i32,
+                issuer: setup.issuer,
+                account_name: setup.account_name,
+            })
+        })
+        .await
+    }
+
+    async fn confirm_totp(
+        &self,
+        request: Request<pb::ConfirmTotpRequest>,
+    ) -> Result<Response<pb::ConfirmTotpResponse>, Status> {
+        let req = request.into_inner();
+        handle("ConfirmTotp", &req.tenant_id, async {
+            let user = user(&req.tenant_id, &req.user_id)?;
+            let confirmed = self.core.confirm_totp(&user, &req.code).await?;
+            Ok(pb::ConfirmTotpResponse {
+                state: pb::TotpState::Enabled as i32,
+                confirmed_at: Some(timestamp(confirmed.confirmed_at)),
+                recovery_codes: confirmed.recovery_codes.iter().map(|c| c.expose().to_owned()).collect(),
+            })
+        })
+        .await
+    }
+
+    async fn disable_method(
+        &self,
+        request: Request<pb::DisableMethodRequest>,
+    ) -> Result<Response<pb::DisableMethodResponse>, Status> {
+        let req = request.into_inner();
+        handle("DisableMethod", &req.tenant_id, async {
+            let user = user(&req.tenant_id, &req.user_id)?;
+            let method = method_from_pb(req.method)?;
+            let view = self.core.disable_method(&user, method).await?;
+            Ok(pb::DisableMethodResponse {
+                enabled_methods: methods_to_pb(&view.enabled_methods),
+                two_factor_enabled: !view.enabled_methods.is_empty(),
+            })
+        })
+        .await
+    }
+}

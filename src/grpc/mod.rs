@@ -1,0 +1,123 @@
+//! gRPC adapters: each turns a request into a domain call and the result
+//! into a response or a status. gRPC types stop here.
+mod enrollment;
+mod recovery;
+mod unbuilt;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use tollgate_domain::enrollment::Service;
+use tollgate_domain::policy::Method;
+use tollgate_domain::ports::Offload;
+use tollgate_domain::{DomainError, UserRef};
+use tollgate_storage::SeaStore;
+use tonic::{Response, Status};
+use tracing::Instrument;
+
+use crate::pb;
+use crate::status::to_status;
+
+/// Runs argon2 and other CPU-heavy work on tokio's blocking pool.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioOffload;
+
+impl Offload for TokioOffload {
+    async fn run<T, F>(&self, work: F) -> Result<T, DomainError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|_| DomainError::Internal("a background task failed"))
+    }
+}
+
+/// The use cases, as the gRPC services see them.
+pub type Core = Service<SeaStore, TokioOffload>;
+
+/// Every tollgate gRPC service, sharing one core.
+#[derive(Clone)]
+pub struct Api {
+    core: Arc<Core>,
+}
+
+impl Api {
+    pub fn new(core: Arc<Core>) -> Self {
+        Self { core }
+    }
+}
+
+/// Runs one RPC inside a span with its method, tenant, outcome and reason
+/// (never codes or secrets), and maps a domain error to a status.
+async fn handle<T>(
+    method: &'static str,
+    tenant_id: &str,
+    call: impl Future<Output = Result<T, DomainError>>,
+) -> Result<Response<T>, Status> {
+    let tenant = if tenant_id.is_empty() { "default" } else { tenant_id };
+    let span = tracing::info_span!(
+        "rpc",
+        rpc.method = method,
+        tenant = tenant.get(..64).unwrap_or(tenant),
+        outcome = tracing::field::Empty,
+        reason = tracing::field::Empty,
+    );
+    async move {
+        match call.await {
+            Ok(value) => {
+                tracing::Span::current().record("outcome", "ok");
+                tracing::debug!("rpc succeeded");
+                Ok(Response::new(value))
+            }
+            Err(error) => {
+                let span = tracing::Span::current();
+                span.record("outcome", "error");
+                span.record("reason", error.reason());
+                tracing::info!("rpc failed");
+                Err(to_status(error))
+            }
+        }
+    }
+    .instrument(span)
+    .await
+}
+
+fn user(tenant_id: &str, user_id: &str) -> Result<UserRef, DomainError> {
+    UserRef::parse(tenant_id, user_id)
+}
+
+fn timestamp(at: DateTime<Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: at.timestamp(),
+        nanos: i32::try_from(at.timestamp_subsec_nanos()).unwrap_or(0),
+    }
+}
+
+fn method_to_pb(method: Method) -> pb::Method {
+    match method {
+        Method::Totp => pb::Method::Totp,
+        Method::Email => pb::Method::Email,
+        Method::Sms => pb::Method::Sms,
+        Method::RecoveryCode => pb::Method::RecoveryCode,
+    }
+}
+
+/// A request's method: `None` for METHOD_UNSPECIFIED, an error for a value
+/// this server does not know.
+fn method_from_pb(value: i32) -> Result<Option<Method>, DomainError> {
+    match pb::Method::try_from(value) {
+        Ok(pb::Method::Unspecified) => Ok(None),
+        Ok(pb::Method::Totp) => Ok(Some(Method::Totp)),
+        Ok(pb::Method::Email) => Ok(Some(Method::Email)),
+        Ok(pb::Method::Sms) => Ok(Some(Method::Sms)),
+        Ok(pb::Method::RecoveryCode) => Ok(Some(Method::RecoveryCode)),
+        Err(_) => Err(DomainError::invalid("method", "is not a known method")),
+    }
+}
+
+fn methods_to_pb(methods: &[Method]) -> Vec<i32> {
+    methods.iter().map(|m| method_to_pb(*m) as i32).collect()
+}

@@ -1,0 +1,225 @@
+//! Start-up and serving: open storage and keys ([`App::open`]), bind the
+//! listeners ([`Listeners::bind`]), and serve until shutdown ([`run`]).
+//! `main` and the integration tests call these same functions.
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tokio::net::{TcpListener, UnixListener};
+use tokio_stream::wrappers::{TcpListenerStream, UnixListenerStream};
+use tollgate_domain::Clock;
+use tollgate_domain::enrollment::Service;
+use tollgate_domain::policy::Policy;
+use tollgate_storage::SeaStore;
+use tonic::transport::Server;
+use tonic::transport::server::Router;
+use tonic_health::ServingStatus;
+use tonic_health::server::HealthReporter;
+
+use crate::config::ServerConfig;
+use crate::grpc::{Api, TokioOffload};
+use crate::keys::{self, KeyError};
+use crate::pb;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Keys(#[from] KeyError),
+    #[error(transparent)]
+    Storage(#[from] tollgate_storage::StorageError),
+    #[error("could not listen on {what}: {reason}")]
+    Bind { what: String, reason: String },
+    #[error("reflection could not be set up: {0}")]
+    Reflection(String),
+    #[error("the gRPC server failed: {0}")]
+    Serve(String),
+}
+
+/// Everything opened at start: storage (migrated), keys, the services.
+pub struct App {
+    api: Api,
+    store: SeaStore,
+}
+
+impl App {
+    /// Loads the keys, connects to the database and applies migrations.
+    pub async fn open(config: &ServerConfig, clock: Arc<dyn Clock>) -> Result<Self, StartError> {
+        let keyring = keys::load(config)?;
+        let db = tollgate_storage::connect(&config.database_url).await?;
+        tollgate_storage::migrate(&db).await?;
+        let store = SeaStore::new(db);
+        let policy = Policy {
+            issuer: config.issuer.clone(),
+            ..Policy::default()
+        };
+        let core = Service::new(Arc::new(store.clone()), TokioOffload, clock, Arc::new(keyring), policy);
+        Ok(Self {
+            api: Api::new(Arc::new(core)),
+            store,
+        })
+    }
+
+    /// The storage, for tests that inspect what was written.
+    pub fn store(&self) -> &SeaStore {
+        &self.store
+    }
+}
+
+/// The sockets the server accepts connections on.
+pub struct Listeners {
+    unix: Option<(UnixListener, PathBuf)>,
+    tcp: Option<TcpListener>,
+}
+
+impl Listeners {
+    /// Binds the configured Unix socket (mode 0660) and TCP address.
+    pub async fn bind(config: &ServerConfig) -> Result<Self, StartError> {
+        let unix = match &config.socket {
+            Some(path) => Some((bind_unix(path)?, path.clone())),
+            None => None,
+        };
+        let tcp = match config.listen {
+            Some(addr) => Some(TcpListener::bind(addr).await.map_err(|e| StartError::Bind {
+                what: addr.to_string(),
+                reason: e.to_string(),
+            })?),
+            None => None,
+        };
+        Ok(Self { unix, tcp })
+    }
+
+    /// The bound TCP address (useful with port 0).
+    pub fn tcp_addr(&self) -> Option<SocketAddr> {
+        self.tcp.as_ref().and_then(|l| l.local_addr().ok())
+    }
+}
+
+fn bind_unix(path: &Path) -> Result<UnixListener, StartError> {
+    let err = |reason: String| StartError::Bind {
+        what: path.display().to_string(),
+        reason,
+    };
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        use std::os::unix::fs::FileTypeExt;
+        if !meta.file_type().is_socket() {
+            return Err(err("the path exists and is not a socket; refusing to replace it".to_owned()));
+        }
+        if std::os::unix::net::UnixStream::connect(path).is_ok() {
+            return Err(err("another server is listening on it".to_owned()));
+        }
+        // A socket nobody answers on is left over from a server that died.
+        std::fs::remove_file(path).map_err(|e| err(format!("could not remove the stale socket: {e}")))?;
+    }
+    let listener = UnixListener::bind(path).map_err(|e| err(e.to_string()))?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o660)).map_err(|e| err(e.to_string()))?;
+    Ok(listener)
+}
+
+async fn set_all(reporter: &HealthReporter, status: ServingStatus) {
+    for service in [
+        "",
+        "tollgate.v1.EnrollmentService",
+        "tollgate.v1.ChallengeService",
+        "tollgate.v1.RecoveryService",
+        "tollgate.v1.PolicyService",
+        "tollgate.v1.DeliveryService",
+    ] {
+        reporter.set_service_status(service, status).await;
+    }
+}
+
+fn router(api: &Api, health: &tonic_health::pb::health_server::HealthServer<impl tonic_health::pb::health_server::Health>) -> Result<Router, StartError> {
+    let reflection = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    };
+    let v1 = reflection()
+        .build_v1()
+        .map_err(|e| StartError::Reflection(e.to_string()))?;
+    let v1alpha = reflection()
+        .build_v1alpha()
+        .map_err(|e| StartError::Reflection(e.to_string()))?;
+    Ok(Server::builder()
+        .add_service(health.clone())
+        .add_service(v1)
+        .add_service(v1alpha)
+        .add_service(pb::enrollment_service_server::EnrollmentServiceServer::new(api.clone()))
+        .add_service(pb::challenge_service_server::ChallengeServiceServer::new(api.clone()))
+        .add_service(pb::recovery_service_server::RecoveryServiceServer::new(api.clone()))
+        .add_service(pb::policy_service_server::PolicyServiceServer::new(api.clone()))
+        .add_service(pb::delivery_service_server::DeliveryServiceServer::new(api.clone())))
+}
+
+/// Serves until `shutdown` completes, then stops accepting, lets in-flight
+/// calls finish, and removes the Unix socket.
+pub async fn run(app: App, listeners: Listeners, shutdown: impl Future<Output = ()> + Send) -> Result<(), StartError> {
+    let (reporter, health) = tonic_health::server::health_reporter();
+    set_all(&reporter, ServingStatus::Serving).await;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stopped = move || {
+        let mut rx = stop_rx.clone();
+        async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        }
+    };
+
+    let mut servers = tokio::task::JoinSet::new();
+    let mut socket_path = None;
+    if let Some((listener, path)) = listeners.unix {
+        tracing::info!(socket = %path.display(), "serving gRPC on a Unix socket");
+        let serve = router(&app.api, &health)?.serve_with_incoming_shutdown(UnixListenerStream::new(listener), stopped());
+        servers.spawn(serve);
+        socket_path = Some(path);
+    }
+    if let Some(listener) = listeners.tcp {
+        if let Ok(addr) = listener.local_addr() {
+            tracing::info!(%addr, "serving gRPC on TCP");
+        }
+        let serve = router(&app.api, &health)?.serve_with_incoming_shutdown(TcpListenerStream::new(listener), stopped());
+        servers.spawn(serve);
+    }
+
+    shutdown.await;
+    tracing::info!("shutting down: no new connections, finishing calls in flight");
+    set_all(&reporter, ServingStatus::NotServing).await;
+    let _ = stop_tx.send(true);
+    let mut failure = None;
+    while let Some(result) = servers.join_next().await {
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => failure = Some(StartError::Serve(e.to_string())),
+            Err(e) => failure = Some(StartError::Serve(e.to_string())),
+        }
+    }
+    if let Some(path) = socket_path {
+        let _ = std::fs::remove_file(&path);
+    }
+    app.store.connection().clone().close().await.ok();
+    tracing::info!("stopped");
+    failure.map_or(Ok(()), Err)
+}
+
+/// Completes on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}

@@ -1,0 +1,71 @@
+//! The one place domain errors become gRPC statuses: the code, a message the
+//! application may show, and a `google.rpc.ErrorInfo` with a stable reason
+//! (plus `BadRequest` field violations where the input was at fault).
+use std::collections::HashMap;
+
+use tollgate_domain::DomainError;
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+/// The `ErrorInfo.domain` of every tollgate error.
+pub const ERROR_DOMAIN: &str = "tollgate";
+
+fn code_of(error: &DomainError) -> Code {
+    match error {
+        DomainError::InvalidArgument(_) | DomainError::CodeMismatch { .. } => Code::InvalidArgument,
+        DomainError::AlreadyEnabled
+        | DomainError::NoPendingEnrollment
+        | DomainError::CodeExpired
+        | DomainError::CodeAlreadyUsed
+        | DomainError::ChallengeExpired
+        | DomainError::NotEnrolled
+        | DomainError::ContactUnconfirmed
+        | DomainError::MethodNotAllowed => Code::FailedPrecondition,
+        DomainError::ChallengeNotFound => Code::NotFound,
+        DomainError::LockedOut { .. } | DomainError::ResendTooSoon { .. } => Code::ResourceExhausted,
+        DomainError::PolicyForbids => Code::PermissionDenied,
+        DomainError::DeliveryFailed | DomainError::StorageUnavailable => Code::Unavailable,
+        DomainError::Internal(_) => Code::Internal,
+    }
+}
+
+/// Converts a domain error into the status a client receives.
+pub fn to_status(error: DomainError) -> Status {
+    if let DomainError::Internal(what) = &error {
+        tracing::error!(error = what, "internal error");
+        return Status::with_error_details(
+            Code::Internal,
+            "Internal error",
+            ErrorDetails::with_error_info("INTERNAL", ERROR_DOMAIN, HashMap::new()),
+        );
+    }
+    let mut metadata = HashMap::new();
+    match &error {
+        DomainError::CodeMismatch {
+            attempts_left: Some(left),
+        } => {
+            metadata.insert("attempts_left".to_owned(), left.to_string());
+        }
+        DomainError::LockedOut { until } => {
+            metadata.insert("locked_until".to_owned(), until.to_rfc3339());
+        }
+        DomainError::ResendTooSoon { available_at } => {
+            metadata.insert("available_at".to_owned(), available_at.to_rfc3339());
+        }
+        _ => {}
+    }
+    let mut details = ErrorDetails::with_error_info(error.reason(), ERROR_DOMAIN, metadata);
+    if let DomainError::InvalidArgument(violations) = &error {
+        for v in violations {
+            details.add_bad_request_violation(v.field.clone(), v.description.clone());
+        }
+    }
+    let message = match &error {
+        DomainError::InvalidArgument(violations) => {
+            let fields: Vec<String> = violations.iter().map(|v| format!("{} {}", v.field, v.description)).collect();
+            format!("Invalid request: {}", fields.join("; "))
+        }
+        other => other.to_string(),
+    };
+    Status::with_error_details(code_of(&error), message, details)
+}
