@@ -9,6 +9,7 @@ const PROTOS: &[&str] = &[
     "proto/tollgate/v1/recovery.proto",
     "proto/tollgate/v1/policy.proto",
     "proto/tollgate/v1/delivery.proto",
+    "proto/google/rpc/error_details.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

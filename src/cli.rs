@@ -24,6 +24,9 @@ enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate(ServeArgs),
+    /// Print the effective configuration (flags over environment over file
+    /// over defaults) and exit.
+    Config(ServeArgs),
     /// Write a new random secret key file (mode 0600) for --secret-key-file.
     GenerateKey {
         /// Where to write it; an existing file is never overwritten.
@@ -38,7 +41,9 @@ const EXIT_START_FAILED: u8 = 1;
 fn init_logging(config: &ServerConfig) {
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match config.log_format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
@@ -46,7 +51,9 @@ fn init_logging(config: &ServerConfig) {
 }
 
 fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build()
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
@@ -60,11 +67,25 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    let sub_matches = matches.subcommand().map(|(_, m)| m.clone()).unwrap_or_default();
+    let sub_matches = matches
+        .subcommand()
+        .map(|(_, m)| m.clone())
+        .unwrap_or_default();
     match cli.command {
         Command::GenerateKey { out } => match crate::keys::create_key_file(&out) {
             Ok(key) => {
-                println!("wrote a new secret key (id {}) to {}", key.id(), out.display());
+                println!(
+                    "wrote a new secret key (id {}) to {}",
+                    key.id(),
+                    out.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        },
+        Command::Config(args) => match args.resolve(&sub_matches) {
+            Ok(config) => {
+                print!("{}", config.describe());
                 ExitCode::SUCCESS
             }
             Err(e) => fail(e),

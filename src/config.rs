@@ -25,11 +25,21 @@ pub struct ServeArgs {
 
     /// Unix domain socket to listen on, or `off`. Created with mode 0660 and
     /// removed at shutdown.
-    #[arg(long, env = "TOLLGATE_SOCKET", default_value = "./tollgate.sock", value_name = "PATH|off")]
+    #[arg(
+        long,
+        env = "TOLLGATE_SOCKET",
+        default_value = "./tollgate.sock",
+        value_name = "PATH|off"
+    )]
     pub socket: String,
 
     /// TCP address to listen on, or `off`.
-    #[arg(long, env = "TOLLGATE_LISTEN", default_value = "127.0.0.1:50051", value_name = "ADDR|off")]
+    #[arg(
+        long,
+        env = "TOLLGATE_LISTEN",
+        default_value = "127.0.0.1:50051",
+        value_name = "ADDR|off"
+    )]
     pub listen: String,
 
     /// File holding the 32-byte secret key as 64 hex digits (`tollgate
@@ -40,7 +50,12 @@ pub struct ServeArgs {
 
     /// Earlier key files, comma-separated, still read after a key rotation
     /// (new writes always use --secret-key-file).
-    #[arg(long, env = "TOLLGATE_PREVIOUS_SECRET_KEY_FILES", value_delimiter = ',', value_name = "FILE,...")]
+    #[arg(
+        long,
+        env = "TOLLGATE_PREVIOUS_SECRET_KEY_FILES",
+        value_delimiter = ',',
+        value_name = "FILE,..."
+    )]
     pub previous_secret_key_files: Vec<PathBuf>,
 
     /// The issuer authenticator apps show next to the account name.
@@ -52,7 +67,12 @@ pub struct ServeArgs {
     pub log_format: LogFormat,
 
     /// Log filter, e.g. `info` or `tollgate=debug,info`.
-    #[arg(long, env = "TOLLGATE_LOG", default_value = "info", value_name = "FILTER")]
+    #[arg(
+        long,
+        env = "TOLLGATE_LOG",
+        default_value = "info",
+        value_name = "FILTER"
+    )]
     pub log: String,
 }
 
@@ -90,7 +110,9 @@ pub enum ConfigError {
     Listen(String),
     #[error("both --socket and --listen are off: tollgate would not be reachable")]
     NoListener,
-    #[error("--listen {0} is not a loopback address; tollgate has no TLS yet, so it listens on loopback only")]
+    #[error(
+        "--listen {0} is not a loopback address; tollgate has no TLS yet, so it listens on loopback only"
+    )]
     NotLoopback(std::net::SocketAddr),
 }
 
@@ -124,6 +146,50 @@ impl ServerConfig {
     }
 }
 
+impl ServerConfig {
+    /// The settings as `key = value` lines (paths only, never key material).
+    pub fn describe(&self) -> String {
+        let path = |p: &Option<PathBuf>| {
+            p.as_ref()
+                .map_or("off".to_owned(), |p| p.display().to_string())
+        };
+        let previous: Vec<String> = self
+            .previous_secret_key_files
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        format!(
+            "database_url = {}\nsocket = {}\nlisten = {}\nsecret_key_file = {}\nprevious_secret_key_files = [{}]\n\
+             issuer = {}\nlog_format = {:?}\nlog = {}\n",
+            redact_password(&self.database_url),
+            path(&self.socket),
+            self.listen.map_or("off".to_owned(), |a| a.to_string()),
+            self.secret_key_file
+                .as_ref()
+                .map_or("(none)".to_owned(), |p| p.display().to_string()),
+            previous.join(", "),
+            self.issuer,
+            self.log_format,
+            self.log,
+        )
+    }
+}
+
+/// A database URL with any password replaced by `***`.
+pub fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
 fn off(value: &str) -> bool {
     value.is_empty() || value.eq_ignore_ascii_case("off")
 }
@@ -135,8 +201,12 @@ impl ServeArgs {
     pub fn resolve(mut self, matches: &ArgMatches) -> Result<ServerConfig, ConfigError> {
         if let Some(path) = self.config.clone() {
             let file = read_file(&path)?;
-            let defaulted =
-                |id: &str| matches!(matches.value_source(id), None | Some(ValueSource::DefaultValue));
+            let defaulted = |id: &str| {
+                matches!(
+                    matches.value_source(id),
+                    None | Some(ValueSource::DefaultValue)
+                )
+            };
             macro_rules! fill {
                 ($($field:ident),*) => {$(
                     if defaulted(stringify!($field)) {
@@ -144,7 +214,15 @@ impl ServeArgs {
                     }
                 )*};
             }
-            fill!(database_url, socket, listen, issuer, log_format, log, previous_secret_key_files);
+            fill!(
+                database_url,
+                socket,
+                listen,
+                issuer,
+                log_format,
+                log,
+                previous_secret_key_files
+            );
             if defaulted("secret_key_file") && file.secret_key_file.is_some() {
                 self.secret_key_file = file.secret_key_file;
             }
@@ -152,8 +230,10 @@ impl ServeArgs {
         let listen = if off(&self.listen) {
             None
         } else {
-            let addr: std::net::SocketAddr =
-                self.listen.parse().map_err(|_| ConfigError::Listen(self.listen.clone()))?;
+            let addr: std::net::SocketAddr = self
+                .listen
+                .parse()
+                .map_err(|_| ConfigError::Listen(self.listen.clone()))?;
             if !addr.ip().is_loopback() {
                 return Err(ConfigError::NotLoopback(addr));
             }
@@ -185,4 +265,22 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
         path: path.to_owned(),
         message: e.message().to_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact_password("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact_password("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(
+            redact_password("sqlite://tollgate.db"),
+            "sqlite://tollgate.db"
+        );
+    }
 }

@@ -22,7 +22,10 @@ pub enum KeyError {
     #[error("could not read the secret key file {path}: {reason}")]
     Read { path: PathBuf, reason: String },
     #[error("could not create the secret key file {path}: {source}")]
-    Create { path: PathBuf, source: std::io::Error },
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Storage(#[from] tollgate_storage::StorageError),
     #[error("{0}")]
@@ -31,7 +34,9 @@ pub enum KeyError {
 
 /// The SQLite file a URL names, or `None` for an in-memory database.
 pub fn sqlite_file(url: &str) -> Option<PathBuf> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or_default();
     (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
@@ -131,9 +136,18 @@ mod tests {
 
     #[test]
     fn sqlite_urls_name_their_file() {
-        assert_eq!(sqlite_file("sqlite://tollgate.db"), Some(PathBuf::from("tollgate.db")));
-        assert_eq!(sqlite_file("sqlite:///var/lib/t.db?mode=rwc"), Some(PathBuf::from("/var/lib/t.db")));
+        assert_eq!(
+            sqlite_file("sqlite://tollgate.db"),
+            Some(PathBuf::from("tollgate.db"))
+        );
+        assert_eq!(
+            sqlite_file("sqlite:///var/lib/t.db?mode=rwc"),
+            Some(PathBuf::from("/var/lib/t.db"))
+        );
         assert_eq!(sqlite_file("sqlite::memory:"), None);
-        assert_eq!(default_key_file(Path::new("data/t.db")), PathBuf::from("data/t.db.key"));
+        assert_eq!(
+            default_key_file(Path::new("data/t.db")),
+            PathBuf::from("data/t.db.key")
+        );
     }
 }

@@ -15,10 +15,17 @@ pub mod status;
 
 /// Generated gRPC types and services for package `tollgate.v1`.
 pub mod pb {
-    #![allow(clippy::all, clippy::pedantic, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    #![allow(
+        clippy::all,
+        clippy::pedantic,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )]
     #![allow(missing_docs)]
     tonic::include_proto!("tollgate.v1");
 
     /// The encoded descriptor set served by reflection.
-    pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("tollgate_descriptor");
+    pub const FILE_DESCRIPTOR_SET: &[u8] =
+        tonic::include_file_descriptor_set!("tollgate_descriptor");
 }

@@ -53,7 +53,9 @@ mod tests {
 
     #[test]
     fn renders_png_and_svg() {
-        let (png, svg) = render("otpauth://totp/tollgate:alice?secret=JBSWY3DPEHPK3PXP&issuer=tollgate").unwrap();
+        let (png, svg) =
+            render("otpauth://totp/tollgate:alice?secret=JBSWY3DPEHPK3PXP&issuer=tollgate")
+                .unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
         assert!(svg.contains("<svg"));
     }

@@ -53,7 +53,13 @@ impl App {
             issuer: config.issuer.clone(),
             ..Policy::default()
         };
-        let core = Service::new(Arc::new(store.clone()), TokioOffload, clock, Arc::new(keyring), policy);
+        let core = Service::new(
+            Arc::new(store.clone()),
+            TokioOffload,
+            clock,
+            Arc::new(keyring),
+            policy,
+        );
         Ok(Self {
             api: Api::new(Arc::new(core)),
             store,
@@ -80,10 +86,14 @@ impl Listeners {
             None => None,
         };
         let tcp = match config.listen {
-            Some(addr) => Some(TcpListener::bind(addr).await.map_err(|e| StartError::Bind {
-                what: addr.to_string(),
-                reason: e.to_string(),
-            })?),
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .await
+                    .map_err(|e| StartError::Bind {
+                        what: addr.to_string(),
+                        reason: e.to_string(),
+                    })?,
+            ),
             None => None,
         };
         Ok(Self { unix, tcp })
@@ -103,17 +113,21 @@ fn bind_unix(path: &Path) -> Result<UnixListener, StartError> {
     if let Ok(meta) = std::fs::symlink_metadata(path) {
         use std::os::unix::fs::FileTypeExt;
         if !meta.file_type().is_socket() {
-            return Err(err("the path exists and is not a socket; refusing to replace it".to_owned()));
+            return Err(err(
+                "the path exists and is not a socket; refusing to replace it".to_owned(),
+            ));
         }
         if std::os::unix::net::UnixStream::connect(path).is_ok() {
             return Err(err("another server is listening on it".to_owned()));
         }
         // A socket nobody answers on is left over from a server that died.
-        std::fs::remove_file(path).map_err(|e| err(format!("could not remove the stale socket: {e}")))?;
+        std::fs::remove_file(path)
+            .map_err(|e| err(format!("could not remove the stale socket: {e}")))?;
     }
     let listener = UnixListener::bind(path).map_err(|e| err(e.to_string()))?;
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o660)).map_err(|e| err(e.to_string()))?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o660))
+        .map_err(|e| err(e.to_string()))?;
     Ok(listener)
 }
 
@@ -130,7 +144,12 @@ async fn set_all(reporter: &HealthReporter, status: ServingStatus) {
     }
 }
 
-fn router(api: &Api, health: &tonic_health::pb::health_server::HealthServer<impl tonic_health::pb::health_server::Health>) -> Result<Router, StartError> {
+fn router(
+    api: &Api,
+    health: &tonic_health::pb::health_server::HealthServer<
+        impl tonic_health::pb::health_server::Health,
+    >,
+) -> Result<Router, StartError> {
     let reflection = || {
         tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
@@ -146,16 +165,30 @@ fn router(api: &Api, health: &tonic_health::pb::health_server::HealthServer<impl
         .add_service(health.clone())
         .add_service(v1)
         .add_service(v1alpha)
-        .add_service(pb::enrollment_service_server::EnrollmentServiceServer::new(api.clone()))
-        .add_service(pb::challenge_service_server::ChallengeServiceServer::new(api.clone()))
-        .add_service(pb::recovery_service_server::RecoveryServiceServer::new(api.clone()))
-        .add_service(pb::policy_service_server::PolicyServiceServer::new(api.clone()))
-        .add_service(pb::delivery_service_server::DeliveryServiceServer::new(api.clone())))
+        .add_service(pb::enrollment_service_server::EnrollmentServiceServer::new(
+            api.clone(),
+        ))
+        .add_service(pb::challenge_service_server::ChallengeServiceServer::new(
+            api.clone(),
+        ))
+        .add_service(pb::recovery_service_server::RecoveryServiceServer::new(
+            api.clone(),
+        ))
+        .add_service(pb::policy_service_server::PolicyServiceServer::new(
+            api.clone(),
+        ))
+        .add_service(pb::delivery_service_server::DeliveryServiceServer::new(
+            api.clone(),
+        )))
 }
 
 /// Serves until `shutdown` completes, then stops accepting, lets in-flight
 /// calls finish, and removes the Unix socket.
-pub async fn run(app: App, listeners: Listeners, shutdown: impl Future<Output = ()> + Send) -> Result<(), StartError> {
+pub async fn run(
+    app: App,
+    listeners: Listeners,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), StartError> {
     let (reporter, health) = tonic_health::server::health_reporter();
     set_all(&reporter, ServingStatus::Serving).await;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -170,7 +203,8 @@ pub async fn run(app: App, listeners: Listeners, shutdown: impl Future<Output = 
     let mut socket_path = None;
     if let Some((listener, path)) = listeners.unix {
         tracing::info!(socket = %path.display(), "serving gRPC on a Unix socket");
-        let serve = router(&app.api, &health)?.serve_with_incoming_shutdown(UnixListenerStream::new(listener), stopped());
+        let serve = router(&app.api, &health)?
+            .serve_with_incoming_shutdown(UnixListenerStream::new(listener), stopped());
         servers.spawn(serve);
         socket_path = Some(path);
     }
@@ -178,7 +212,8 @@ pub async fn run(app: App, listeners: Listeners, shutdown: impl Future<Output = 
         if let Ok(addr) = listener.local_addr() {
             tracing::info!(%addr, "serving gRPC on TCP");
         }
-        let serve = router(&app.api, &health)?.serve_with_incoming_shutdown(TcpListenerStream::new(listener), stopped());
+        let serve = router(&app.api, &health)?
+            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), stopped());
         servers.spawn(serve);
     }
 

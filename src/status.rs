@@ -22,7 +22,9 @@ fn code_of(error: &DomainError) -> Code {
         | DomainError::ContactUnconfirmed
         | DomainError::MethodNotAllowed => Code::FailedPrecondition,
         DomainError::ChallengeNotFound => Code::NotFound,
-        DomainError::LockedOut { .. } | DomainError::ResendTooSoon { .. } => Code::ResourceExhausted,
+        DomainError::LockedOut { .. } | DomainError::ResendTooSoon { .. } => {
+            Code::ResourceExhausted
+        }
         DomainError::PolicyForbids => Code::PermissionDenied,
         DomainError::DeliveryFailed | DomainError::StorageUnavailable => Code::Unavailable,
         DomainError::Internal(_) => Code::Internal,
@@ -62,7 +64,10 @@ pub fn to_status(error: DomainError) -> Status {
     }
     let message = match &error {
         DomainError::InvalidArgument(violations) => {
-            let fields: Vec<String> = violations.iter().map(|v| format!("{} {}", v.field, v.description)).collect();
+            let fields: Vec<String> = violations
+                .iter()
+                .map(|v| format!("{} {}", v.field, v.description))
+                .collect();
             format!("Invalid request: {}", fields.join("; "))
         }
         other => other.to_string(),

@@ -6,7 +6,7 @@ use tollgate_domain::enrollment::TotpState;
 use tollgate_domain::policy::{Compliance, RequirementReason, Verdict};
 use tonic::{Request, Response, Status};
 
-use super::{Api, handle, methods_to_pb, method_from_pb, timestamp, user};
+use super::{Api, handle, method_from_pb, methods_to_pb, timestamp, user};
 use crate::pb;
 use crate::pb::enrollment_service_server::EnrollmentService;
 
@@ -74,15 +74,17 @@ impl EnrollmentService for Api {
             let user = user(&req.tenant_id, &req.user_id)?;
             let view = self.core.get_enrollment(&user).await?;
             let enrolled = !view.enabled_methods.is_empty();
-            let verdict = self
-                .core
-                .policy(&user)
-                .verdict(&req.roles, enrolled, 0, self.core.clock().now());
+            let verdict =
+                self.core
+                    .policy(&user)
+                    .verdict(&req.roles, enrolled, 0, self.core.clock().now());
             Ok(pb::GetEnrollmentResponse {
                 totp: Some(totp_status(view.totp)),
                 email: Some(pb::ContactMethodStatus::default()),
                 sms: Some(pb::ContactMethodStatus::default()),
-                default_method: view.default_method().map_or(0, |m| super::method_to_pb(m) as i32),
+                default_method: view
+                    .default_method()
+                    .map_or(0, |m| super::method_to_pb(m) as i32),
                 enabled_methods: methods_to_pb(&view.enabled_methods),
                 two_factor_enabled: enrolled,
                 recovery_codes_remaining: view.recovery_codes_remaining,
@@ -132,7 +134,11 @@ impl EnrollmentService for Api {
             Ok(pb::ConfirmTotpResponse {
                 state: pb::TotpState::Enabled as i32,
                 confirmed_at: Some(timestamp(confirmed.confirmed_at)),
-                recovery_codes: confirmed.recovery_codes.iter().map(|c| c.expose().to_owned()).collect(),
+                recovery_codes: confirmed
+                    .recovery_codes
+                    .iter()
+                    .map(|c| c.expose().to_owned())
+                    .collect(),
             })
         })
         .await

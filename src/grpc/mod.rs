@@ -57,7 +57,11 @@ async fn handle<T>(
     tenant_id: &str,
     call: impl Future<Output = Result<T, DomainError>>,
 ) -> Result<Response<T>, Status> {
-    let tenant = if tenant_id.is_empty() { "default" } else { tenant_id };
+    let tenant = if tenant_id.is_empty() {
+        "default"
+    } else {
+        tenant_id
+    };
     let span = tracing::info_span!(
         "rpc",
         rpc.method = method,

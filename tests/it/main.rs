@@ -1,1 +1,11 @@
+//! End-to-end tests: the real server started in-process on a Unix socket in a
+//! temporary directory, a real tonic client, a real SQLite file and, when
+//! TOLLGATE_TEST_POSTGRES_URL is set, a fresh Postgres database per test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
+mod binary;
+mod enrollment;
+mod secrets;
+mod service;

@@ -41,7 +41,8 @@ impl ManualClock {
     }
 
     pub fn advance(&self, by: TimeDelta) {
-        self.millis.fetch_add(by.num_milliseconds(), Ordering::SeqCst);
+        self.millis
+            .fetch_add(by.num_milliseconds(), Ordering::SeqCst);
     }
 
     pub fn set(&self, to: DateTime<Utc>) {

@@ -9,7 +9,9 @@ use crate::clock::Clock;
 use crate::error::DomainError;
 use crate::ids::UserRef;
 use crate::policy::{Method, Policy};
-use crate::ports::{NewRecoverySet, Offload, PendingTotp, RecoveryStatus, Store, StoredTotpState, TotpRecord};
+use crate::ports::{
+    NewRecoverySet, Offload, PendingTotp, RecoveryStatus, Store, StoredTotpState, TotpRecord,
+};
 use crate::recovery::{self, StoredCode};
 use crate::secret::{Keyring, SecretBytes, SecretString};
 use crate::totp::{self, TotpParams, Verification};
@@ -76,7 +78,13 @@ pub struct Service<S, O> {
 }
 
 impl<S: Store, O: Offload> Service<S, O> {
-    pub fn new(store: Arc<S>, offload: O, clock: Arc<dyn Clock>, keys: Arc<Keyring>, policy: Policy) -> Self {
+    pub fn new(
+        store: Arc<S>,
+        offload: O,
+        clock: Arc<dyn Clock>,
+        keys: Arc<Keyring>,
+        policy: Policy,
+    ) -> Self {
         Self {
             store,
             offload,
@@ -135,7 +143,11 @@ impl<S: Store, O: Offload> Service<S, O> {
         Ok(())
     }
 
-    pub async fn begin_totp(&self, user: &UserRef, account_name: &str) -> Result<TotpSetup, DomainError> {
+    pub async fn begin_totp(
+        &self,
+        user: &UserRef,
+        account_name: &str,
+    ) -> Result<TotpSetup, DomainError> {
         self.require_method_allowed(user, Method::Totp)?;
         let policy = self.policy(user);
         let account_name = if account_name.is_empty() {
@@ -191,11 +203,17 @@ impl<S: Store, O: Offload> Service<S, O> {
             .open(&record.sealed_secret, &user.binding(TOTP_SEED_PURPOSE))
     }
 
-    pub async fn confirm_totp(&self, user: &UserRef, code: &str) -> Result<TotpConfirmed, DomainError> {
+    pub async fn confirm_totp(
+        &self,
+        user: &UserRef,
+        code: &str,
+    ) -> Result<TotpConfirmed, DomainError> {
         let now = self.clock.now();
         let record = self.store.totp(user).await?;
         let record = match record {
-            Some(r) if r.state == StoredTotpState::Enabled => return Err(DomainError::AlreadyEnabled),
+            Some(r) if r.state == StoredTotpState::Enabled => {
+                return Err(DomainError::AlreadyEnabled);
+            }
             Some(r) if r.pending_expires_at.is_some_and(|at| at > now) => r,
             _ => return Err(DomainError::NoPendingEnrollment),
         };
@@ -205,7 +223,9 @@ impl<S: Store, O: Offload> Service<S, O> {
         let step = match totp::verify(&secret, &record.params, &code, now.timestamp(), None)? {
             Verification::Accepted { step } => step,
             Verification::AlreadyUsed | Verification::Mismatch => {
-                return Err(DomainError::CodeMismatch { attempts_left: None });
+                return Err(DomainError::CodeMismatch {
+                    attempts_left: None,
+                });
             }
         };
         // Only TOTP can be enabled so far, so confirming it always turns 2FA
@@ -230,7 +250,10 @@ impl<S: Store, O: Offload> Service<S, O> {
     }
 
     /// Generates a set (cheap) and hashes it off the executor (argon2).
-    async fn new_recovery_set(&self, user: &UserRef) -> Result<(Vec<SecretString>, Vec<StoredCode>), DomainError> {
+    async fn new_recovery_set(
+        &self,
+        user: &UserRef,
+    ) -> Result<(Vec<SecretString>, Vec<StoredCode>), DomainError> {
         let count = self.policy(user).recovery_code_count as usize;
         let key = self.keys.current();
         let generated = recovery::generate_set(count, key, user)?;
@@ -253,7 +276,11 @@ impl<S: Store, O: Offload> Service<S, O> {
     }
 
     /// Disables one method, or all with `None`. Returns the view afterwards.
-    pub async fn disable_method(&self, user: &UserRef, method: Option<Method>) -> Result<EnrollmentView, DomainError> {
+    pub async fn disable_method(
+        &self,
+        user: &UserRef,
+        method: Option<Method>,
+    ) -> Result<EnrollmentView, DomainError> {
         match method {
             None | Some(Method::Totp) => {
                 self.store.disable_totp(user).await?;

@@ -107,7 +107,8 @@ impl UserRef {
     /// Bytes that bind a sealed secret or a keyed hash to this user: a
     /// secret copied to another user's row then fails to open.
     pub fn binding(&self, purpose: &str) -> Vec<u8> {
-        let mut out = Vec::with_capacity(purpose.len() + self.tenant.0.len() + self.user.0.len() + 2);
+        let mut out =
+            Vec::with_capacity(purpose.len() + self.tenant.0.len() + self.user.0.len() + 2);
         out.extend_from_slice(purpose.as_bytes());
         out.push(0);
         out.extend_from_slice(self.tenant.0.as_bytes());

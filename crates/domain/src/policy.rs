@@ -64,7 +64,12 @@ impl Default for Policy {
     fn default() -> Self {
         Self {
             two_factor_enabled: true,
-            allowed_methods: vec![Method::Totp, Method::Email, Method::Sms, Method::RecoveryCode],
+            allowed_methods: vec![
+                Method::Totp,
+                Method::Email,
+                Method::Sms,
+                Method::RecoveryCode,
+            ],
             enforcement: Enforcement::Optional,
             admin_roles: vec![
                 "administrator".to_owned(),
@@ -151,7 +156,10 @@ impl Policy {
         }
         match self.enforcement {
             Enforcement::RequiredForAll => (true, RequirementReason::RequiredForAll),
-            _ if roles.iter().any(|r| self.admin_roles.iter().any(|a| a.eq_ignore_ascii_case(r))) => {
+            _ if roles
+                .iter()
+                .any(|r| self.admin_roles.iter().any(|a| a.eq_ignore_ascii_case(r))) =>
+            {
                 (true, RequirementReason::AdminRole)
             }
             _ => (false, RequirementReason::NotAdmin),
@@ -160,7 +168,13 @@ impl Policy {
 
     /// The verdict for a user, given whether they have a method enabled and
     /// how many grace logins they have used since enforcement began.
-    pub fn verdict(&self, roles: &[String], enrolled: bool, grace_used: u32, now: DateTime<Utc>) -> Verdict {
+    pub fn verdict(
+        &self,
+        roles: &[String],
+        enrolled: bool,
+        grace_used: u32,
+        now: DateTime<Utc>,
+    ) -> Verdict {
         let (required, reason) = self.requirement(roles, now);
         let state = match (required, enrolled) {
             (false, _) => Compliance::NotRequired,
@@ -190,7 +204,10 @@ mod tests {
     #[test]
     fn optional_by_default() {
         let v = Policy::default().verdict(&[], false, 0, at(0));
-        assert_eq!((v.required, v.reason, v.state), (false, RequirementReason::Optional, Compliance::NotRequired));
+        assert_eq!(
+            (v.required, v.reason, v.state),
+            (false, RequirementReason::Optional, Compliance::NotRequired)
+        );
         assert_eq!(v.message(), "");
     }
 
@@ -203,12 +220,24 @@ mod tests {
             ..Policy::default()
         };
         let admin = vec!["Administrator".to_owned()];
-        assert_eq!(policy.requirement(&admin, at(99)), (false, RequirementReason::NotYetEffective));
-        assert_eq!(policy.requirement(&[], at(100)), (false, RequirementReason::NotAdmin));
-        assert_eq!(policy.verdict(&admin, false, 1, at(100)).state, Compliance::InGrace { logins_left: 1 });
+        assert_eq!(
+            policy.requirement(&admin, at(99)),
+            (false, RequirementReason::NotYetEffective)
+        );
+        assert_eq!(
+            policy.requirement(&[], at(100)),
+            (false, RequirementReason::NotAdmin)
+        );
+        assert_eq!(
+            policy.verdict(&admin, false, 1, at(100)).state,
+            Compliance::InGrace { logins_left: 1 }
+        );
         let must = policy.verdict(&admin, false, 2, at(100));
         assert_eq!(must.state, Compliance::MustEnroll);
         assert_eq!(must.message(), MUST_ENROLL_MESSAGE);
-        assert_eq!(policy.verdict(&admin, true, 2, at(100)).state, Compliance::Compliant);
+        assert_eq!(
+            policy.verdict(&admin, true, 2, at(100)).state,
+            Compliance::Compliant
+        );
     }
 }

@@ -60,7 +60,10 @@ pub struct RecoveryStatus {
 /// agree.
 pub trait Store: Send + Sync + 'static {
     /// The user's credential, pending or enabled.
-    fn totp(&self, user: &UserRef) -> impl Future<Output = Result<Option<TotpRecord>, DomainError>> + Send;
+    fn totp(
+        &self,
+        user: &UserRef,
+    ) -> impl Future<Output = Result<Option<TotpRecord>, DomainError>> + Send;
 
     /// Stores a pending secret, replacing an earlier pending one.
     /// `AlreadyEnabled` when the user's credential is enabled.
@@ -84,9 +87,15 @@ pub trait Store: Send + Sync + 'static {
 
     /// Removes the credential; with it gone and no other method enabled, the
     /// recovery codes too. Returns whether a credential was removed.
-    fn disable_totp(&self, user: &UserRef) -> impl Future<Output = Result<bool, DomainError>> + Send;
+    fn disable_totp(
+        &self,
+        user: &UserRef,
+    ) -> impl Future<Output = Result<bool, DomainError>> + Send;
 
-    fn recovery_status(&self, user: &UserRef) -> impl Future<Output = Result<RecoveryStatus, DomainError>> + Send;
+    fn recovery_status(
+        &self,
+        user: &UserRef,
+    ) -> impl Future<Output = Result<RecoveryStatus, DomainError>> + Send;
 
     /// Replaces the user's recovery codes in one transaction, only while a
     /// method is enabled (`NotEnrolled` otherwise).

@@ -11,7 +11,9 @@
 //!   argon2 verification. Sixteen bits are enough to pick among a handful of
 //!   codes and too few to help an attacker who has the database and the key.
 use argon2::password_hash::phc::PasswordHash;
-use argon2::{Algorithm as ArgonAlgorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+use argon2::{
+    Algorithm as ArgonAlgorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version,
+};
 
 use crate::error::DomainError;
 use crate::ids::UserRef;
@@ -33,7 +35,11 @@ const P_COST: u32 = 1;
 fn hasher() -> Result<Argon2<'static>, DomainError> {
     let params = Params::new(M_COST_KIB, T_COST, P_COST, None)
         .map_err(|_| DomainError::Internal("argon2 parameters were rejected"))?;
-    Ok(Argon2::new(ArgonAlgorithm::Argon2id, Version::V0x13, params))
+    Ok(Argon2::new(
+        ArgonAlgorithm::Argon2id,
+        Version::V0x13,
+        params,
+    ))
 }
 
 /// A freshly generated code: what the user sees once, and what we keep.
@@ -58,20 +64,29 @@ pub struct StoredCode {
 
 /// The 16-bit lookup tag of a canonical code for one user.
 pub fn lookup_tag(key: &MasterKey, user: &UserRef, canonical: &SecretString) -> u16 {
-    let digest = key.keyed_hash(&user.binding("tollgate/v1/recovery-tag"), canonical.expose().as_bytes());
+    let digest = key.keyed_hash(
+        &user.binding("tollgate/v1/recovery-tag"),
+        canonical.expose().as_bytes(),
+    );
     u16::from_be_bytes([digest[0], digest[1]])
 }
 
 fn random_code() -> Result<String, DomainError> {
     let mut out = String::with_capacity(SYMBOLS);
     for _ in 0..SYMBOLS {
-        out.push(char::from(ALPHABET[usize::from(random::below(ALPHABET.len() as u8)?)]));
+        out.push(char::from(
+            ALPHABET[usize::from(random::below(ALPHABET.len() as u8)?)],
+        ));
     }
     Ok(out)
 }
 
 /// `count` fresh, distinct codes with distinct lookup tags.
-pub fn generate_set(count: usize, key: &MasterKey, user: &UserRef) -> Result<Vec<GeneratedCode>, DomainError> {
+pub fn generate_set(
+    count: usize,
+    key: &MasterKey,
+    user: &UserRef,
+) -> Result<Vec<GeneratedCode>, DomainError> {
     let mut codes: Vec<GeneratedCode> = Vec::with_capacity(count);
     while codes.len() < count {
         let canonical = SecretString::new(random_code()?);
@@ -123,7 +138,9 @@ pub fn verify(canonical: &SecretString, stored_hash: &str) -> bool {
     let Ok(argon) = hasher() else {
         return false;
     };
-    argon.verify_password(canonical.expose().as_bytes(), &parsed).is_ok()
+    argon
+        .verify_password(canonical.expose().as_bytes(), &parsed)
+        .is_ok()
 }
 
 #[cfg(test)]
@@ -177,7 +194,15 @@ mod tests {
         for typed in ["abcd-efgh", "  ABCDEFGH ", "abcd efgh", "ABCD--EFGH"] {
             assert_eq!(normalize(typed).unwrap().expose(), "ABCDEFGH", "{typed:?}");
         }
-        for bad in ["", "ABCD-EFG", "ABCD-EFGHJ", "ABCD-EFG0", "ABCD-EFGO", "ABCD-EFGI", "ÄBCD-EFGH"] {
+        for bad in [
+            "",
+            "ABCD-EFG",
+            "ABCD-EFGHJ",
+            "ABCD-EFG0",
+            "ABCD-EFGO",
+            "ABCD-EFGI",
+            "ÄBCD-EFGH",
+        ] {
             assert!(normalize(bad).is_none(), "{bad:?}");
         }
     }

@@ -78,7 +78,9 @@ pub struct MasterKey {
 
 impl fmt::Debug for MasterKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MasterKey").field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("MasterKey")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -113,7 +115,10 @@ impl MasterKey {
     pub fn generate() -> Result<(Self, SecretString), DomainError> {
         let mut bytes = Zeroizing::new([0u8; Self::LEN]);
         random::fill(bytes.as_mut())?;
-        Ok((Self::from_bytes(&bytes), SecretString::new(hex_lower(bytes.as_ref()))))
+        Ok((
+            Self::from_bytes(&bytes),
+            SecretString::new(hex_lower(bytes.as_ref())),
+        ))
     }
 
     /// Reads a key file's text: 64 hex digits, surrounding whitespace ignored.
@@ -142,7 +147,13 @@ impl MasterKey {
         let mut nonce = [0u8; NONCE_LEN];
         random::fill(&mut nonce)?;
         let ciphertext = cipher
-            .encrypt(&Nonce::from(nonce), Payload { msg: plaintext, aad: binding })
+            .encrypt(
+                &Nonce::from(nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: binding,
+                },
+            )
             .map_err(|_| DomainError::Internal("sealing a secret failed"))?;
         let mut blob = Vec::with_capacity(NONCE_LEN + ciphertext.len());
         blob.extend_from_slice(&nonce);
@@ -158,7 +169,13 @@ impl MasterKey {
         let nonce: [u8; NONCE_LEN] = nonce.try_into().ok()?;
         let cipher = ChaCha20Poly1305::new(&self.aead.into());
         cipher
-            .decrypt(&Nonce::from(nonce), Payload { msg: ciphertext, aad: binding })
+            .decrypt(
+                &Nonce::from(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: binding,
+                },
+            )
             .ok()
             .map(SecretBytes::new)
     }
@@ -184,7 +201,9 @@ pub struct Sealed {
 
 impl fmt::Debug for Sealed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sealed").field("key_id", &self.key_id).finish_non_exhaustive()
+        f.debug_struct("Sealed")
+            .field("key_id", &self.key_id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -223,9 +242,9 @@ impl Keyring {
     /// Opens a sealed secret with the key that sealed it. Fails when that key
     /// is not in the ring or the secret is bound to another owner.
     pub fn open(&self, sealed: &Sealed, binding: &[u8]) -> Result<SecretBytes, DomainError> {
-        let key = self
-            .get(&sealed.key_id)
-            .ok_or(DomainError::Internal("a stored secret was sealed with a key that is not configured"))?;
+        let key = self.get(&sealed.key_id).ok_or(DomainError::Internal(
+            "a stored secret was sealed with a key that is not configured",
+        ))?;
         key.open(&sealed.blob, binding)
             .ok_or(DomainError::Internal("a stored secret failed to open"))
     }
@@ -263,7 +282,10 @@ mod tests {
     fn sealed_secret_opens_only_for_its_owner() {
         let ring = Keyring::new(key(1), vec![]);
         let sealed = ring.current().seal(b"seed", b"tenant\0alice").unwrap();
-        assert_eq!(ring.open(&sealed, b"tenant\0alice").unwrap().expose(), b"seed");
+        assert_eq!(
+            ring.open(&sealed, b"tenant\0alice").unwrap().expose(),
+            b"seed"
+        );
         assert!(ring.open(&sealed, b"tenant\0bob").is_err());
     }
 
@@ -282,8 +304,14 @@ mod tests {
         let (k, text) = MasterKey::generate().unwrap();
         let again = MasterKey::from_hex(&format!("  {}\n", text.expose())).unwrap();
         assert_eq!(k.id(), again.id());
-        assert_eq!(MasterKey::from_hex("abc").unwrap_err(), KeyFileError::WrongLength(3));
-        assert_eq!(MasterKey::from_hex(&"zz".repeat(32)).unwrap_err(), KeyFileError::NotHex);
+        assert_eq!(
+            MasterKey::from_hex("abc").unwrap_err(),
+            KeyFileError::WrongLength(3)
+        );
+        assert_eq!(
+            MasterKey::from_hex(&"zz".repeat(32)).unwrap_err(),
+            KeyFileError::NotHex
+        );
     }
 
     #[test]

@@ -134,9 +134,9 @@ pub fn otpauth_uri(
     account: &str,
 ) -> Result<SecretString, DomainError> {
     let totp = engine(secret, params, Some(issuer), account)?;
-    totp.to_url()
-        .map(SecretString::new)
-        .map_err(|_| DomainError::invalid("account_name", "must be 1 to 256 characters without ':'"))
+    totp.to_url().map(SecretString::new).map_err(|_| {
+        DomainError::invalid("account_name", "must be 1 to 256 characters without ':'")
+    })
 }
 
 /// A code as typed: surrounding whitespace and inner spaces are ignored
@@ -156,7 +156,9 @@ pub fn normalize_code(input: &str, digits: u8) -> Result<SecretString, FieldViol
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verification {
     /// The code matches this step, which is later than the last used one.
-    Accepted { step: u64 },
+    Accepted {
+        step: u64,
+    },
     /// The code matches only steps at or before the last used one.
     AlreadyUsed,
     Mismatch,
@@ -234,10 +236,20 @@ mod tests {
         let secret = generate_secret().unwrap();
         let params = TotpParams::default();
         let now = 1_700_000_015_i64;
-        for (offset, ok) in [(-60, false), (-30, true), (0, true), (30, true), (60, false)] {
+        for (offset, ok) in [
+            (-60, false),
+            (-30, true),
+            (0, true),
+            (30, true),
+            (60, false),
+        ] {
             let code = code_at(&secret, &params, (now + offset) as u64).unwrap();
             let result = verify(&secret, &params, &code, now, None).unwrap();
-            assert_eq!(matches!(result, Verification::Accepted { .. }), ok, "offset {offset}");
+            assert_eq!(
+                matches!(result, Verification::Accepted { .. }),
+                ok,
+                "offset {offset}"
+            );
         }
     }
 
@@ -247,7 +259,8 @@ mod tests {
         let params = TotpParams::default();
         let now = 1_700_000_015_i64;
         let code = code_at(&secret, &params, now as u64).unwrap();
-        let Verification::Accepted { step } = verify(&secret, &params, &code, now, None).unwrap() else {
+        let Verification::Accepted { step } = verify(&secret, &params, &code, now, None).unwrap()
+        else {
             panic!("expected acceptance");
         };
         assert_eq!(step, params.step_at(now));
@@ -269,9 +282,18 @@ mod tests {
     #[test]
     fn otpauth_uri_names_issuer_and_account() {
         let secret = generate_secret().unwrap();
-        let uri = otpauth_uri(&secret, &TotpParams::default(), "Acme Corp", "alice@example.com").unwrap();
+        let uri = otpauth_uri(
+            &secret,
+            &TotpParams::default(),
+            "Acme Corp",
+            "alice@example.com",
+        )
+        .unwrap();
         let b32 = to_base32(&secret);
-        assert!(uri.expose().starts_with("otpauth://totp/Acme%20Corp:alice%40example.com?"));
+        assert!(
+            uri.expose()
+                .starts_with("otpauth://totp/Acme%20Corp:alice%40example.com?")
+        );
         assert!(uri.expose().contains(&format!("secret={}", b32.expose())));
         assert!(uri.expose().contains("issuer=Acme%20Corp"));
         assert!(otpauth_uri(&secret, &TotpParams::default(), "Acme", "a:b").is_err());

@@ -3,10 +3,12 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, TransactionTrait,
 };
-use tollgate_domain::ports::{NewRecoverySet, PendingTotp, RecoveryStatus, Store, StoredTotpState, TotpRecord};
+use tollgate_domain::ports::{
+    NewRecoverySet, PendingTotp, RecoveryStatus, Store, StoredTotpState, TotpRecord,
+};
 use tollgate_domain::secret::Sealed;
 use tollgate_domain::totp::{Algorithm, TotpParams};
 use tollgate_domain::{DomainError, UserRef};
@@ -71,7 +73,11 @@ fn to_record(m: totp_credential::Model) -> Result<TotpRecord, DomainError> {
     })
 }
 
-fn of_user<E: EntityTrait>(user: &UserRef, tenant: E::Column, user_col: E::Column) -> sea_orm::Condition
+fn of_user<E: EntityTrait>(
+    user: &UserRef,
+    tenant: E::Column,
+    user_col: E::Column,
+) -> sea_orm::Condition
 where
     E::Column: ColumnTrait,
 {
@@ -81,15 +87,27 @@ where
 }
 
 fn user_codes(user: &UserRef) -> sea_orm::Condition {
-    of_user::<recovery_code::Entity>(user, recovery_code::Column::TenantId, recovery_code::Column::UserId)
+    of_user::<recovery_code::Entity>(
+        user,
+        recovery_code::Column::TenantId,
+        recovery_code::Column::UserId,
+    )
 }
 
 fn user_totp(user: &UserRef) -> sea_orm::Condition {
-    of_user::<totp_credential::Entity>(user, totp_credential::Column::TenantId, totp_credential::Column::UserId)
+    of_user::<totp_credential::Entity>(
+        user,
+        totp_credential::Column::TenantId,
+        totp_credential::Column::UserId,
+    )
 }
 
 /// Replaces the user's recovery codes inside `txn`.
-async fn put_recovery_set<C: ConnectionTrait>(txn: &C, user: &UserRef, set: NewRecoverySet) -> Result<(), DbErr> {
+async fn put_recovery_set<C: ConnectionTrait>(
+    txn: &C,
+    user: &UserRef,
+    set: NewRecoverySet,
+) -> Result<(), DbErr> {
     recovery_code::Entity::delete_many()
         .filter(user_codes(user))
         .exec(txn)
@@ -105,21 +123,30 @@ async fn put_recovery_set<C: ConnectionTrait>(txn: &C, user: &UserRef, set: NewR
         used_at: Set(None),
         ..Default::default()
     });
-    recovery_code::Entity::insert_many(rows).exec_without_returning(txn).await?;
+    recovery_code::Entity::insert_many(rows)
+        .exec_without_returning(txn)
+        .await?;
     Ok(())
 }
 
 impl Store for SeaStore {
     async fn totp(&self, user: &UserRef) -> Result<Option<TotpRecord>, DomainError> {
-        totp_credential::Entity::find_by_id((user.tenant.as_str().to_owned(), user.user.as_str().to_owned()))
-            .one(&self.db)
-            .await
-            .map_err(unavailable)?
-            .map(to_record)
-            .transpose()
+        totp_credential::Entity::find_by_id((
+            user.tenant.as_str().to_owned(),
+            user.user.as_str().to_owned(),
+        ))
+        .one(&self.db)
+        .await
+        .map_err(unavailable)?
+        .map(to_record)
+        .transpose()
     }
 
-    async fn save_pending_totp(&self, user: &UserRef, pending: PendingTotp) -> Result<(), DomainError> {
+    async fn save_pending_totp(
+        &self,
+        user: &UserRef,
+        pending: PendingTotp,
+    ) -> Result<(), DomainError> {
         use totp_credential::Column as C;
         // One statement: insert, or replace a pending row; an enabled row is
         // left alone (the WHERE on the conflict action), which shows as zero
@@ -148,7 +175,9 @@ impl Store for SeaStore {
                 pending.sealed_secret.blob.into(),
                 pending.params.algorithm.as_str().into(),
                 i16::from(pending.params.digits).into(),
-                i32::try_from(pending.params.period).unwrap_or(i32::MAX).into(),
+                i32::try_from(pending.params.period)
+                    .unwrap_or(i32::MAX)
+                    .into(),
                 i16::from(pending.params.skew).into(),
                 1i64.into(),
                 millis(pending.created_at).into(),
@@ -166,8 +195,13 @@ impl Store for SeaStore {
                         C::CreatedAt,
                         C::PendingExpiresAt,
                     ])
-                    .value(C::Version, Expr::col((totp_credential::Entity, C::Version)).add(1))
-                    .action_and_where(Expr::col((totp_credential::Entity, C::State)).eq(totp_credential::PENDING))
+                    .value(
+                        C::Version,
+                        Expr::col((totp_credential::Entity, C::Version)).add(1),
+                    )
+                    .action_and_where(
+                        Expr::col((totp_credential::Entity, C::State)).eq(totp_credential::PENDING),
+                    )
                     .to_owned(),
             )
             .to_owned();
@@ -192,7 +226,10 @@ impl Store for SeaStore {
             .col_expr(C::State, Expr::value(totp_credential::ENABLED))
             .col_expr(C::ConfirmedAt, Expr::value(millis(now)))
             .col_expr(C::PendingExpiresAt, Expr::value(Option::<i64>::None))
-            .col_expr(C::LastUsedStep, Expr::value(i64::try_from(used_step).unwrap_or(i64::MAX)))
+            .col_expr(
+                C::LastUsedStep,
+                Expr::value(i64::try_from(used_step).unwrap_or(i64::MAX)),
+            )
             .filter(user_totp(user))
             .filter(C::State.eq(totp_credential::PENDING))
             .filter(C::Version.eq(version))
@@ -205,7 +242,9 @@ impl Store for SeaStore {
             return Err(DomainError::NoPendingEnrollment);
         }
         if let Some(set) = recovery {
-            put_recovery_set(&txn, user, set).await.map_err(unavailable)?;
+            put_recovery_set(&txn, user, set)
+                .await
+                .map_err(unavailable)?;
         }
         txn.commit().await.map_err(unavailable)
     }
@@ -241,7 +280,11 @@ impl Store for SeaStore {
         })
     }
 
-    async fn replace_recovery_codes(&self, user: &UserRef, set: NewRecoverySet) -> Result<(), DomainError> {
+    async fn replace_recovery_codes(
+        &self,
+        user: &UserRef,
+        set: NewRecoverySet,
+    ) -> Result<(), DomainError> {
         use totp_credential::Column as C;
         let txn = self.db.begin().await.map_err(unavailable)?;
         let enabled = totp_credential::Entity::find()
@@ -254,7 +297,9 @@ impl Store for SeaStore {
             txn.rollback().await.map_err(unavailable)?;
             return Err(DomainError::NotEnrolled);
         }
-        put_recovery_set(&txn, user, set).await.map_err(unavailable)?;
+        put_recovery_set(&txn, user, set)
+            .await
+            .map_err(unavailable)?;
         txn.commit().await.map_err(unavailable)
     }
 }

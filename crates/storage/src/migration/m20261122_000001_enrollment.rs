@@ -44,20 +44,72 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(TotpCredentials::Table)
-                    .col(ColumnDef::new(TotpCredentials::TenantId).string_len(64).not_null())
-                    .col(ColumnDef::new(TotpCredentials::UserId).string_len(256).not_null())
-                    .col(ColumnDef::new(TotpCredentials::State).string_len(16).not_null())
-                    .col(ColumnDef::new(TotpCredentials::KeyId).string_len(16).not_null())
-                    .col(ColumnDef::new(TotpCredentials::SealedSecret).blob().not_null())
-                    .col(ColumnDef::new(TotpCredentials::Algorithm).string_len(8).not_null())
-                    .col(ColumnDef::new(TotpCredentials::Digits).small_integer().not_null())
+                    .col(
+                        ColumnDef::new(TotpCredentials::TenantId)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(TotpCredentials::UserId)
+                            .string_len(256)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(TotpCredentials::State)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(TotpCredentials::KeyId)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(TotpCredentials::SealedSecret)
+                            .blob()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(TotpCredentials::Algorithm)
+                            .string_len(8)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(TotpCredentials::Digits)
+                            .small_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(TotpCredentials::Period).integer().not_null())
-                    .col(ColumnDef::new(TotpCredentials::Skew).small_integer().not_null())
-                    .col(ColumnDef::new(TotpCredentials::Version).big_integer().not_null())
-                    .col(ColumnDef::new(TotpCredentials::CreatedAt).big_integer().not_null())
-                    .col(ColumnDef::new(TotpCredentials::PendingExpiresAt).big_integer().null())
-                    .col(ColumnDef::new(TotpCredentials::ConfirmedAt).big_integer().null())
-                    .col(ColumnDef::new(TotpCredentials::LastUsedStep).big_integer().null())
+                    .col(
+                        ColumnDef::new(TotpCredentials::Skew)
+                            .small_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(TotpCredentials::Version)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(TotpCredentials::CreatedAt)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(TotpCredentials::PendingExpiresAt)
+                            .big_integer()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(TotpCredentials::ConfirmedAt)
+                            .big_integer()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(TotpCredentials::LastUsedStep)
+                            .big_integer()
+                            .null(),
+                    )
                     .primary_key(
                         Index::create()
                             .col(TotpCredentials::TenantId)
@@ -77,12 +129,36 @@ impl MigrationTrait for Migration {
                             .auto_increment()
                             .primary_key(),
                     )
-                    .col(ColumnDef::new(RecoveryCodes::TenantId).string_len(64).not_null())
-                    .col(ColumnDef::new(RecoveryCodes::UserId).string_len(256).not_null())
-                    .col(ColumnDef::new(RecoveryCodes::LookupTag).integer().not_null())
-                    .col(ColumnDef::new(RecoveryCodes::KeyId).string_len(16).not_null())
-                    .col(ColumnDef::new(RecoveryCodes::CodeHash).string_len(256).not_null())
-                    .col(ColumnDef::new(RecoveryCodes::GeneratedAt).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(RecoveryCodes::TenantId)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(RecoveryCodes::UserId)
+                            .string_len(256)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(RecoveryCodes::LookupTag)
+                            .integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(RecoveryCodes::KeyId)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(RecoveryCodes::CodeHash)
+                            .string_len(256)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(RecoveryCodes::GeneratedAt)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(RecoveryCodes::UsedAt).big_integer().null())
                     .to_owned(),
             )

@@ -1,0 +1,194 @@
+//! The real `tollgate` binary: help, configuration precedence, serving on
+//! the default SQLite database, SIGTERM.
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
+
+use crate::support::uds_channel;
+
+fn tollgate() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tollgate"));
+    // The developer's own settings must not leak into these tests.
+    for (name, _) in std::env::vars() {
+        if name.starts_with("TOLLGATE_") {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
+fn stdout_of(command: &mut Command) -> String {
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn help_documents_every_option_with_its_default() {
+    let help = stdout_of(tollgate().args(["serve", "--help"]));
+    for expected in [
+        "--database-url <URL>",
+        "[env: TOLLGATE_DATABASE_URL=]",
+        "[default: sqlite://tollgate.db]",
+        "[default: ./tollgate.sock]",
+        "[default: 127.0.0.1:50051]",
+        "[env: TOLLGATE_SECRET_KEY_FILE=]",
+        "[env: TOLLGATE_CONFIG=]",
+        "[default: tollgate]",
+        "[default: text]",
+    ] {
+        assert!(
+            help.contains(expected),
+            "serve --help lacks {expected:?}:\n{help}"
+        );
+    }
+    let top = stdout_of(tollgate().arg("--help"));
+    for command in ["serve", "migrate", "config", "generate-key"] {
+        assert!(top.contains(command), "--help lacks {command}");
+    }
+}
+
+#[test]
+fn flags_beat_environment_beat_file_beat_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tollgate.toml");
+    std::fs::write(
+        &file,
+        "database_url = \"sqlite://from-file.db\"\nissuer = \"FromFile\"\nlisten = \"127.0.0.1:7000\"\nlog = \"debug\"\n",
+    )
+    .unwrap();
+    let out = stdout_of(
+        tollgate()
+            .args(["config", "--config"])
+            .arg(&file)
+            .args(["--listen", "off"])
+            .env("TOLLGATE_ISSUER", "FromEnv")
+            .env("TOLLGATE_LISTEN", "127.0.0.1:7001"),
+    );
+    assert!(
+        out.contains("database_url = sqlite://from-file.db\n"),
+        "{out}"
+    );
+    assert!(out.contains("issuer = FromEnv\n"), "{out}");
+    assert!(out.contains("listen = off\n"), "{out}");
+    assert!(out.contains("log = debug\n"), "{out}");
+    assert!(out.contains("socket = ./tollgate.sock\n"), "{out}");
+
+    std::fs::write(&file, "databse_url = \"typo\"\n").unwrap();
+    let output = tollgate()
+        .args(["config", "--config"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown field `databse_url`"), "{stderr}");
+
+    let output = tollgate()
+        .args(["config", "--socket", "off", "--listen", "off"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("both --socket and --listen are off"));
+}
+
+#[test]
+fn postgres_without_a_key_exits_with_a_clear_message() {
+    let output = tollgate()
+        .args([
+            "serve",
+            "--database-url",
+            "postgres://postgres@127.0.0.1:5432/test",
+            "--listen",
+            "off",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("a secret key is required with Postgres"),
+        "{stderr}"
+    );
+}
+
+async fn wait_for_socket(path: &Path, child: &mut std::process::Child) {
+    // Wait on the socket itself: connect until the server accepts.
+    for _ in 0..500 {
+        if tokio::net::UnixStream::connect(path).await.is_ok() {
+            return;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("tollgate exited early: {status}");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("tollgate did not open its socket");
+}
+
+#[tokio::test]
+async fn serve_with_defaults_then_sigterm() {
+    let dir = tempfile::Builder::new().prefix("tg").tempdir().unwrap();
+    let mut child = tollgate()
+        .args(["serve", "--listen", "off"])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let socket = dir.path().join("tollgate.sock");
+    wait_for_socket(&socket, &mut child).await;
+
+    let mut health = HealthClient::new(uds_channel(&socket).await);
+    let status = health
+        .check(HealthCheckRequest::default())
+        .await
+        .unwrap()
+        .into_inner()
+        .status();
+    assert_eq!(status, ServingStatus::Serving);
+    assert!(
+        dir.path().join("tollgate.db").exists(),
+        "default database in the working directory"
+    );
+    assert!(
+        dir.path().join("tollgate.db.key").exists(),
+        "key file beside the database"
+    );
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "exit status {:?}: {stderr}",
+        output.status
+    );
+    assert!(!socket.exists(), "the socket is removed");
+    assert!(
+        stderr.contains("created a new secret key"),
+        "the new key is announced: {stderr}"
+    );
+    assert!(stderr.contains("stopped"), "{stderr}");
+
+    // A second start finds the key and the migrated database.
+    let output = tollgate()
+        .args(["migrate"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+}

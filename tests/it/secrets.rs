@@ -1,0 +1,158 @@
+//! Secrets at rest: sealed seeds, the generated key file, the socket's mode,
+//! Postgres without a key.
+use std::os::unix::fs::PermissionsExt;
+
+use tollgate::config::ServerConfig;
+use tollgate::pb;
+use tollgate::server::{App, StartError};
+use tonic::Code;
+
+use crate::enrollment::enrol;
+use crate::support::{START_UNIX, TestDb, TestServer, authenticator_code, clock, reason};
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[tokio::test]
+async fn the_database_never_holds_a_seed_in_the_clear() {
+    let db = TestDb::sqlite().await;
+    let server = TestServer::start(&db, clock()).await;
+    let socket_mode = std::fs::metadata(&server.socket)
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(socket_mode, 0o660);
+    let (secret_base32, codes) = enrol(&server, "alice").await;
+    let secret = totp_rs::Secret::try_from_base32(&secret_base32).unwrap();
+    server.stop().await;
+
+    let mut found = 0;
+    for entry in std::fs::read_dir(db.dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("tollgate.db") || name.ends_with(".key") {
+            continue;
+        }
+        found += 1;
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(
+            !contains(&bytes, secret_base32.as_bytes()),
+            "{name} holds the base32 secret"
+        );
+        assert!(
+            !contains(&bytes, secret.as_bytes()),
+            "{name} holds the raw secret"
+        );
+        for code in &codes {
+            assert!(
+                !contains(&bytes, code.as_bytes()),
+                "{name} holds a recovery code"
+            );
+            assert!(
+                !contains(&bytes, code.replace('-', "").as_bytes()),
+                "{name} holds a recovery code"
+            );
+        }
+    }
+    assert!(found >= 1, "the database file was inspected");
+
+    let key = db.dir.path().join("tollgate.db.key");
+    let mode = std::fs::metadata(&key).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the generated key file is private");
+}
+
+#[tokio::test]
+async fn seeds_sealed_by_a_previous_key_still_open_after_rotation() {
+    let db = TestDb::sqlite().await;
+    let old_key = db.dir.path().join("old.key");
+    let new_key = db.dir.path().join("new.key");
+    tollgate::keys::create_key_file(&old_key).unwrap();
+    tollgate::keys::create_key_file(&new_key).unwrap();
+
+    // A pending secret sealed under the old key ...
+    let server =
+        TestServer::start_with(&db, clock(), |c| c.secret_key_file = Some(old_key.clone())).await;
+    let setup = server
+        .enrollment()
+        .await
+        .begin_totp(pb::BeginTotpRequest {
+            user_id: "alice".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    server.stop().await;
+
+    let confirm = pb::ConfirmTotpRequest {
+        user_id: "alice".into(),
+        code: authenticator_code(&setup.secret_base32, START_UNIX),
+        ..Default::default()
+    };
+    // ... cannot be opened with only the new key (an internal error, never
+    // an acceptance) ...
+    let server =
+        TestServer::start_with(&db, clock(), |c| c.secret_key_file = Some(new_key.clone())).await;
+    let err = server
+        .enrollment()
+        .await
+        .confirm_totp(confirm.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), reason(&err).as_str()),
+        (Code::Internal, "INTERNAL")
+    );
+    server.stop().await;
+
+    // ... and opens once the old key is listed as a previous key.
+    let server = TestServer::start_with(&db, clock(), |c| {
+        c.secret_key_file = Some(new_key.clone());
+        c.previous_secret_key_files = vec![old_key.clone()];
+    })
+    .await;
+    server
+        .enrollment()
+        .await
+        .confirm_totp(confirm)
+        .await
+        .unwrap();
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn postgres_without_a_key_refuses_to_start() {
+    let config = ServerConfig::new("postgres://postgres@127.0.0.1:5432/test", None);
+    let Err(err) = App::open(&config, clock()).await else {
+        panic!("Postgres without a key must not start");
+    };
+    assert!(matches!(
+        err,
+        StartError::Keys(tollgate::keys::KeyError::RequiredForPostgres)
+    ));
+    let message = err.to_string();
+    assert!(
+        message.contains("--secret-key-file") && message.contains("tollgate generate-key"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_key_file_is_refused_with_a_clear_message() {
+    let db = TestDb::sqlite().await;
+    let key = db.dir.path().join("bad.key");
+    std::fs::write(&key, "not a key").unwrap();
+    let mut config = db.config(db.dir.path().join("x.sock"));
+    config.secret_key_file = Some(key);
+    let Err(err) = App::open(&config, clock()).await else {
+        panic!("a bad key must not start");
+    };
+    let message = err.to_string();
+    assert!(message.contains("64 hexadecimal digits"), "{message}");
+    assert!(
+        !message.contains("not a key"),
+        "the key file's content is not echoed"
+    );
+}
