@@ -1,4 +1,8 @@
 //! sea-orm entities: the current shape of each table, for queries. The
 //! migrations, not these, create the tables.
+pub mod audit_event;
+pub mod challenge;
 pub mod recovery_code;
 pub mod totp_credential;
+pub mod trusted_device;
+pub mod user_lockout;

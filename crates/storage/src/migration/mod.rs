@@ -4,12 +4,16 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_enrollment;
+mod m20261122_000002_challenge;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_enrollment::Migration)]
+        vec![
+            Box::new(m20261122_000001_enrollment::Migration),
+            Box::new(m20261122_000002_challenge::Migration),
+        ]
     }
 }

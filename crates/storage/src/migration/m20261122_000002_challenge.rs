@@ -1,0 +1,304 @@
+//! The sign-in challenge: open challenges, per-user lockout state, trusted
+//! devices, and the audit log. Tokens and challenge ids are stored as keyed
+//! hashes only.
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum UserLockouts {
+    Table,
+    TenantId,
+    UserId,
+    Failures,
+    Lockouts,
+    LockedUntil,
+    Version,
+}
+
+#[derive(DeriveIden)]
+enum Challenges {
+    Table,
+    IdHash,
+    TenantId,
+    UserId,
+    Methods,
+    Status,
+    CreatedAt,
+    ExpiresAt,
+    CompletedAt,
+    ClientIp,
+    UserAgent,
+}
+
+#[derive(DeriveIden)]
+enum TrustedDevices {
+    Table,
+    DeviceId,
+    TokenHash,
+    TenantId,
+    UserId,
+    CreatedAt,
+    ExpiresAt,
+    RevokedAt,
+    ClientIp,
+    UserAgent,
+}
+
+#[derive(DeriveIden)]
+enum AuditEvents {
+    Table,
+    Id,
+    TenantId,
+    UserId,
+    Kind,
+    ActorId,
+    Method,
+    Outcome,
+    Reason,
+    ClientIp,
+    UserAgent,
+    OccurredAt,
+    Details,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(UserLockouts::Table)
+                    .col(
+                        ColumnDef::new(UserLockouts::TenantId)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(UserLockouts::UserId)
+                            .string_len(256)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(UserLockouts::Failures).integer().not_null())
+                    .col(ColumnDef::new(UserLockouts::Lockouts).integer().not_null())
+                    .col(
+                        ColumnDef::new(UserLockouts::LockedUntil)
+                            .big_integer()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(UserLockouts::Version)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .primary_key(
+                        Index::create()
+                            .col(UserLockouts::TenantId)
+                            .col(UserLockouts::UserId),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Challenges::Table)
+                    .col(
+                        ColumnDef::new(Challenges::IdHash)
+                            .string_len(64)
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(Challenges::TenantId)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Challenges::UserId)
+                            .string_len(256)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Challenges::Methods)
+                            .string_len(128)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(Challenges::Status).string_len(16).not_null())
+                    .col(
+                        ColumnDef::new(Challenges::CreatedAt)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Challenges::ExpiresAt)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(Challenges::CompletedAt).big_integer().null())
+                    .col(
+                        ColumnDef::new(Challenges::ClientIp)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Challenges::UserAgent)
+                            .string_len(512)
+                            .not_null(),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(TrustedDevices::Table)
+                    .col(
+                        ColumnDef::new(TrustedDevices::DeviceId)
+                            .string_len(32)
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(TrustedDevices::TokenHash)
+                            .string_len(64)
+                            .not_null()
+                            .unique_key(),
+                    )
+                    .col(
+                        ColumnDef::new(TrustedDevices::TenantId)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(TrustedDevices::UserId)
+                            .string_len(256)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(TrustedDevices::CreatedAt)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(TrustedDevices::ExpiresAt)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(TrustedDevices::RevokedAt)
+                            .big_integer()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(TrustedDevices::ClientIp)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(TrustedDevices::UserAgent)
+                            .string_len(512)
+                            .not_null(),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("trusted_devices_by_user")
+                    .table(TrustedDevices::Table)
+                    .col(TrustedDevices::TenantId)
+                    .col(TrustedDevices::UserId)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(AuditEvents::Table)
+                    .col(
+                        ColumnDef::new(AuditEvents::Id)
+                            .big_integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(AuditEvents::TenantId)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AuditEvents::UserId)
+                            .string_len(256)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(AuditEvents::Kind).string_len(64).not_null())
+                    .col(
+                        ColumnDef::new(AuditEvents::ActorId)
+                            .string_len(256)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AuditEvents::Method)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AuditEvents::Outcome)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AuditEvents::Reason)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AuditEvents::ClientIp)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AuditEvents::UserAgent)
+                            .string_len(512)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AuditEvents::OccurredAt)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(AuditEvents::Details).text().not_null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("audit_events_by_user")
+                    .table(AuditEvents::Table)
+                    .col(AuditEvents::TenantId)
+                    .col(AuditEvents::UserId)
+                    .col(AuditEvents::Id)
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in [
+            AuditEvents::Table.into_iden(),
+            TrustedDevices::Table.into_iden(),
+            Challenges::Table.into_iden(),
+            UserLockouts::Table.into_iden(),
+        ] {
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
+        }
+        Ok(())
+    }
+}
