@@ -3,6 +3,8 @@
 //! (plus `BadRequest` field violations where the input was at fault).
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
+
 use tollgate_domain::DomainError;
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
@@ -31,8 +33,9 @@ fn code_of(error: &DomainError) -> Code {
     }
 }
 
-/// Converts a domain error into the status a client receives.
-pub fn to_status(error: DomainError) -> Status {
+/// Converts a domain error into the status a client receives; `now` turns
+/// a lockout's end into a `google.rpc.RetryInfo` delay.
+pub fn to_status(error: DomainError, now: DateTime<Utc>) -> Status {
     if let DomainError::Internal(what) = &error {
         tracing::error!(error = what, "internal error");
         return Status::with_error_details(
@@ -57,6 +60,14 @@ pub fn to_status(error: DomainError) -> Status {
         _ => {}
     }
     let mut details = ErrorDetails::with_error_info(error.reason(), ERROR_DOMAIN, metadata);
+    if let DomainError::LockedOut { until: retry_at }
+    | DomainError::ResendTooSoon {
+        available_at: retry_at,
+    } = &error
+    {
+        let delay = (*retry_at - now).to_std().unwrap_or_default();
+        details.set_retry_info(Some(delay));
+    }
     if let DomainError::InvalidArgument(violations) = &error {
         for v in violations {
             details.add_bad_request_violation(v.field.clone(), v.description.clone());

@@ -6,7 +6,7 @@ use tollgate_domain::enrollment::TotpState;
 use tollgate_domain::policy::{Compliance, RequirementReason, Verdict};
 use tonic::{Request, Response, Status};
 
-use super::{Api, handle, method_from_pb, methods_to_pb, timestamp, user};
+use super::{Api, method_from_pb, methods_to_pb, timestamp, user};
 use crate::pb;
 use crate::pb::enrollment_service_server::EnrollmentService;
 
@@ -70,7 +70,7 @@ impl EnrollmentService for Api {
         request: Request<pb::GetEnrollmentRequest>,
     ) -> Result<Response<pb::GetEnrollmentResponse>, Status> {
         let req = request.into_inner();
-        handle("GetEnrollment", &req.tenant_id, async {
+        self.handle("GetEnrollment", &req.tenant_id, async {
             let user = user(&req.tenant_id, &req.user_id)?;
             let view = self.core.get_enrollment(&user).await?;
             let enrolled = !view.enabled_methods.is_empty();
@@ -99,7 +99,7 @@ impl EnrollmentService for Api {
         request: Request<pb::BeginTotpRequest>,
     ) -> Result<Response<pb::BeginTotpResponse>, Status> {
         let req = request.into_inner();
-        handle("BeginTotp", &req.tenant_id, async {
+        self.handle("BeginTotp", &req.tenant_id, async {
             let user = user(&req.tenant_id, &req.user_id)?;
             let setup = self.core.begin_totp(&user, &req.account_name).await?;
             let (qr_png, qr_svg) = crate::qr::render(setup.otpauth_uri.expose())
@@ -128,7 +128,7 @@ impl EnrollmentService for Api {
         request: Request<pb::ConfirmTotpRequest>,
     ) -> Result<Response<pb::ConfirmTotpResponse>, Status> {
         let req = request.into_inner();
-        handle("ConfirmTotp", &req.tenant_id, async {
+        self.handle("ConfirmTotp", &req.tenant_id, async {
             let user = user(&req.tenant_id, &req.user_id)?;
             let confirmed = self.core.confirm_totp(&user, &req.code).await?;
             Ok(pb::ConfirmTotpResponse {
@@ -149,7 +149,7 @@ impl EnrollmentService for Api {
         request: Request<pb::DisableMethodRequest>,
     ) -> Result<Response<pb::DisableMethodResponse>, Status> {
         let req = request.into_inner();
-        handle("DisableMethod", &req.tenant_id, async {
+        self.handle("DisableMethod", &req.tenant_id, async {
             let user = user(&req.tenant_id, &req.user_id)?;
             let method = method_from_pb(req.method)?;
             let view = self.core.disable_method(&user, method).await?;

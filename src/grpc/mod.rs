@@ -1,5 +1,6 @@
 //! gRPC adapters: each turns a request into a domain call and the result
 //! into a response or a status. gRPC types stop here.
+mod challenge;
 mod enrollment;
 mod recovery;
 mod unbuilt;
@@ -50,43 +51,46 @@ impl Api {
     }
 }
 
-/// Runs one RPC inside a span with its method, tenant, outcome and reason
-/// (never codes or secrets), and maps a domain error to a status.
-async fn handle<T>(
-    method: &'static str,
-    tenant_id: &str,
-    call: impl Future<Output = Result<T, DomainError>>,
-) -> Result<Response<T>, Status> {
-    let tenant = if tenant_id.is_empty() {
-        "default"
-    } else {
-        tenant_id
-    };
-    let span = tracing::info_span!(
-        "rpc",
-        rpc.method = method,
-        tenant = tenant.get(..64).unwrap_or(tenant),
-        outcome = tracing::field::Empty,
-        reason = tracing::field::Empty,
-    );
-    async move {
-        match call.await {
-            Ok(value) => {
-                tracing::Span::current().record("outcome", "ok");
-                tracing::debug!("rpc succeeded");
-                Ok(Response::new(value))
-            }
-            Err(error) => {
-                let span = tracing::Span::current();
-                span.record("outcome", "error");
-                span.record("reason", error.reason());
-                tracing::info!("rpc failed");
-                Err(to_status(error))
+impl Api {
+    /// Runs one RPC inside a span with its method, tenant, outcome and reason
+    /// (never codes or secrets), and maps a domain error to a status.
+    async fn handle<T>(
+        &self,
+        method: &'static str,
+        tenant_id: &str,
+        call: impl Future<Output = Result<T, DomainError>>,
+    ) -> Result<Response<T>, Status> {
+        let tenant = if tenant_id.is_empty() {
+            "default"
+        } else {
+            tenant_id
+        };
+        let span = tracing::info_span!(
+            "rpc",
+            rpc.method = method,
+            tenant = tenant.get(..64).unwrap_or(tenant),
+            outcome = tracing::field::Empty,
+            reason = tracing::field::Empty,
+        );
+        async move {
+            match call.await {
+                Ok(value) => {
+                    tracing::Span::current().record("outcome", "ok");
+                    tracing::debug!("rpc succeeded");
+                    Ok(Response::new(value))
+                }
+                Err(error) => {
+                    let span = tracing::Span::current();
+                    span.record("outcome", "error");
+                    span.record("reason", error.reason());
+                    tracing::info!("rpc failed");
+                    Err(to_status(error, self.core.clock().now()))
+                }
             }
         }
+        .instrument(span)
+        .await
     }
-    .instrument(span)
-    .await
 }
 
 fn user(tenant_id: &str, user_id: &str) -> Result<UserRef, DomainError> {

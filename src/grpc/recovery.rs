@@ -1,7 +1,7 @@
 //! RecoveryService: RegenerateCodes and GetRecoveryStatus.
 use tonic::{Request, Response, Status};
 
-use super::{Api, handle, timestamp, user};
+use super::{Api, timestamp, user};
 use crate::pb;
 use crate::pb::recovery_service_server::RecoveryService;
 
@@ -12,7 +12,7 @@ impl RecoveryService for Api {
         request: Request<pb::RegenerateCodesRequest>,
     ) -> Result<Response<pb::RegenerateCodesResponse>, Status> {
         let req = request.into_inner();
-        handle("RegenerateCodes", &req.tenant_id, async {
+        self.handle("RegenerateCodes", &req.tenant_id, async {
             let user = user(&req.tenant_id, &req.user_id)?;
             let fresh = self.core.regenerate_codes(&user).await?;
             Ok(pb::RegenerateCodesResponse {
@@ -28,7 +28,7 @@ impl RecoveryService for Api {
         request: Request<pb::GetRecoveryStatusRequest>,
     ) -> Result<Response<pb::GetRecoveryStatusResponse>, Status> {
         let req = request.into_inner();
-        handle("GetRecoveryStatus", &req.tenant_id, async {
+        self.handle("GetRecoveryStatus", &req.tenant_id, async {
             let user = user(&req.tenant_id, &req.user_id)?;
             let status = self.core.recovery_status(&user).await?;
             Ok(pb::GetRecoveryStatusResponse {

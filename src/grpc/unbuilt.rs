@@ -1,8 +1,7 @@
-//! Services whose RPCs are not built yet: every RPC answers UNIMPLEMENTED
+//! Services whose RPCs are not built yet (policy, delivery): every RPC answers UNIMPLEMENTED
 //! (the generated default), honestly, until its issue lands.
 use super::Api;
 use crate::pb;
 
-impl pb::challenge_service_server::ChallengeService for Api {}
 impl pb::policy_service_server::PolicyService for Api {}
 impl pb::delivery_service_server::DeliveryService for Api {}

@@ -5,10 +5,12 @@ use std::collections::HashSet;
 use chrono::TimeDelta;
 use sea_orm::EntityTrait;
 use tollgate::pb;
+use tollgate::pb::enrollment_service_client::EnrollmentServiceClient;
 use tollgate_domain::Clock;
 use tollgate_domain::recovery;
 use tollgate_storage::entity::recovery_code;
 use tonic::Code;
+use tonic::transport::Channel;
 
 use crate::support::{
     START_UNIX, TestDb, TestServer, authenticator_code, clock, on_both_databases, reason,
@@ -88,9 +90,13 @@ fn assert_recovery_set(codes: &[String]) {
 
 /// Enrols `user` and returns (secret, recovery codes).
 pub async fn enrol(server: &TestServer, user: &str) -> (String, Vec<String>) {
-    let mut client = server.enrollment().await;
+    enrol_over(server.channel().await, user, server.clock.now().timestamp()).await
+}
+
+/// Enrols `user` through `channel` at `now` (Unix seconds).
+pub async fn enrol_over(channel: Channel, user: &str, now: i64) -> (String, Vec<String>) {
+    let mut client = EnrollmentServiceClient::new(channel);
     let setup = client.begin_totp(begin(user)).await.unwrap().into_inner();
-    let now = server.clock.now().timestamp();
     let code = authenticator_code(&setup.secret_base32, now);
     let confirmed = client
         .confirm_totp(confirm(user, &code))

@@ -6,6 +6,7 @@
 mod support;
 
 mod binary;
+mod challenge;
 mod enrollment;
 mod secrets;
 mod service;

@@ -97,7 +97,7 @@ async fn rpcs_not_built_yet_answer_unimplemented() {
     let server = TestServer::start(&db, clock()).await;
     let channel = server.channel().await;
     let err = pb::challenge_service_client::ChallengeServiceClient::new(channel.clone())
-        .begin_challenge(pb::BeginChallengeRequest {
+        .send_code(pb::SendCodeRequest {
             user_id: "alice".into(),
             ..Default::default()
         })

@@ -70,11 +70,11 @@ pub struct RecoveryCodes {
 
 /// The use cases, over a store, an offload for hashing, a clock and keys.
 pub struct Service<S, O> {
-    store: Arc<S>,
-    offload: O,
-    clock: Arc<dyn Clock>,
-    keys: Arc<Keyring>,
-    policy: Policy,
+    pub(crate) store: Arc<S>,
+    pub(crate) offload: O,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) keys: Arc<Keyring>,
+    pub(crate) policy: Policy,
 }
 
 impl<S: Store, O: Offload> Service<S, O> {
@@ -198,7 +198,11 @@ impl<S: Store, O: Offload> Service<S, O> {
         })
     }
 
-    fn open_secret(&self, user: &UserRef, record: &TotpRecord) -> Result<SecretBytes, DomainError> {
+    pub(crate) fn open_secret(
+        &self,
+        user: &UserRef,
+        record: &TotpRecord,
+    ) -> Result<SecretBytes, DomainError> {
         self.keys
             .open(&record.sealed_secret, &user.binding(TOTP_SEED_PURPOSE))
     }
@@ -283,7 +287,7 @@ impl<S: Store, O: Offload> Service<S, O> {
     ) -> Result<EnrollmentView, DomainError> {
         match method {
             None | Some(Method::Totp) => {
-                self.store.disable_totp(user).await?;
+                self.store.disable_totp(user, self.clock.now()).await?;
             }
             // Email and SMS cannot be enabled yet, so there is nothing to
             // turn off.

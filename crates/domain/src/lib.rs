@@ -6,10 +6,12 @@
 //! the [`ports::Offload`] trait, so the caller decides where it runs.
 #![forbid(unsafe_code)]
 
+pub mod challenge;
 pub mod clock;
 pub mod enrollment;
 pub mod error;
 pub mod ids;
+pub mod lockout;
 pub mod policy;
 pub mod ports;
 pub mod random;

@@ -32,6 +32,12 @@ impl Method {
             Self::RecoveryCode => "recovery_code",
         }
     }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Totp, Self::Email, Self::Sms, Self::RecoveryCode]
+            .into_iter()
+            .find(|m| m.as_str() == text)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +61,8 @@ pub struct Policy {
     pub lockout_duration: TimeDelta,
     pub allow_self_disable_when_required: bool,
     pub pending_enrollment_ttl: TimeDelta,
+    /// How long a sign-in challenge stays open.
+    pub challenge_ttl: TimeDelta,
 }
 
 /// The issuer authenticator apps show when none is configured.
@@ -91,6 +99,7 @@ impl Default for Policy {
             lockout_duration: TimeDelta::minutes(15),
             allow_self_disable_when_required: false,
             pending_enrollment_ttl: TimeDelta::minutes(10),
+            challenge_ttl: TimeDelta::minutes(5),
         }
     }
 }
@@ -143,6 +152,14 @@ impl Verdict {
 }
 
 impl Policy {
+    /// The lockout settings.
+    pub fn lockout(&self) -> crate::lockout::LockoutPolicy {
+        crate::lockout::LockoutPolicy {
+            max_failed_attempts: self.max_failed_attempts,
+            lockout_duration: self.lockout_duration,
+        }
+    }
+
     /// Whether 2FA is required of a user holding `roles` at `now`, and why.
     pub fn requirement(&self, roles: &[String], now: DateTime<Utc>) -> (bool, RequirementReason) {
         if !self.two_factor_enabled {

@@ -6,6 +6,8 @@ use chrono::{DateTime, Utc};
 
 use crate::error::DomainError;
 use crate::ids::UserRef;
+use crate::lockout::LockoutState;
+use crate::policy::Method;
 use crate::recovery::StoredCode;
 use crate::secret::Sealed;
 use crate::totp::TotpParams;
@@ -55,6 +57,111 @@ pub struct RecoveryStatus {
     pub generated_at: Option<DateTime<Utc>>,
 }
 
+/// Where a challenge stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChallengeStatus {
+    Open,
+    Completed,
+    Cancelled,
+}
+
+/// A sign-in challenge as stored.
+#[derive(Debug, Clone)]
+pub struct ChallengeRecord {
+    /// Methods the user may answer with, default first.
+    pub methods: Vec<Method>,
+    pub status: ChallengeStatus,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A challenge to store, under the keyed hash of its id.
+#[derive(Debug, Clone)]
+pub struct NewChallenge {
+    pub id_hash: String,
+    pub methods: Vec<Method>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub client: ClientInfo,
+}
+
+/// Where a request came from, as the application reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientInfo {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+/// A trusted device to store, under the keyed hash of its token.
+#[derive(Debug, Clone)]
+pub struct NewTrustedDevice {
+    pub device_id: String,
+    pub token_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub client: ClientInfo,
+}
+
+/// A stored recovery code, spent or not.
+#[derive(Debug, Clone)]
+pub struct RecoveryCodeRecord {
+    pub id: i64,
+    pub code: StoredCode,
+    pub spent: bool,
+}
+
+/// What a successful verification consumes, conditionally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consume {
+    /// This TOTP step, if no later-or-equal step was used before.
+    TotpStep(u64),
+    /// This recovery code, if it is unspent.
+    RecoveryCode(i64),
+}
+
+/// How completing a challenge ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Completion {
+    Completed,
+    /// The code was consumed by someone else first.
+    CodeAlreadyUsed,
+    /// The challenge was completed, cancelled or expired meanwhile.
+    ChallengeClosed,
+}
+
+/// Success or failure, for the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    Failure,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Success => "success",
+            Self::Failure => "failure",
+        }
+    }
+}
+
+/// One audit-log entry. Never holds a code, token or secret.
+#[derive(Debug, Clone)]
+pub struct AuditEvent {
+    pub user: UserRef,
+    /// e.g. "challenge.verified", "totp.enabled".
+    pub kind: &'static str,
+    /// Who acted: the user themself unless an administrator did.
+    pub actor_id: String,
+    pub method: Option<Method>,
+    pub outcome: Outcome,
+    /// The failure reason, e.g. CODE_MISMATCH.
+    pub reason: &'static str,
+    pub client: ClientInfo,
+    pub occurred_at: DateTime<Utc>,
+    pub details: Vec<(String, String)>,
+}
+
 /// Persistence. Every method that must not take effect twice is a single
 /// conditional statement or transaction, so replicas sharing one database
 /// agree.
@@ -86,10 +193,12 @@ pub trait Store: Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), DomainError>> + Send;
 
     /// Removes the credential; with it gone and no other method enabled, the
-    /// recovery codes too. Returns whether a credential was removed.
+    /// recovery codes and trusted devices too. Returns whether a credential
+    /// was removed.
     fn disable_totp(
         &self,
         user: &UserRef,
+        now: DateTime<Utc>,
     ) -> impl Future<Output = Result<bool, DomainError>> + Send;
 
     fn recovery_status(
@@ -103,6 +212,81 @@ pub trait Store: Send + Sync + 'static {
         &self,
         user: &UserRef,
         set: NewRecoverySet,
+    ) -> impl Future<Output = Result<(), DomainError>> + Send;
+
+    /// Every recovery code of the user, spent or not.
+    fn recovery_codes(
+        &self,
+        user: &UserRef,
+    ) -> impl Future<Output = Result<Vec<RecoveryCodeRecord>, DomainError>> + Send;
+
+    fn create_challenge(
+        &self,
+        user: &UserRef,
+        challenge: NewChallenge,
+    ) -> impl Future<Output = Result<(), DomainError>> + Send;
+
+    /// The user's challenge with this id hash.
+    fn challenge(
+        &self,
+        user: &UserRef,
+        id_hash: &str,
+    ) -> impl Future<Output = Result<Option<ChallengeRecord>, DomainError>> + Send;
+
+    /// Cancels an open challenge; false when there is none to cancel.
+    fn cancel_challenge(
+        &self,
+        user: &UserRef,
+        id_hash: &str,
+    ) -> impl Future<Output = Result<bool, DomainError>> + Send;
+
+    /// In one transaction: consumes the code (`consume`), completes the open,
+    /// unexpired challenge, stores the trusted device if any, and writes the
+    /// audit event. Nothing changes unless all of it succeeds.
+    fn complete_challenge(
+        &self,
+        user: &UserRef,
+        id_hash: &str,
+        consume: Consume,
+        now: DateTime<Utc>,
+        device: Option<NewTrustedDevice>,
+        audit: AuditEvent,
+    ) -> impl Future<Output = Result<Completion, DomainError>> + Send;
+
+    /// The user's lockout state and its version, for compare-and-swap.
+    fn lockout(
+        &self,
+        user: &UserRef,
+    ) -> impl Future<Output = Result<(LockoutState, i64), DomainError>> + Send;
+
+    /// Replaces the lockout state if its version is still `version`.
+    fn swap_lockout(
+        &self,
+        user: &UserRef,
+        version: i64,
+        state: LockoutState,
+    ) -> impl Future<Output = Result<bool, DomainError>> + Send;
+
+    /// The id of an unrevoked, unexpired trusted device of the user whose
+    /// token hash is one of `token_hashes`.
+    fn trusted_device(
+        &self,
+        user: &UserRef,
+        token_hashes: &[String],
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Option<String>, DomainError>> + Send;
+
+    /// Revokes one device (or all with `None`); returns how many.
+    fn revoke_trusted_devices(
+        &self,
+        user: &UserRef,
+        device_id: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<u32, DomainError>> + Send;
+
+    fn record_audit(
+        &self,
+        event: AuditEvent,
     ) -> impl Future<Output = Result<(), DomainError>> + Send;
 }
 
@@ -134,5 +318,8 @@ pub struct OutgoingMessage {
 /// Hands messages to a transport (SMTP, an SMS provider, the outbox).
 /// `tollgate-delivery` implements it.
 pub trait MessageSender: Send + Sync + 'static {
-    fn send(&self, message: OutgoingMessage) -> impl Future<Output = Result<(), DomainError>> + Send;
+    fn send(
+        &self,
+        message: OutgoingMessage,
+    ) -> impl Future<Output = Result<(), DomainError>> + Send;
 }

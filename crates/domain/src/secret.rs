@@ -232,10 +232,14 @@ impl Keyring {
         &self.current
     }
 
+    /// Every key, current first.
+    pub fn all(&self) -> impl Iterator<Item = &MasterKey> {
+        std::iter::once(&self.current).chain(&self.previous)
+    }
+
     /// The key with this id, current or previous.
     pub fn get(&self, key_id: &str) -> Option<&MasterKey> {
-        std::iter::once(&self.current)
-            .chain(&self.previous)
+        self.all()
             .find(|k| k.id.as_bytes().ct_eq(key_id.as_bytes()).into())
     }
 

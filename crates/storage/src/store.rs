@@ -6,14 +6,21 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     PaginatorTrait, QueryFilter, TransactionTrait,
 };
+use tollgate_domain::lockout::LockoutState;
+use tollgate_domain::policy::Method;
 use tollgate_domain::ports::{
-    NewRecoverySet, PendingTotp, RecoveryStatus, Store, StoredTotpState, TotpRecord,
+    AuditEvent, ChallengeRecord, ChallengeStatus, Completion, Consume, NewChallenge,
+    NewRecoverySet, NewTrustedDevice, PendingTotp, RecoveryCodeRecord, RecoveryStatus, Store,
+    StoredTotpState, TotpRecord,
 };
+use tollgate_domain::recovery::StoredCode;
 use tollgate_domain::secret::Sealed;
 use tollgate_domain::totp::{Algorithm, TotpParams};
 use tollgate_domain::{DomainError, UserRef};
 
-use crate::entity::{recovery_code, totp_credential};
+use crate::entity::{
+    audit_event, challenge, recovery_code, totp_credential, trusted_device, user_lockout,
+};
 
 /// The storage behind every use case.
 #[derive(Clone)]
@@ -127,6 +134,152 @@ async fn put_recovery_set<C: ConnectionTrait>(
         .exec_without_returning(txn)
         .await?;
     Ok(())
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => text[..at].to_owned(),
+        None => text.to_owned(),
+    }
+}
+
+fn audit_row(event: AuditEvent) -> audit_event::ActiveModel {
+    let details: Vec<String> = event
+        .details
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    audit_event::ActiveModel {
+        tenant_id: Set(event.user.tenant.as_str().to_owned()),
+        user_id: Set(event.user.user.as_str().to_owned()),
+        kind: Set(event.kind.to_owned()),
+        actor_id: Set(truncate(&event.actor_id, 256)),
+        method: Set(event
+            .method
+            .map(|m| m.as_str())
+            .unwrap_or_default()
+            .to_owned()),
+        outcome: Set(event.outcome.as_str().to_owned()),
+        reason: Set(event.reason.to_owned()),
+        client_ip: Set(truncate(&event.client.ip, 64)),
+        user_agent: Set(truncate(&event.client.user_agent, 512)),
+        occurred_at: Set(millis(event.occurred_at)),
+        details: Set(details.join("\n")),
+        ..Default::default()
+    }
+}
+
+fn user_challenge(user: &UserRef, id_hash: &str) -> sea_orm::Condition {
+    of_user::<challenge::Entity>(user, challenge::Column::TenantId, challenge::Column::UserId)
+        .add(challenge::Column::IdHash.eq(id_hash))
+}
+
+fn user_devices(user: &UserRef) -> sea_orm::Condition {
+    of_user::<trusted_device::Entity>(
+        user,
+        trusted_device::Column::TenantId,
+        trusted_device::Column::UserId,
+    )
+}
+
+fn user_lockout_row(user: &UserRef) -> sea_orm::Condition {
+    of_user::<user_lockout::Entity>(
+        user,
+        user_lockout::Column::TenantId,
+        user_lockout::Column::UserId,
+    )
+}
+
+/// Completes the challenge inside `txn`; false if it was not open and
+/// unexpired.
+async fn close_challenge<C: ConnectionTrait>(
+    txn: &C,
+    user: &UserRef,
+    id_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    use challenge::Column as C;
+    let updated = challenge::Entity::update_many()
+        .col_expr(C::Status, Expr::value(challenge::COMPLETED))
+        .col_expr(C::CompletedAt, Expr::value(millis(now)))
+        .filter(user_challenge(user, id_hash))
+        .filter(C::Status.eq(challenge::OPEN))
+        .filter(C::ExpiresAt.gt(millis(now)))
+        .exec(txn)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}
+
+/// Consumes the code inside `txn`; false if it was consumed before.
+async fn consume_code<C: ConnectionTrait>(
+    txn: &C,
+    user: &UserRef,
+    consume: Consume,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let updated = match consume {
+        Consume::TotpStep(step) => {
+            use totp_credential::Column as C;
+            let step = i64::try_from(step).unwrap_or(i64::MAX);
+            // The used-step column only moves forward: a step at or
+            // before the last used one is refused, on every replica.
+            totp_credential::Entity::update_many()
+                .col_expr(C::LastUsedStep, Expr::value(step))
+                .filter(user_totp(user))
+                .filter(C::State.eq(totp_credential::ENABLED))
+                .filter(
+                    sea_orm::Condition::any()
+                        .add(C::LastUsedStep.is_null())
+                        .add(C::LastUsedStep.lt(step)),
+                )
+                .exec(txn)
+                .await?
+        }
+        Consume::RecoveryCode(id) => {
+            use recovery_code::Column as C;
+            recovery_code::Entity::update_many()
+                .col_expr(C::UsedAt, Expr::value(millis(now)))
+                .filter(user_codes(user))
+                .filter(C::Id.eq(id))
+                .filter(C::UsedAt.is_null())
+                .exec(txn)
+                .await?
+        }
+    };
+    Ok(updated.rows_affected == 1)
+}
+
+fn to_lockout(row: Option<user_lockout::Model>) -> (LockoutState, i64) {
+    match row {
+        Some(r) => (
+            LockoutState {
+                failures: u32::try_from(r.failures).unwrap_or(0),
+                lockouts: u32::try_from(r.lockouts).unwrap_or(0),
+                locked_until: r.locked_until.map(instant),
+            },
+            r.version,
+        ),
+        None => (LockoutState::default(), 0),
+    }
+}
+
+/// Revokes one or all of the user's devices inside `conn`.
+async fn revoke_devices<C: ConnectionTrait>(
+    conn: &C,
+    user: &UserRef,
+    device_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<u32, DbErr> {
+    use trusted_device::Column as Col;
+    let mut update = trusted_device::Entity::update_many()
+        .col_expr(Col::RevokedAt, Expr::value(millis(now)))
+        .filter(user_devices(user))
+        .filter(Col::RevokedAt.is_null());
+    if let Some(id) = device_id {
+        update = update.filter(Col::DeviceId.eq(id));
+    }
+    let result = update.exec(conn).await?;
+    Ok(u32::try_from(result.rows_affected).unwrap_or(u32::MAX))
 }
 
 impl Store for SeaStore {
@@ -249,7 +402,7 @@ impl Store for SeaStore {
         txn.commit().await.map_err(unavailable)
     }
 
-    async fn disable_totp(&self, user: &UserRef) -> Result<bool, DomainError> {
+    async fn disable_totp(&self, user: &UserRef, now: DateTime<Utc>) -> Result<bool, DomainError> {
         let txn = self.db.begin().await.map_err(unavailable)?;
         let deleted = totp_credential::Entity::delete_many()
             .filter(user_totp(user))
@@ -257,7 +410,10 @@ impl Store for SeaStore {
             .await
             .map_err(unavailable)?;
         // TOTP is the only method that can be enabled so far: without it the
-        // recovery codes protect nothing.
+        // recovery codes and trusted devices protect nothing.
+        revoke_devices(&txn, user, None, now)
+            .await
+            .map_err(unavailable)?;
         recovery_code::Entity::delete_many()
             .filter(user_codes(user))
             .exec(&txn)
@@ -301,5 +457,218 @@ impl Store for SeaStore {
             .await
             .map_err(unavailable)?;
         txn.commit().await.map_err(unavailable)
+    }
+    async fn recovery_codes(&self, user: &UserRef) -> Result<Vec<RecoveryCodeRecord>, DomainError> {
+        let rows = recovery_code::Entity::find()
+            .filter(user_codes(user))
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| RecoveryCodeRecord {
+                id: r.id,
+                spent: r.used_at.is_some(),
+                code: StoredCode {
+                    lookup_tag: u16::try_from(r.lookup_tag).unwrap_or(u16::MAX),
+                    key_id: r.key_id,
+                    hash: r.code_hash,
+                },
+            })
+            .collect())
+    }
+
+    async fn create_challenge(&self, user: &UserRef, new: NewChallenge) -> Result<(), DomainError> {
+        let methods: Vec<&str> = new.methods.iter().map(|m| m.as_str()).collect();
+        challenge::Entity::insert(challenge::ActiveModel {
+            id_hash: Set(new.id_hash),
+            tenant_id: Set(user.tenant.as_str().to_owned()),
+            user_id: Set(user.user.as_str().to_owned()),
+            methods: Set(methods.join(",")),
+            status: Set(challenge::OPEN.to_owned()),
+            created_at: Set(millis(new.created_at)),
+            expires_at: Set(millis(new.expires_at)),
+            completed_at: Set(None),
+            client_ip: Set(truncate(&new.client.ip, 64)),
+            user_agent: Set(truncate(&new.client.user_agent, 512)),
+        })
+        .exec_without_returning(&self.db)
+        .await
+        .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn challenge(
+        &self,
+        user: &UserRef,
+        id_hash: &str,
+    ) -> Result<Option<ChallengeRecord>, DomainError> {
+        let Some(row) = challenge::Entity::find()
+            .filter(user_challenge(user, id_hash))
+            .one(&self.db)
+            .await
+            .map_err(unavailable)?
+        else {
+            return Ok(None);
+        };
+        let status = match row.status.as_str() {
+            challenge::OPEN => ChallengeStatus::Open,
+            challenge::COMPLETED => ChallengeStatus::Completed,
+            _ => ChallengeStatus::Cancelled,
+        };
+        Ok(Some(ChallengeRecord {
+            methods: row.methods.split(',').filter_map(Method::parse).collect(),
+            status,
+            created_at: instant(row.created_at),
+            expires_at: instant(row.expires_at),
+        }))
+    }
+
+    async fn cancel_challenge(&self, user: &UserRef, id_hash: &str) -> Result<bool, DomainError> {
+        let updated = challenge::Entity::update_many()
+            .col_expr(challenge::Column::Status, Expr::value(challenge::CANCELLED))
+            .filter(user_challenge(user, id_hash))
+            .filter(challenge::Column::Status.eq(challenge::OPEN))
+            .exec(&self.db)
+            .await
+            .map_err(unavailable)?;
+        Ok(updated.rows_affected == 1)
+    }
+
+    async fn complete_challenge(
+        &self,
+        user: &UserRef,
+        id_hash: &str,
+        consume: Consume,
+        now: DateTime<Utc>,
+        device: Option<NewTrustedDevice>,
+        audit: AuditEvent,
+    ) -> Result<Completion, DomainError> {
+        let txn = self.db.begin().await.map_err(unavailable)?;
+        // The code first: on SQLite the first write takes the database's
+        // write lock, so racing verifications queue here.
+        if !consume_code(&txn, user, consume, now)
+            .await
+            .map_err(unavailable)?
+        {
+            txn.rollback().await.map_err(unavailable)?;
+            return Ok(Completion::CodeAlreadyUsed);
+        }
+        if !close_challenge(&txn, user, id_hash, now)
+            .await
+            .map_err(unavailable)?
+        {
+            txn.rollback().await.map_err(unavailable)?;
+            return Ok(Completion::ChallengeClosed);
+        }
+        if let Some(device) = device {
+            trusted_device::Entity::insert(trusted_device::ActiveModel {
+                device_id: Set(device.device_id),
+                token_hash: Set(device.token_hash),
+                tenant_id: Set(user.tenant.as_str().to_owned()),
+                user_id: Set(user.user.as_str().to_owned()),
+                created_at: Set(millis(device.created_at)),
+                expires_at: Set(millis(device.expires_at)),
+                revoked_at: Set(None),
+                client_ip: Set(truncate(&device.client.ip, 64)),
+                user_agent: Set(truncate(&device.client.user_agent, 512)),
+            })
+            .exec_without_returning(&txn)
+            .await
+            .map_err(unavailable)?;
+        }
+        audit_event::Entity::insert(audit_row(audit))
+            .exec_without_returning(&txn)
+            .await
+            .map_err(unavailable)?;
+        txn.commit().await.map_err(unavailable)?;
+        Ok(Completion::Completed)
+    }
+
+    async fn lockout(&self, user: &UserRef) -> Result<(LockoutState, i64), DomainError> {
+        let row = user_lockout::Entity::find()
+            .filter(user_lockout_row(user))
+            .one(&self.db)
+            .await
+            .map_err(unavailable)?;
+        Ok(to_lockout(row))
+    }
+
+    async fn swap_lockout(
+        &self,
+        user: &UserRef,
+        version: i64,
+        state: LockoutState,
+    ) -> Result<bool, DomainError> {
+        use user_lockout::Column as C;
+        let failures = i32::try_from(state.failures).unwrap_or(i32::MAX);
+        let lockouts = i32::try_from(state.lockouts).unwrap_or(i32::MAX);
+        let locked_until = state.locked_until.map(millis);
+        // Insert the first row (version 0 means "none yet"), or update
+        // only if nobody changed the row since it was read.
+        let statement = Query::insert()
+            .into_table(user_lockout::Entity)
+            .columns([
+                C::TenantId,
+                C::UserId,
+                C::Failures,
+                C::Lockouts,
+                C::LockedUntil,
+                C::Version,
+            ])
+            .values_panic([
+                user.tenant.as_str().into(),
+                user.user.as_str().into(),
+                failures.into(),
+                lockouts.into(),
+                locked_until.into(),
+                (version + 1).into(),
+            ])
+            .on_conflict(
+                OnConflict::columns([C::TenantId, C::UserId])
+                    .update_columns([C::Failures, C::Lockouts, C::LockedUntil, C::Version])
+                    .action_and_where(Expr::col((user_lockout::Entity, C::Version)).eq(version))
+                    .to_owned(),
+            )
+            .to_owned();
+        let result = self.db.execute(&statement).await.map_err(unavailable)?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn trusted_device(
+        &self,
+        user: &UserRef,
+        token_hashes: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, DomainError> {
+        use trusted_device::Column as C;
+        let row = trusted_device::Entity::find()
+            .filter(user_devices(user))
+            .filter(C::TokenHash.is_in(token_hashes.iter().cloned()))
+            .filter(C::RevokedAt.is_null())
+            .filter(C::ExpiresAt.gt(millis(now)))
+            .one(&self.db)
+            .await
+            .map_err(unavailable)?;
+        Ok(row.map(|r| r.device_id))
+    }
+
+    async fn revoke_trusted_devices(
+        &self,
+        user: &UserRef,
+        device_id: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<u32, DomainError> {
+        revoke_devices(&self.db, user, device_id, now)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn record_audit(&self, event: AuditEvent) -> Result<(), DomainError> {
+        audit_event::Entity::insert(audit_row(event))
+            .exec_without_returning(&self.db)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
     }
 }

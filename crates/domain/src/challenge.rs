@@ -1,0 +1,466 @@
+//! The sign-in challenge use cases: BeginChallenge, VerifyChallenge (TOTP and
+//! recovery codes), CancelChallenge and RevokeTrustedDevices.
+//!
+//! The order of a verification matters: the challenge and the lockout are
+//! checked first; the code is checked in memory (constant time, at most one
+//! argon2 verification); then one storage transaction consumes the code,
+//! completes the challenge and records the audit event, each conditionally,
+//! so two replicas can never both accept the same code.
+use chrono::{DateTime, Utc};
+
+use crate::enrollment::Service;
+use crate::error::DomainError;
+use crate::ids::UserRef;
+use crate::lockout::FailureOutcome;
+use crate::policy::{Compliance, Method};
+use crate::ports::{
+    AuditEvent, ChallengeStatus, ClientInfo, Completion, Consume, NewChallenge, NewTrustedDevice,
+    Offload, Outcome, Store, StoredTotpState,
+};
+use crate::recovery;
+use crate::secret::{SecretString, hex_lower};
+use crate::totp::{self, Verification};
+
+const CHALLENGE_PURPOSE: &str = "tollgate/v1/challenge-id";
+const DEVICE_PURPOSE: &str = "tollgate/v1/trusted-device";
+/// Random bytes in a challenge id (shown as 32 hex digits).
+const CHALLENGE_ID_BYTES: usize = 16;
+/// Random bytes in a trusted-device token (64 hex digits).
+const DEVICE_TOKEN_BYTES: usize = 32;
+/// Compare-and-swap rounds on the lockout row before giving up.
+const LOCKOUT_SWAP_ATTEMPTS: usize = 64;
+
+/// Why a sign-in needs no second factor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AllowReason {
+    NotRequired,
+    TrustedDevice,
+    GraceLogin { logins_left: u32 },
+}
+
+/// What BeginChallenge decides.
+#[derive(Debug)]
+pub enum BeginOutcome {
+    Allow(AllowReason),
+    Challenge {
+        challenge_id: SecretString,
+        /// Default first.
+        methods: Vec<Method>,
+        expires_at: DateTime<Utc>,
+    },
+    EnrollmentRequired {
+        message: String,
+    },
+}
+
+/// What the application tells us at sign-in.
+#[derive(Debug, Default)]
+pub struct BeginRequest<'a> {
+    pub roles: &'a [String],
+    pub trusted_device_token: &'a str,
+    pub client: ClientInfo,
+}
+
+/// The user's answer to a challenge.
+#[derive(Debug)]
+pub struct VerifyRequest<'a> {
+    pub challenge_id: &'a str,
+    pub method: Method,
+    pub code: &'a str,
+    pub remember_device: bool,
+    pub client: ClientInfo,
+}
+
+/// A trusted-device token, for the user's browser once.
+#[derive(Debug)]
+pub struct TrustedDeviceGrant {
+    pub token: SecretString,
+    pub device_id: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A successful verification.
+#[derive(Debug)]
+pub struct Verified {
+    pub trusted_device: Option<TrustedDeviceGrant>,
+    pub recovery_codes_remaining: u32,
+    pub methods_used: Vec<Method>,
+}
+
+fn random_hex(bytes: usize) -> Result<String, DomainError> {
+    let mut buf = vec![0u8; bytes];
+    crate::random::fill(&mut buf)?;
+    Ok(hex_lower(&buf))
+}
+
+impl<S: Store, O: Offload> Service<S, O> {
+    fn challenge_hash(&self, user: &UserRef, challenge_id: &str) -> Result<String, DomainError> {
+        let well_formed = challenge_id.len() == CHALLENGE_ID_BYTES * 2
+            && challenge_id
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if !well_formed {
+            return Err(DomainError::invalid(
+                "challenge_id",
+                "must be the challenge id BeginChallenge returned",
+            ));
+        }
+        let key = self.keys.current();
+        Ok(hex_lower(&key.keyed_hash(
+            &user.binding(CHALLENGE_PURPOSE),
+            challenge_id.as_bytes(),
+        )))
+    }
+
+    fn audit(
+        &self,
+        user: &UserRef,
+        kind: &'static str,
+        method: Option<Method>,
+        client: &ClientInfo,
+    ) -> AuditEvent {
+        AuditEvent {
+            user: user.clone(),
+            kind,
+            actor_id: user.user.as_str().to_owned(),
+            method,
+            outcome: Outcome::Success,
+            reason: "",
+            client: client.clone(),
+            occurred_at: self.clock.now(),
+            details: Vec::new(),
+        }
+    }
+
+    /// Methods the user can answer a challenge with, default first.
+    async fn challenge_methods(&self, user: &UserRef) -> Result<Vec<Method>, DomainError> {
+        let policy = self.policy(user);
+        let mut methods = Vec::new();
+        if let Some(record) = self.store.totp(user).await?
+            && record.state == StoredTotpState::Enabled
+            && policy.allowed_methods.contains(&Method::Totp)
+        {
+            methods.push(Method::Totp);
+        }
+        if !methods.is_empty()
+            && policy.allowed_methods.contains(&Method::RecoveryCode)
+            && self.store.recovery_status(user).await?.remaining > 0
+        {
+            methods.push(Method::RecoveryCode);
+        }
+        Ok(methods)
+    }
+
+    pub async fn begin_challenge(
+        &self,
+        user: &UserRef,
+        request: BeginRequest<'_>,
+    ) -> Result<BeginOutcome, DomainError> {
+        let now = self.clock.now();
+        let policy = self.policy(user);
+        if !policy.two_factor_enabled {
+            return Ok(BeginOutcome::Allow(AllowReason::NotRequired));
+        }
+        let methods = self.challenge_methods(user).await?;
+        if methods.is_empty() {
+            let verdict = policy.verdict(request.roles, false, 0, now);
+            return Ok(match verdict.state {
+                Compliance::MustEnroll => BeginOutcome::EnrollmentRequired {
+                    message: verdict.message(),
+                },
+                Compliance::InGrace { logins_left } => {
+                    BeginOutcome::Allow(AllowReason::GraceLogin { logins_left })
+                }
+                Compliance::NotRequired | Compliance::Compliant => {
+                    BeginOutcome::Allow(AllowReason::NotRequired)
+                }
+            });
+        }
+        if policy.trusted_devices_allowed && !request.trusted_device_token.is_empty() {
+            let hashes: Vec<String> = self
+                .keys
+                .all()
+                .map(|k| {
+                    hex_lower(&k.keyed_hash(
+                        &user.binding(DEVICE_PURPOSE),
+                        request.trusted_device_token.as_bytes(),
+                    ))
+                })
+                .collect();
+            if let Some(device_id) = self.store.trusted_device(user, &hashes, now).await? {
+                let mut event = self.audit(user, "challenge.trusted_device", None, &request.client);
+                event.details.push(("device_id".to_owned(), device_id));
+                self.store.record_audit(event).await?;
+                return Ok(BeginOutcome::Allow(AllowReason::TrustedDevice));
+            }
+        }
+        let challenge_id = SecretString::new(random_hex(CHALLENGE_ID_BYTES)?);
+        let expires_at = now + policy.challenge_ttl;
+        self.store
+            .create_challenge(
+                user,
+                NewChallenge {
+                    id_hash: self.challenge_hash(user, challenge_id.expose())?,
+                    methods: methods.clone(),
+                    created_at: now,
+                    expires_at,
+                    client: request.client,
+                },
+            )
+            .await?;
+        Ok(BeginOutcome::Challenge {
+            challenge_id,
+            methods,
+            expires_at,
+        })
+    }
+
+    pub async fn cancel_challenge(
+        &self,
+        user: &UserRef,
+        challenge_id: &str,
+    ) -> Result<(), DomainError> {
+        let id_hash = self.challenge_hash(user, challenge_id)?;
+        if self.store.cancel_challenge(user, &id_hash).await? {
+            Ok(())
+        } else {
+            Err(DomainError::ChallengeNotFound)
+        }
+    }
+
+    pub async fn revoke_trusted_devices(
+        &self,
+        user: &UserRef,
+        device_id: Option<&str>,
+    ) -> Result<u32, DomainError> {
+        let now = self.clock.now();
+        let revoked = self
+            .store
+            .revoke_trusted_devices(user, device_id, now)
+            .await?;
+        let mut event = self.audit(
+            user,
+            "trusted_devices.revoked",
+            None,
+            &ClientInfo::default(),
+        );
+        event
+            .details
+            .push(("count".to_owned(), revoked.to_string()));
+        if let Some(id) = device_id {
+            event.details.push(("device_id".to_owned(), id.to_owned()));
+        }
+        self.store.record_audit(event).await?;
+        Ok(revoked)
+    }
+
+    pub async fn verify_challenge(
+        &self,
+        user: &UserRef,
+        request: VerifyRequest<'_>,
+    ) -> Result<Verified, DomainError> {
+        let id_hash = self.challenge_hash(user, request.challenge_id)?;
+        let result = self.verify_open_challenge(user, &id_hash, &request).await;
+        if let Err(error) = &result {
+            let mut event = self.audit(
+                user,
+                "challenge.verified",
+                Some(request.method),
+                &request.client,
+            );
+            event.outcome = Outcome::Failure;
+            event.reason = error.reason();
+            self.store.record_audit(event).await?;
+        }
+        result
+    }
+
+    async fn verify_open_challenge(
+        &self,
+        user: &UserRef,
+        id_hash: &str,
+        request: &VerifyRequest<'_>,
+    ) -> Result<Verified, DomainError> {
+        let now = self.clock.now();
+        let challenge = self
+            .store
+            .challenge(user, id_hash)
+            .await?
+            .ok_or(DomainError::ChallengeNotFound)?;
+        if challenge.status != ChallengeStatus::Open {
+            return Err(DomainError::ChallengeNotFound);
+        }
+        if challenge.expires_at <= now {
+            return Err(DomainError::ChallengeExpired);
+        }
+        let (lockout, _) = self.store.lockout(user).await?;
+        lockout.check(now)?;
+        if !challenge.methods.contains(&request.method) {
+            return Err(DomainError::MethodNotAllowed);
+        }
+
+        let consume = match request.method {
+            Method::Totp => self.check_totp(user, request.code, now).await?,
+            Method::RecoveryCode => self.check_recovery_code(user, request.code, now).await?,
+            Method::Email | Method::Sms => return Err(DomainError::MethodNotAllowed),
+        };
+
+        let policy = self.policy(user);
+        let (grant, device) = if request.remember_device && policy.trusted_devices_allowed {
+            let token = SecretString::new(random_hex(DEVICE_TOKEN_BYTES)?);
+            let device_id = random_hex(8)?;
+            let expires_at = now + policy.trusted_device_ttl;
+            let token_hash = hex_lower(
+                &self
+                    .keys
+                    .current()
+                    .keyed_hash(&user.binding(DEVICE_PURPOSE), token.expose().as_bytes()),
+            );
+            let device = NewTrustedDevice {
+                device_id: device_id.clone(),
+                token_hash,
+                created_at: now,
+                expires_at,
+                client: request.client.clone(),
+            };
+            (
+                Some(TrustedDeviceGrant {
+                    token,
+                    device_id,
+                    expires_at,
+                }),
+                Some(device),
+            )
+        } else {
+            (None, None)
+        };
+        let mut event = self.audit(
+            user,
+            "challenge.verified",
+            Some(request.method),
+            &request.client,
+        );
+        if let Some(grant) = &grant {
+            event
+                .details
+                .push(("trusted_device_id".to_owned(), grant.device_id.clone()));
+        }
+        match self
+            .store
+            .complete_challenge(user, id_hash, consume, now, device, event)
+            .await?
+        {
+            Completion::Completed => {}
+            Completion::CodeAlreadyUsed => return Err(DomainError::CodeAlreadyUsed),
+            Completion::ChallengeClosed => return Err(DomainError::ChallengeNotFound),
+        }
+        self.reset_lockout(user).await?;
+        let remaining = self.store.recovery_status(user).await?.remaining;
+        Ok(Verified {
+            trusted_device: grant,
+            recovery_codes_remaining: remaining,
+            methods_used: vec![request.method],
+        })
+    }
+
+    async fn check_totp(
+        &self,
+        user: &UserRef,
+        code: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Consume, DomainError> {
+        let record = match self.store.totp(user).await? {
+            Some(r) if r.state == StoredTotpState::Enabled => r,
+            _ => return Err(DomainError::MethodNotAllowed),
+        };
+        let code = totp::normalize_code(code, record.params.digits)
+            .map_err(|v| DomainError::InvalidArgument(vec![v]))?;
+        let secret = self.open_secret(user, &record)?;
+        match totp::verify(
+            &secret,
+            &record.params,
+            &code,
+            now.timestamp(),
+            record.last_used_step,
+        )? {
+            Verification::Accepted { step } => Ok(Consume::TotpStep(step)),
+            Verification::AlreadyUsed => Err(DomainError::CodeAlreadyUsed),
+            Verification::Mismatch => Err(self.count_failure(user, now).await?),
+        }
+    }
+
+    async fn check_recovery_code(
+        &self,
+        user: &UserRef,
+        code: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Consume, DomainError> {
+        let canonical = recovery::normalize(code).ok_or_else(|| {
+            DomainError::invalid("code", "must be a recovery code such as ABCD-EFGH")
+        })?;
+        let codes = self.store.recovery_codes(user).await?;
+        // The lookup tag picks the one row worth an argon2 verification.
+        let candidate = codes.into_iter().find(|row| {
+            self.keys.get(&row.code.key_id).is_some_and(|key| {
+                recovery::lookup_tag(key, user, &canonical) == row.code.lookup_tag
+            })
+        });
+        let Some(row) = candidate else {
+            return Err(self.count_failure(user, now).await?);
+        };
+        let hash = row.code.hash.clone();
+        let matches = self
+            .offload
+            .run(move || recovery::verify(&canonical, &hash))
+            .await?;
+        match (matches, row.spent) {
+            (true, false) => Ok(Consume::RecoveryCode(row.id)),
+            (true, true) => Err(DomainError::CodeAlreadyUsed),
+            (false, _) => Err(self.count_failure(user, now).await?),
+        }
+    }
+
+    /// Counts a failed attempt (compare-and-swap on the lockout row) and
+    /// returns the error to answer with: CODE_MISMATCH with the attempts
+    /// left, or LOCKED_OUT.
+    async fn count_failure(
+        &self,
+        user: &UserRef,
+        now: DateTime<Utc>,
+    ) -> Result<DomainError, DomainError> {
+        let policy = self.policy(user).lockout();
+        for _ in 0..LOCKOUT_SWAP_ATTEMPTS {
+            let (state, version) = self.store.lockout(user).await?;
+            let (next, outcome) = state.after_failure(now, &policy);
+            if next == state {
+                return Ok(outcome.into_error());
+            }
+            if self.store.swap_lockout(user, version, next).await? {
+                if let FailureOutcome::LockedOut { until } = outcome {
+                    let mut event =
+                        self.audit(user, "user.locked_out", None, &ClientInfo::default());
+                    event.outcome = Outcome::Failure;
+                    event.reason = "LOCKED_OUT";
+                    event
+                        .details
+                        .push(("locked_until".to_owned(), until.to_rfc3339()));
+                    self.store.record_audit(event).await?;
+                }
+                return Ok(outcome.into_error());
+            }
+        }
+        Err(DomainError::StorageUnavailable)
+    }
+
+    /// A success clears failures and the lockout doubling.
+    async fn reset_lockout(&self, user: &UserRef) -> Result<(), DomainError> {
+        for _ in 0..LOCKOUT_SWAP_ATTEMPTS {
+            let (state, version) = self.store.lockout(user).await?;
+            let next = state.after_success();
+            if next == state || self.store.swap_lockout(user, version, next).await? {
+                return Ok(());
+            }
+        }
+        Err(DomainError::StorageUnavailable)
+    }
+}

@@ -1,0 +1,795 @@
+//! The sign-in challenge end to end: TOTP and recovery codes, single use,
+//! lockout, trusted devices, cancel; and concurrent verifications of one code.
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use chrono::TimeDelta;
+use sea_orm::{EntityTrait, QueryOrder};
+use tollgate::pb;
+use tollgate::pb::challenge_service_client::ChallengeServiceClient;
+use tollgate_domain::Clock;
+use tollgate_storage::entity::audit_event;
+use tonic::transport::Channel;
+use tonic::{Code, Status};
+use tonic_types::StatusExt;
+
+use crate::enrollment::{enrol, enrol_over};
+use crate::support::{
+    TestDb, TestServer, authenticator_code, clock, on_both_databases, reason, uds_channel,
+    violated_fields,
+};
+
+fn begin_request(user: &str) -> pb::BeginChallengeRequest {
+    pb::BeginChallengeRequest {
+        user_id: user.to_owned(),
+        client_ip: "203.0.113.7".into(),
+        user_agent: "Firefox/140".into(),
+        ..Default::default()
+    }
+}
+
+fn verify_request(
+    user: &str,
+    challenge_id: &str,
+    method: pb::Method,
+    code: &str,
+) -> pb::VerifyChallengeRequest {
+    pb::VerifyChallengeRequest {
+        user_id: user.to_owned(),
+        challenge_id: challenge_id.to_owned(),
+        method: method as i32,
+        code: code.to_owned(),
+        client_ip: "203.0.113.7".into(),
+        user_agent: "Firefox/140".into(),
+        ..Default::default()
+    }
+}
+
+async fn begin(
+    client: &mut ChallengeServiceClient<Channel>,
+    user: &str,
+) -> pb::BeginChallengeResponse {
+    client
+        .begin_challenge(begin_request(user))
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+/// Begins a challenge that must be a CHALLENGE, and returns its id.
+async fn challenge_id(client: &mut ChallengeServiceClient<Channel>, user: &str) -> String {
+    let started = begin(client, user).await;
+    assert_eq!(started.decision(), pb::Decision::Challenge);
+    started.challenge_id
+}
+
+fn metadata(status: &Status) -> HashMap<String, String> {
+    status
+        .get_error_details()
+        .error_info()
+        .map(|i| i.metadata.clone())
+        .unwrap_or_default()
+}
+
+fn wrong_code(right: &str) -> &'static str {
+    if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    }
+}
+
+async fn sign_in_with_an_authenticator_app(db: &TestDb) {
+    let server = TestServer::start(db, clock()).await;
+    let mut client = ChallengeServiceClient::new(server.channel().await);
+
+    let nobody = begin(&mut client, "bob").await;
+    assert_eq!(
+        nobody.decision(),
+        pb::Decision::Allow,
+        "2FA is optional by default"
+    );
+    assert_eq!(nobody.allow_reason(), pb::AllowReason::NotRequired);
+
+    let (secret, _) = enrol(&server, "alice").await;
+    // The enrolment used this step's code; sign in half a minute later.
+    server.clock.advance(TimeDelta::seconds(30));
+    let now = server.clock.now().timestamp();
+    let started = begin(&mut client, "alice").await;
+    assert_eq!(started.decision(), pb::Decision::Challenge);
+    assert_eq!(
+        started.methods,
+        [pb::Method::Totp as i32, pb::Method::RecoveryCode as i32]
+    );
+    assert_eq!(started.default_method(), pb::Method::Totp);
+    assert_eq!(started.expires_at.unwrap().seconds, now + 300);
+    assert_eq!(started.challenge_id.len(), 32);
+    assert!(started.challenge_id.bytes().all(|b| b.is_ascii_hexdigit()));
+    let id = started.challenge_id;
+
+    let right = authenticator_code(&secret, now);
+    let err = client
+        .verify_challenge(verify_request(
+            "alice",
+            &id,
+            pb::Method::Totp,
+            wrong_code(&right),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), reason(&err).as_str()),
+        (Code::InvalidArgument, "CODE_MISMATCH")
+    );
+    assert_eq!(metadata(&err)["attempts_left"], "4");
+
+    let verified = client
+        .verify_challenge(verify_request("alice", &id, pb::Method::Totp, &right))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(verified.methods_used, [pb::Method::Totp as i32]);
+    assert_eq!(verified.recovery_codes_remaining, 8);
+    assert!(
+        verified.trusted_device_token.is_empty(),
+        "not asked to remember the device"
+    );
+
+    // A completed challenge cannot be used again, and the code is spent.
+    let err = client
+        .verify_challenge(verify_request("alice", &id, pb::Method::Totp, &right))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), reason(&err).as_str()),
+        (Code::NotFound, "CHALLENGE_NOT_FOUND")
+    );
+    let again = challenge_id(&mut client, "alice").await;
+    let err = client
+        .verify_challenge(verify_request("alice", &again, pb::Method::Totp, &right))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), reason(&err).as_str()),
+        (Code::FailedPrecondition, "CODE_ALREADY_USED")
+    );
+    // The next step's code is fresh.
+    let next = authenticator_code(&secret, now + 30);
+    client
+        .verify_challenge(verify_request("alice", &again, pb::Method::Totp, &next))
+        .await
+        .unwrap();
+
+    // Every verification is audited: who, method, outcome, reason, client;
+    // never the code.
+    let events = audit_event::Entity::find()
+        .order_by_asc(audit_event::Column::Id)
+        .all(server.app_store.connection())
+        .await
+        .unwrap();
+    let verifications: Vec<_> = events
+        .iter()
+        .filter(|e| e.kind == "challenge.verified")
+        .collect();
+    let summary: Vec<(&str, &str)> = verifications
+        .iter()
+        .map(|e| (e.outcome.as_str(), e.reason.as_str()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("failure", "CODE_MISMATCH"),
+            ("success", ""),
+            ("failure", "CHALLENGE_NOT_FOUND"),
+            ("failure", "CODE_ALREADY_USED"),
+            ("success", ""),
+        ]
+    );
+    for event in &verifications {
+        assert_eq!(
+            (event.user_id.as_str(), event.method.as_str()),
+            ("alice", "totp")
+        );
+        assert_eq!(
+            (event.client_ip.as_str(), event.user_agent.as_str()),
+            ("203.0.113.7", "Firefox/140")
+        );
+    }
+    for event in &events {
+        let row = format!("{event:?}");
+        assert!(
+            !row.contains(&right) && !row.contains(&next) && !row.contains(&id),
+            "{row}"
+        );
+    }
+    server.stop().await;
+}
+
+async fn sign_in_with_a_recovery_code(db: &TestDb) {
+    let server = TestServer::start(db, clock()).await;
+    let mut client = ChallengeServiceClient::new(server.channel().await);
+    let (_, codes) = enrol(&server, "carol").await;
+
+    let id = challenge_id(&mut client, "carol").await;
+    let err = client
+        .verify_challenge(verify_request(
+            "carol",
+            &id,
+            pb::Method::RecoveryCode,
+            "ABCD-EFGH",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "CODE_MISMATCH");
+    let err = client
+        .verify_challenge(verify_request(
+            "carol",
+            &id,
+            pb::Method::RecoveryCode,
+            "not-a-code",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(violated_fields(&err), ["code"]);
+
+    // As a person types it: lower case, no dash, stray spaces.
+    let typed = format!("  {}  ", codes[3].replace('-', "").to_lowercase());
+    let verified = client
+        .verify_challenge(verify_request(
+            "carol",
+            &id,
+            pb::Method::RecoveryCode,
+            &typed,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(verified.recovery_codes_remaining, 7);
+    assert_eq!(verified.methods_used, [pb::Method::RecoveryCode as i32]);
+
+    let id = challenge_id(&mut client, "carol").await;
+    let err = client
+        .verify_challenge(verify_request(
+            "carol",
+            &id,
+            pb::Method::RecoveryCode,
+            &codes[3],
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "CODE_ALREADY_USED", "a spent code is dead");
+    client
+        .verify_challenge(verify_request(
+            "carol",
+            &id,
+            pb::Method::RecoveryCode,
+            &codes[4],
+        ))
+        .await
+        .unwrap();
+
+    let status = server
+        .recovery()
+        .await
+        .get_recovery_status(pb::GetRecoveryStatusRequest {
+            user_id: "carol".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((status.remaining, status.total), (6, 8));
+    server.stop().await;
+}
+
+async fn failures_lock_the_user_out_and_the_lock_ends(db: &TestDb) {
+    let server = TestServer::start(db, clock()).await;
+    let mut client = ChallengeServiceClient::new(server.channel().await);
+    let (secret, _) = enrol(&server, "dave").await;
+    server.clock.advance(TimeDelta::seconds(30));
+
+    let mut lock_start = 0;
+    for attempt in 1..=5 {
+        // A fresh challenge each time: counting is per user.
+        let id = challenge_id(&mut client, "dave").await;
+        let right = authenticator_code(&secret, server.clock.now().timestamp());
+        let err = client
+            .verify_challenge(verify_request(
+                "dave",
+                &id,
+                pb::Method::Totp,
+                wrong_code(&right),
+            ))
+            .await
+            .unwrap_err();
+        if attempt < 5 {
+            assert_eq!(reason(&err), "CODE_MISMATCH");
+            assert_eq!(metadata(&err)["attempts_left"], (5 - attempt).to_string());
+        } else {
+            assert_eq!(
+                (err.code(), reason(&err).as_str()),
+                (Code::ResourceExhausted, "LOCKED_OUT")
+            );
+            lock_start = server.clock.now().timestamp();
+            let until = chrono::DateTime::from_timestamp(lock_start + 900, 0).unwrap();
+            assert_eq!(metadata(&err)["locked_until"], until.to_rfc3339());
+            let retry = err.get_error_details().retry_info().cloned().unwrap();
+            assert_eq!(retry.retry_delay.unwrap().as_secs(), 900);
+        }
+    }
+    // The right code is refused while locked, on any challenge.
+    server.clock.advance(TimeDelta::seconds(14 * 60));
+    let id = challenge_id(&mut client, "dave").await;
+    let right = authenticator_code(&secret, server.clock.now().timestamp());
+    let err = client
+        .verify_challenge(verify_request("dave", &id, pb::Method::Totp, &right))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "LOCKED_OUT");
+
+    // The lock ends; five more failures lock for twice as long.
+    server
+        .clock
+        .set(chrono::DateTime::from_timestamp(lock_start + 901, 0).unwrap());
+    for attempt in 1..=5 {
+        let id = challenge_id(&mut client, "dave").await;
+        let right = authenticator_code(&secret, server.clock.now().timestamp());
+        let err = client
+            .verify_challenge(verify_request(
+                "dave",
+                &id,
+                pb::Method::Totp,
+                wrong_code(&right),
+            ))
+            .await
+            .unwrap_err();
+        let expected = if attempt < 5 {
+            "CODE_MISMATCH"
+        } else {
+            "LOCKED_OUT"
+        };
+        assert_eq!(reason(&err), expected);
+        if attempt == 5 {
+            let retry = err.get_error_details().retry_info().cloned().unwrap();
+            assert_eq!(
+                retry.retry_delay.unwrap().as_secs(),
+                1800,
+                "the second lock doubles"
+            );
+        }
+    }
+    server.clock.advance(TimeDelta::seconds(1801));
+    let id = challenge_id(&mut client, "dave").await;
+    let right = authenticator_code(&secret, server.clock.now().timestamp());
+    client
+        .verify_challenge(verify_request("dave", &id, pb::Method::Totp, &right))
+        .await
+        .unwrap();
+    // A success resets the count.
+    let id = challenge_id(&mut client, "dave").await;
+    let err = client
+        .verify_challenge(verify_request(
+            "dave",
+            &id,
+            pb::Method::Totp,
+            wrong_code(&right),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(metadata(&err)["attempts_left"], "4");
+    server.stop().await;
+}
+
+async fn a_trusted_device_skips_the_challenge_until_revoked(db: &TestDb) {
+    let server = TestServer::start(db, clock()).await;
+    let mut client = ChallengeServiceClient::new(server.channel().await);
+    let (_, codes) = enrol(&server, "erin").await;
+    enrol(&server, "frank").await;
+
+    let id = challenge_id(&mut client, "erin").await;
+    let mut request = verify_request("erin", &id, pb::Method::RecoveryCode, &codes[0]);
+    request.remember_device = true;
+    let verified = client.verify_challenge(request).await.unwrap().into_inner();
+    let token = verified.trusted_device_token;
+    assert_eq!(token.len(), 64);
+    assert_eq!(
+        verified.trusted_device_expires_at.unwrap().seconds,
+        server.clock.now().timestamp() + 30 * 24 * 3600
+    );
+    let device_id = verified.trusted_device_id;
+    assert!(!device_id.is_empty());
+
+    let mut with_token = begin_request("erin");
+    with_token.trusted_device_token = token.clone();
+    let skipped = client
+        .begin_challenge(with_token.clone())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        (skipped.decision(), skipped.allow_reason()),
+        (pb::Decision::Allow, pb::AllowReason::TrustedDevice)
+    );
+    // The token is bound to its user.
+    let mut stolen = begin_request("frank");
+    stolen.trusted_device_token = token.clone();
+    assert_eq!(
+        client
+            .begin_challenge(stolen)
+            .await
+            .unwrap()
+            .into_inner()
+            .decision(),
+        pb::Decision::Challenge
+    );
+    // Revoking that one device.
+    let revoked = client
+        .revoke_trusted_devices(pb::RevokeTrustedDevicesRequest {
+            user_id: "erin".into(),
+            device_id: device_id.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(revoked.revoked_count, 1);
+    assert_eq!(
+        client
+            .begin_challenge(with_token.clone())
+            .await
+            .unwrap()
+            .into_inner()
+            .decision(),
+        pb::Decision::Challenge
+    );
+
+    // Two more devices; revoking all.
+    let mut tokens = Vec::new();
+    for code in &codes[1..3] {
+        let id = challenge_id(&mut client, "erin").await;
+        let mut request = verify_request("erin", &id, pb::Method::RecoveryCode, code);
+        request.remember_device = true;
+        tokens.push(
+            client
+                .verify_challenge(request)
+                .await
+                .unwrap()
+                .into_inner()
+                .trusted_device_token,
+        );
+    }
+    let revoked = client
+        .revoke_trusted_devices(pb::RevokeTrustedDevicesRequest {
+            user_id: "erin".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(revoked.revoked_count, 2);
+    for token in &tokens {
+        let mut request = begin_request("erin");
+        request.trusted_device_token = token.clone();
+        assert_eq!(
+            client
+                .begin_challenge(request)
+                .await
+                .unwrap()
+                .into_inner()
+                .decision(),
+            pb::Decision::Challenge
+        );
+    }
+
+    // A token expires after 30 days.
+    let id = challenge_id(&mut client, "erin").await;
+    let mut request = verify_request("erin", &id, pb::Method::RecoveryCode, &codes[5]);
+    request.remember_device = true;
+    let token = client
+        .verify_challenge(request)
+        .await
+        .unwrap()
+        .into_inner()
+        .trusted_device_token;
+    let mut request = begin_request("erin");
+    request.trusted_device_token = token;
+    server
+        .clock
+        .advance(TimeDelta::days(30) - TimeDelta::seconds(1));
+    assert_eq!(
+        client
+            .begin_challenge(request.clone())
+            .await
+            .unwrap()
+            .into_inner()
+            .allow_reason(),
+        pb::AllowReason::TrustedDevice
+    );
+    server.clock.advance(TimeDelta::seconds(1));
+    assert_eq!(
+        client
+            .begin_challenge(request)
+            .await
+            .unwrap()
+            .into_inner()
+            .decision(),
+        pb::Decision::Challenge
+    );
+
+    server.stop().await;
+}
+
+async fn disabling_two_factor_revokes_trusted_devices(db: &TestDb) {
+    let server = TestServer::start(db, clock()).await;
+    let mut client = ChallengeServiceClient::new(server.channel().await);
+    let (_, codes) = enrol(&server, "grace").await;
+    let id = challenge_id(&mut client, "grace").await;
+    let mut request = verify_request("grace", &id, pb::Method::RecoveryCode, &codes[0]);
+    request.remember_device = true;
+    let token = client
+        .verify_challenge(request)
+        .await
+        .unwrap()
+        .into_inner()
+        .trusted_device_token;
+
+    server
+        .enrollment()
+        .await
+        .disable_method(pb::DisableMethodRequest {
+            user_id: "grace".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    enrol(&server, "grace").await;
+    let mut request = begin_request("grace");
+    request.trusted_device_token = token;
+    assert_eq!(
+        client
+            .begin_challenge(request)
+            .await
+            .unwrap()
+            .into_inner()
+            .decision(),
+        pb::Decision::Challenge,
+        "a device trusted before 2FA was disabled is trusted no more"
+    );
+    server.stop().await;
+}
+
+async fn cancelled_and_expired_challenges(db: &TestDb) {
+    let server = TestServer::start(db, clock()).await;
+    let mut client = ChallengeServiceClient::new(server.channel().await);
+    let (secret, _) = enrol(&server, "heidi").await;
+    server.clock.advance(TimeDelta::seconds(30));
+    let right = authenticator_code(&secret, server.clock.now().timestamp());
+
+    let id = challenge_id(&mut client, "heidi").await;
+    let cancel = |id: &str| pb::CancelChallengeRequest {
+        user_id: "heidi".into(),
+        challenge_id: id.to_owned(),
+        ..Default::default()
+    };
+    client.cancel_challenge(cancel(&id)).await.unwrap();
+    let err = client
+        .verify_challenge(verify_request("heidi", &id, pb::Method::Totp, &right))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "CHALLENGE_NOT_FOUND");
+    let err = client.cancel_challenge(cancel(&id)).await.unwrap_err();
+    assert_eq!(
+        (err.code(), reason(&err).as_str()),
+        (Code::NotFound, "CHALLENGE_NOT_FOUND")
+    );
+
+    let id = challenge_id(&mut client, "heidi").await;
+    server.clock.advance(TimeDelta::seconds(300));
+    let right = authenticator_code(&secret, server.clock.now().timestamp());
+    let err = client
+        .verify_challenge(verify_request("heidi", &id, pb::Method::Totp, &right))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), reason(&err).as_str()),
+        (Code::FailedPrecondition, "CHALLENGE_EXPIRED")
+    );
+
+    // Another user's challenge id is not found; malformed input is invalid.
+    enrol(&server, "ivan").await;
+    let id = challenge_id(&mut client, "heidi").await;
+    let err = client
+        .verify_challenge(verify_request("ivan", &id, pb::Method::Totp, &right))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "CHALLENGE_NOT_FOUND");
+    let err = client
+        .verify_challenge(verify_request(
+            "heidi",
+            "not-an-id",
+            pb::Method::Totp,
+            &right,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(violated_fields(&err), ["challenge_id"]);
+    let err = client
+        .verify_challenge(verify_request(
+            "heidi",
+            &id,
+            pb::Method::Unspecified,
+            &right,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(violated_fields(&err), ["method"]);
+    let err = client
+        .verify_challenge(verify_request("heidi", &id, pb::Method::Totp, "12"))
+        .await
+        .unwrap_err();
+    assert_eq!(violated_fields(&err), ["code"]);
+    let err = client
+        .verify_challenge(verify_request("heidi", &id, pb::Method::Email, "123456"))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "METHOD_NOT_ALLOWED");
+    server.stop().await;
+}
+
+/// How many of `attempts` concurrent verifications of one code succeed,
+/// each on its own challenge, spread over `channels`. Every failure must be
+/// CODE_ALREADY_USED.
+async fn race(
+    channels: &[Channel],
+    user: &str,
+    method: pb::Method,
+    code: &str,
+    attempts: usize,
+) -> usize {
+    let mut ids = Vec::new();
+    for i in 0..attempts {
+        let mut client = ChallengeServiceClient::new(channels[i % channels.len()].clone());
+        ids.push(challenge_id(&mut client, user).await);
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, id) in ids.into_iter().enumerate() {
+        let mut client = ChallengeServiceClient::new(channels[i % channels.len()].clone());
+        let request = verify_request(user, &id, method, code);
+        tasks.spawn(async move { client.verify_challenge(request).await });
+    }
+    let mut successes = 0;
+    while let Some(result) = tasks.join_next().await {
+        match result.unwrap() {
+            Ok(_) => successes += 1,
+            Err(err) => assert_eq!(reason(&err), "CODE_ALREADY_USED", "{err:?}"),
+        }
+    }
+    successes
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_code_wins_once_against_one_sqlite_server() {
+    let db = TestDb::sqlite().await;
+    let server = TestServer::start(&db, clock()).await;
+    let channels = [server.channel().await, server.channel().await];
+    let (secret, codes) = enrol(&server, "race").await;
+    for (round, recovery_code) in codes.iter().take(3).enumerate() {
+        server.clock.advance(TimeDelta::seconds(30));
+        let code = authenticator_code(&secret, server.clock.now().timestamp());
+        assert_eq!(
+            race(&channels, "race", pb::Method::Totp, &code, 16).await,
+            1,
+            "TOTP round {round}"
+        );
+        assert_eq!(
+            race(
+                &channels,
+                "race",
+                pb::Method::RecoveryCode,
+                recovery_code,
+                8
+            )
+            .await,
+            1,
+            "recovery round {round}"
+        );
+    }
+    server.stop().await;
+}
+
+/// A `tollgate serve` process on `database_url`, listening on `socket`.
+struct ServerProcess(Child);
+
+impl ServerProcess {
+    async fn start(database_url: &str, key: &Path, socket: &Path) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tollgate"))
+            .args(["serve", "--listen", "off", "--database-url", database_url])
+            .arg("--secret-key-file")
+            .arg(key)
+            .arg("--socket")
+            .arg(socket)
+            .env("TOLLGATE_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        for _ in 0..500 {
+            if tokio::net::UnixStream::connect(socket).await.is_ok() {
+                return Self(child);
+            }
+            assert!(child.try_wait().unwrap().is_none(), "tollgate exited early");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("tollgate did not open its socket");
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+#[allow(clippy::disallowed_methods)] // two real processes run on the real clock
+fn wall_clock_now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_code_wins_once_across_two_servers_on_one_postgres() {
+    let Some(db) =
+        TestDb::postgres("challenge::one_code_wins_once_across_two_servers_on_one_postgres").await
+    else {
+        return;
+    };
+    let config = db.config(db.dir.path().join("unused.sock"));
+    let key = config.secret_key_file.clone().unwrap();
+    // Migrate first so the two servers do not race to create the schema.
+    let output = Command::new(env!("CARGO_BIN_EXE_tollgate"))
+        .args(["migrate", "--database-url", &db.url])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let sockets = tempfile::Builder::new().prefix("tg").tempdir().unwrap();
+    let (a, b) = (sockets.path().join("a.sock"), sockets.path().join("b.sock"));
+    let server_a = ServerProcess::start(&db.url, &key, &a).await;
+    let server_b = ServerProcess::start(&db.url, &key, &b).await;
+    let channels = [uds_channel(&a).await, uds_channel(&b).await];
+
+    for round in 0..3 {
+        // Each round a fresh user, enrolled through server B; the race uses
+        // the next step's code (within the one-step skew, and not yet used).
+        let user = format!("race{round}");
+        let (secret, codes) = enrol_over(channels[1].clone(), &user, wall_clock_now()).await;
+        let code = authenticator_code(&secret, wall_clock_now() + 30);
+        assert_eq!(
+            race(&channels, &user, pb::Method::Totp, &code, 16).await,
+            1,
+            "TOTP round {round}"
+        );
+        assert_eq!(
+            race(&channels, &user, pb::Method::RecoveryCode, &codes[round], 8).await,
+            1,
+            "recovery round {round}"
+        );
+    }
+    drop(server_a);
+    drop(server_b);
+    db.cleanup().await;
+}
+
+on_both_databases!(
+    sign_in_with_an_authenticator_app,
+    sign_in_with_a_recovery_code,
+    failures_lock_the_user_out_and_the_lock_ends,
+    a_trusted_device_skips_the_challenge_until_revoked,
+    disabling_two_factor_revokes_trusted_devices,
+    cancelled_and_expired_challenges,
+);
