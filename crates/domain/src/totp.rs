@@ -279,6 +279,25 @@ mod tests {
         assert!(normalize_code("１２３４５６", 6).is_err());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn normalised_codes_are_exactly_the_digits(input in "\\PC{0,16}", digits in proptest::sample::select(vec![6u8, 8])) {
+            if let Ok(code) = normalize_code(&input, digits) {
+                proptest::prop_assert_eq!(code.expose().len(), usize::from(digits));
+                proptest::prop_assert!(code.expose().bytes().all(|b| b.is_ascii_digit()));
+                let kept: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+                proptest::prop_assert_eq!(code.expose(), kept.as_str());
+            }
+        }
+
+        #[test]
+        fn any_spacing_of_a_code_is_accepted(code in "[0-9]{6}", split in 0usize..=6, pad in 0usize..3) {
+            let typed = format!("{}{} {}{}", " ".repeat(pad), &code[..split], &code[split..], "\t".repeat(pad));
+            let normalised = normalize_code(&typed, 6).unwrap();
+            proptest::prop_assert_eq!(normalised.expose(), code.as_str());
+        }
+    }
+
     #[test]
     fn otpauth_uri_names_issuer_and_account() {
         let secret = generate_secret().unwrap();
