@@ -10,7 +10,7 @@ use tokio::net::{TcpListener, UnixListener};
 use tokio_stream::wrappers::{TcpListenerStream, UnixListenerStream};
 use tollgate_domain::Clock;
 use tollgate_domain::enrollment::Service;
-use tollgate_domain::policy::Policy;
+use tollgate_domain::tenant_policy::TenantPolicy;
 use tollgate_storage::SeaStore;
 use tonic::transport::Server;
 use tonic::transport::server::Router;
@@ -49,10 +49,7 @@ impl App {
         let db = tollgate_storage::connect(&config.database_url).await?;
         tollgate_storage::migrate(&db).await?;
         let store = SeaStore::new(db);
-        let policy = Policy {
-            issuer: config.issuer.clone(),
-            ..Policy::default()
-        };
+        let policy = TenantPolicy::with_issuer(&config.issuer);
         let core = Service::new(
             Arc::new(store.clone()),
             TokioOffload,

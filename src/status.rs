@@ -28,6 +28,7 @@ fn code_of(error: &DomainError) -> Code {
             Code::ResourceExhausted
         }
         DomainError::PolicyForbids => Code::PermissionDenied,
+        DomainError::EtagMismatch => Code::Aborted,
         DomainError::DeliveryFailed | DomainError::StorageUnavailable => Code::Unavailable,
         DomainError::Internal(_) => Code::Internal,
     }

@@ -25,6 +25,7 @@ impl ChallengeService for Api {
                     &user,
                     BeginRequest {
                         roles: &req.roles,
+                        audience: &req.audience,
                         trusted_device_token: &req.trusted_device_token,
                         client: ClientInfo {
                             ip: req.client_ip.clone(),

@@ -1,6 +1,6 @@
-//! EnrollmentService: GetEnrollment, BeginTotp, ConfirmTotp, DisableMethod.
-//! EnableMethod, SetDefaultMethod and ResetUser come with email/SMS and
-//! policy, and answer UNIMPLEMENTED until then.
+//! EnrollmentService: GetEnrollment, BeginTotp, ConfirmTotp, DisableMethod,
+//! ResetUser. EnableMethod and SetDefaultMethod come with email/SMS and
+//! answer UNIMPLEMENTED until then.
 use tollgate_domain::DomainError;
 use tollgate_domain::enrollment::TotpState;
 use tollgate_domain::policy::{Compliance, RequirementReason, Verdict};
@@ -10,7 +10,7 @@ use super::{Api, method_from_pb, methods_to_pb, timestamp, user};
 use crate::pb;
 use crate::pb::enrollment_service_server::EnrollmentService;
 
-fn verdict_to_pb(verdict: &Verdict) -> pb::PolicyVerdict {
+pub(super) fn verdict_to_pb(verdict: &Verdict) -> pb::PolicyVerdict {
     let reason = match verdict.reason {
         RequirementReason::TwoFactorDisabled => pb::RequirementReason::TwoFactorDisabled,
         RequirementReason::Optional => pb::RequirementReason::Optional,
@@ -74,10 +74,7 @@ impl EnrollmentService for Api {
             let user = user(&req.tenant_id, &req.user_id)?;
             let view = self.core.get_enrollment(&user).await?;
             let enrolled = !view.enabled_methods.is_empty();
-            let verdict =
-                self.core
-                    .policy(&user)
-                    .verdict(&req.roles, enrolled, 0, self.core.clock().now());
+            let (verdict, _) = self.core.evaluate(&user, &req.roles, &req.audience).await?;
             Ok(pb::GetEnrollmentResponse {
                 totp: Some(totp_status(view.totp)),
                 email: Some(pb::ContactMethodStatus::default()),
@@ -101,7 +98,10 @@ impl EnrollmentService for Api {
         let req = request.into_inner();
         self.handle("BeginTotp", &req.tenant_id, async {
             let user = user(&req.tenant_id, &req.user_id)?;
-            let setup = self.core.begin_totp(&user, &req.account_name).await?;
+            let setup = self
+                .core
+                .begin_totp(&user, &req.account_name, &req.audience)
+                .await?;
             let (qr_png, qr_svg) = crate::qr::render(setup.otpauth_uri.expose())
                 .map_err(|_| DomainError::Internal("rendering the QR code failed"))?;
             Ok(pb::BeginTotpResponse {
@@ -152,11 +152,29 @@ impl EnrollmentService for Api {
         self.handle("DisableMethod", &req.tenant_id, async {
             let user = user(&req.tenant_id, &req.user_id)?;
             let method = method_from_pb(req.method)?;
-            let view = self.core.disable_method(&user, method).await?;
+            let view = self
+                .core
+                .disable_method(&user, method, &req.roles, &req.audience)
+                .await?;
             Ok(pb::DisableMethodResponse {
                 enabled_methods: methods_to_pb(&view.enabled_methods),
                 two_factor_enabled: !view.enabled_methods.is_empty(),
             })
+        })
+        .await
+    }
+
+    async fn reset_user(
+        &self,
+        request: Request<pb::ResetUserRequest>,
+    ) -> Result<Response<pb::ResetUserResponse>, Status> {
+        let req = request.into_inner();
+        self.handle("ResetUser", &req.tenant_id, async {
+            let user = user(&req.tenant_id, &req.user_id)?;
+            self.core
+                .reset_user(&user, &req.actor_id, &req.reason)
+                .await?;
+            Ok(pb::ResetUserResponse {})
         })
         .await
     }

@@ -2,6 +2,7 @@
 //! into a response or a status. gRPC types stop here.
 mod challenge;
 mod enrollment;
+mod policy;
 mod recovery;
 mod unbuilt;
 

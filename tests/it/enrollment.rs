@@ -22,6 +22,7 @@ fn begin(user: &str) -> pb::BeginTotpRequest {
         tenant_id: String::new(),
         user_id: user.to_owned(),
         account_name: format!("{user}@example.com"),
+        ..Default::default()
     }
 }
 
@@ -391,6 +392,7 @@ async fn disabling_totp_forgets_it_and_the_codes(db: &TestDb) {
             tenant_id: String::new(),
             user_id: "erin".into(),
             method: pb::Method::Totp as i32,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -482,6 +484,7 @@ async fn bad_identifiers_are_invalid_arguments(db: &TestDb) {
                 tenant_id: tenant.to_owned(),
                 user_id: user.to_owned(),
                 account_name: String::new(),
+                ..Default::default()
             })
             .await
             .unwrap_err();
@@ -494,6 +497,7 @@ async fn bad_identifiers_are_invalid_arguments(db: &TestDb) {
             tenant_id: String::new(),
             user_id: "ivan".into(),
             account_name: "a:b".into(),
+            ..Default::default()
         })
         .await
         .unwrap_err();
@@ -503,6 +507,7 @@ async fn bad_identifiers_are_invalid_arguments(db: &TestDb) {
             tenant_id: String::new(),
             user_id: "ivan".into(),
             method: 42,
+            ..Default::default()
         })
         .await
         .unwrap_err();

@@ -104,13 +104,13 @@ async fn rpcs_not_built_yet_answer_unimplemented() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::Unimplemented);
-    let err = pb::policy_service_client::PolicyServiceClient::new(channel.clone())
-        .get_policy(pb::GetPolicyRequest::default())
+    let err = pb::delivery_service_client::DeliveryServiceClient::new(channel.clone())
+        .list_contacts(pb::ListContactsRequest::default())
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::Unimplemented);
     let err = pb::enrollment_service_client::EnrollmentServiceClient::new(channel.clone())
-        .reset_user(pb::ResetUserRequest::default())
+        .enable_method(pb::EnableMethodRequest::default())
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::Unimplemented);

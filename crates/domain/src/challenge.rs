@@ -11,11 +11,11 @@ use chrono::{DateTime, Utc};
 use crate::enrollment::Service;
 use crate::error::DomainError;
 use crate::ids::UserRef;
-use crate::lockout::FailureOutcome;
-use crate::policy::{Compliance, Method};
+use crate::lockout::{FailureOutcome, LockoutPolicy};
+use crate::policy::{Compliance, Method, Policy};
 use crate::ports::{
-    AuditEvent, ChallengeStatus, ClientInfo, Completion, Consume, NewChallenge, NewTrustedDevice,
-    Offload, Outcome, Store, StoredTotpState,
+    ChallengeStatus, ClientInfo, Completion, Consume, NewChallenge, NewTrustedDevice, Offload,
+    Outcome, Store, StoredTotpState,
 };
 use crate::recovery;
 use crate::secret::{SecretString, hex_lower};
@@ -57,6 +57,8 @@ pub enum BeginOutcome {
 #[derive(Debug, Default)]
 pub struct BeginRequest<'a> {
     pub roles: &'a [String],
+    /// Whose policy applies (e.g. "staff"); empty: the tenant's.
+    pub audience: &'a str,
     pub trusted_device_token: &'a str,
     pub client: ClientInfo,
 }
@@ -112,29 +114,12 @@ impl<S: Store, O: Offload> Service<S, O> {
         )))
     }
 
-    fn audit(
+    /// Methods the user can answer a challenge with, default first.
+    async fn challenge_methods(
         &self,
         user: &UserRef,
-        kind: &'static str,
-        method: Option<Method>,
-        client: &ClientInfo,
-    ) -> AuditEvent {
-        AuditEvent {
-            user: user.clone(),
-            kind,
-            actor_id: user.user.as_str().to_owned(),
-            method,
-            outcome: Outcome::Success,
-            reason: "",
-            client: client.clone(),
-            occurred_at: self.clock.now(),
-            details: Vec::new(),
-        }
-    }
-
-    /// Methods the user can answer a challenge with, default first.
-    async fn challenge_methods(&self, user: &UserRef) -> Result<Vec<Method>, DomainError> {
-        let policy = self.policy(user);
+        policy: &Policy,
+    ) -> Result<Vec<Method>, DomainError> {
         let mut methods = Vec::new();
         if let Some(record) = self.store.totp(user).await?
             && record.state == StoredTotpState::Enabled
@@ -157,24 +142,15 @@ impl<S: Store, O: Offload> Service<S, O> {
         request: BeginRequest<'_>,
     ) -> Result<BeginOutcome, DomainError> {
         let now = self.clock.now();
-        let policy = self.policy(user);
+        let policy = self.policy_for(user, request.audience).await?;
         if !policy.two_factor_enabled {
             return Ok(BeginOutcome::Allow(AllowReason::NotRequired));
         }
-        let methods = self.challenge_methods(user).await?;
+        let methods = self.challenge_methods(user, &policy).await?;
         if methods.is_empty() {
-            let verdict = policy.verdict(request.roles, false, 0, now);
-            return Ok(match verdict.state {
-                Compliance::MustEnroll => BeginOutcome::EnrollmentRequired {
-                    message: verdict.message(),
-                },
-                Compliance::InGrace { logins_left } => {
-                    BeginOutcome::Allow(AllowReason::GraceLogin { logins_left })
-                }
-                Compliance::NotRequired | Compliance::Compliant => {
-                    BeginOutcome::Allow(AllowReason::NotRequired)
-                }
-            });
+            return self
+                .begin_without_methods(user, &policy, request.roles, now)
+                .await;
         }
         if policy.trusted_devices_allowed && !request.trusted_device_token.is_empty() {
             let hashes: Vec<String> = self
@@ -188,7 +164,8 @@ impl<S: Store, O: Offload> Service<S, O> {
                 })
                 .collect();
             if let Some(device_id) = self.store.trusted_device(user, &hashes, now).await? {
-                let mut event = self.audit(user, "challenge.trusted_device", None, &request.client);
+                let mut event =
+                    self.audit_event(user, "challenge.trusted_device", None, &request.client);
                 event.details.push(("device_id".to_owned(), device_id));
                 self.store.record_audit(event).await?;
                 return Ok(BeginOutcome::Allow(AllowReason::TrustedDevice));
@@ -202,6 +179,7 @@ impl<S: Store, O: Offload> Service<S, O> {
                 NewChallenge {
                     id_hash: self.challenge_hash(user, challenge_id.expose())?,
                     methods: methods.clone(),
+                    audience: request.audience.to_owned(),
                     created_at: now,
                     expires_at,
                     client: request.client,
@@ -212,6 +190,43 @@ impl<S: Store, O: Offload> Service<S, O> {
             challenge_id,
             methods,
             expires_at,
+        })
+    }
+
+    /// A user with no method: allowed when policy does not require 2FA;
+    /// while grace logins remain, allowed with one counted (atomically);
+    /// otherwise sent to enrolment.
+    async fn begin_without_methods(
+        &self,
+        user: &UserRef,
+        policy: &Policy,
+        roles: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<BeginOutcome, DomainError> {
+        self.store.ensure_user(user, now).await?;
+        let (required, _) = policy.requirement(roles, now);
+        if !required {
+            return Ok(BeginOutcome::Allow(AllowReason::NotRequired));
+        }
+        if policy.grace_logins > 0
+            && let Some(used) = self
+                .store
+                .take_grace_login(user, policy.grace_logins, now)
+                .await?
+        {
+            let logins_left = policy.grace_logins.saturating_sub(used);
+            let mut event =
+                self.audit_event(user, "challenge.grace_login", None, &ClientInfo::default());
+            event
+                .details
+                .push(("grace_logins_left".to_owned(), logins_left.to_string()));
+            self.store.record_audit(event).await?;
+            return Ok(BeginOutcome::Allow(AllowReason::GraceLogin { logins_left }));
+        }
+        let verdict = policy.verdict(roles, false, policy.grace_logins, now);
+        debug_assert_eq!(verdict.state, Compliance::MustEnroll);
+        Ok(BeginOutcome::EnrollmentRequired {
+            message: verdict.message(),
         })
     }
 
@@ -238,7 +253,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             .store
             .revoke_trusted_devices(user, device_id, now)
             .await?;
-        let mut event = self.audit(
+        let mut event = self.audit_event(
             user,
             "trusted_devices.revoked",
             None,
@@ -262,7 +277,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         let id_hash = self.challenge_hash(user, request.challenge_id)?;
         let result = self.verify_open_challenge(user, &id_hash, &request).await;
         if let Err(error) = &result {
-            let mut event = self.audit(
+            let mut event = self.audit_event(
                 user,
                 "challenge.verified",
                 Some(request.method),
@@ -293,6 +308,8 @@ impl<S: Store, O: Offload> Service<S, O> {
         if challenge.expires_at <= now {
             return Err(DomainError::ChallengeExpired);
         }
+        let policy = self.policy_for(user, &challenge.audience).await?;
+        let lockout_policy = policy.lockout();
         let (lockout, _) = self.store.lockout(user).await?;
         lockout.check(now)?;
         if !challenge.methods.contains(&request.method) {
@@ -300,12 +317,17 @@ impl<S: Store, O: Offload> Service<S, O> {
         }
 
         let consume = match request.method {
-            Method::Totp => self.check_totp(user, request.code, now).await?,
-            Method::RecoveryCode => self.check_recovery_code(user, request.code, now).await?,
+            Method::Totp => {
+                self.check_totp(user, request.code, now, &lockout_policy)
+                    .await?
+            }
+            Method::RecoveryCode => {
+                self.check_recovery_code(user, request.code, now, &lockout_policy)
+                    .await?
+            }
             Method::Email | Method::Sms => return Err(DomainError::MethodNotAllowed),
         };
 
-        let policy = self.policy(user);
         let (grant, device) = if request.remember_device && policy.trusted_devices_allowed {
             let token = SecretString::new(random_hex(DEVICE_TOKEN_BYTES)?);
             let device_id = random_hex(8)?;
@@ -334,7 +356,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         } else {
             (None, None)
         };
-        let mut event = self.audit(
+        let mut event = self.audit_event(
             user,
             "challenge.verified",
             Some(request.method),
@@ -368,6 +390,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         user: &UserRef,
         code: &str,
         now: DateTime<Utc>,
+        lockout: &LockoutPolicy,
     ) -> Result<Consume, DomainError> {
         let record = match self.store.totp(user).await? {
             Some(r) if r.state == StoredTotpState::Enabled => r,
@@ -385,7 +408,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         )? {
             Verification::Accepted { step } => Ok(Consume::TotpStep(step)),
             Verification::AlreadyUsed => Err(DomainError::CodeAlreadyUsed),
-            Verification::Mismatch => Err(self.count_failure(user, now).await?),
+            Verification::Mismatch => Err(self.count_failure(user, now, lockout).await?),
         }
     }
 
@@ -394,6 +417,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         user: &UserRef,
         code: &str,
         now: DateTime<Utc>,
+        lockout: &LockoutPolicy,
     ) -> Result<Consume, DomainError> {
         let canonical = recovery::normalize(code).ok_or_else(|| {
             DomainError::invalid("code", "must be a recovery code such as ABCD-EFGH")
@@ -406,7 +430,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             })
         });
         let Some(row) = candidate else {
-            return Err(self.count_failure(user, now).await?);
+            return Err(self.count_failure(user, now, lockout).await?);
         };
         let hash = row.code.hash.clone();
         let matches = self
@@ -416,7 +440,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         match (matches, row.spent) {
             (true, false) => Ok(Consume::RecoveryCode(row.id)),
             (true, true) => Err(DomainError::CodeAlreadyUsed),
-            (false, _) => Err(self.count_failure(user, now).await?),
+            (false, _) => Err(self.count_failure(user, now, lockout).await?),
         }
     }
 
@@ -427,18 +451,18 @@ impl<S: Store, O: Offload> Service<S, O> {
         &self,
         user: &UserRef,
         now: DateTime<Utc>,
+        policy: &LockoutPolicy,
     ) -> Result<DomainError, DomainError> {
-        let policy = self.policy(user).lockout();
         for _ in 0..LOCKOUT_SWAP_ATTEMPTS {
             let (state, version) = self.store.lockout(user).await?;
-            let (next, outcome) = state.after_failure(now, &policy);
+            let (next, outcome) = state.after_failure(now, policy);
             if next == state {
                 return Ok(outcome.into_error());
             }
             if self.store.swap_lockout(user, version, next).await? {
                 if let FailureOutcome::LockedOut { until } = outcome {
                     let mut event =
-                        self.audit(user, "user.locked_out", None, &ClientInfo::default());
+                        self.audit_event(user, "user.locked_out", None, &ClientInfo::default());
                     event.outcome = Outcome::Failure;
                     event.reason = "LOCKED_OUT";
                     event

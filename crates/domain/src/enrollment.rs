@@ -7,13 +7,15 @@ use chrono::{DateTime, Utc};
 
 use crate::clock::Clock;
 use crate::error::DomainError;
-use crate::ids::UserRef;
-use crate::policy::{Method, Policy};
+use crate::ids::{TenantId, UserRef};
+use crate::policy::{Method, Policy, Verdict};
 use crate::ports::{
-    NewRecoverySet, Offload, PendingTotp, RecoveryStatus, Store, StoredTotpState, TotpRecord,
+    AuditEvent, ClientInfo, NewRecoverySet, Offload, Outcome, PendingTotp, RecoveryStatus, Store,
+    StoredPolicy, StoredTotpState, TotpRecord,
 };
 use crate::recovery::{self, StoredCode};
 use crate::secret::{Keyring, SecretBytes, SecretString};
+use crate::tenant_policy::TenantPolicy;
 use crate::totp::{self, TotpParams, Verification};
 
 /// Associated-data purpose for sealed TOTP seeds.
@@ -74,7 +76,8 @@ pub struct Service<S, O> {
     pub(crate) offload: O,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) keys: Arc<Keyring>,
-    pub(crate) policy: Policy,
+    /// The policy of a tenant that has not stored one.
+    pub(crate) defaults: TenantPolicy,
 }
 
 impl<S: Store, O: Offload> Service<S, O> {
@@ -83,24 +86,66 @@ impl<S: Store, O: Offload> Service<S, O> {
         offload: O,
         clock: Arc<dyn Clock>,
         keys: Arc<Keyring>,
-        policy: Policy,
+        defaults: TenantPolicy,
     ) -> Self {
         Self {
             store,
             offload,
             clock,
             keys,
-            policy,
+            defaults,
         }
-    }
-
-    /// The policy that applies to this user's tenant.
-    pub fn policy(&self, _user: &UserRef) -> &Policy {
-        &self.policy
     }
 
     pub fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
+    }
+
+    /// The tenant's stored policy, or the defaults (version 0).
+    pub(crate) async fn stored_policy(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<StoredPolicy, DomainError> {
+        Ok(self
+            .store
+            .tenant_policy(tenant)
+            .await?
+            .unwrap_or_else(|| StoredPolicy {
+                policy: self.defaults.clone(),
+                version: 0,
+                updated_at: DateTime::<Utc>::UNIX_EPOCH,
+            }))
+    }
+
+    /// The policy that applies to `user` in `audience` (empty: the tenant's).
+    pub async fn policy_for(&self, user: &UserRef, audience: &str) -> Result<Policy, DomainError> {
+        Ok(self
+            .stored_policy(&user.tenant)
+            .await?
+            .policy
+            .effective(audience))
+    }
+
+    /// An audit event about `user`, acted by the user, succeeded, now.
+    pub(crate) fn audit_event(
+        &self,
+        user: &UserRef,
+        kind: &'static str,
+        method: Option<Method>,
+        client: &ClientInfo,
+    ) -> AuditEvent {
+        AuditEvent {
+            tenant: user.tenant.clone(),
+            user: Some(user.user.clone()),
+            kind,
+            actor_id: user.user.as_str().to_owned(),
+            method,
+            outcome: Outcome::Success,
+            reason: "",
+            client: client.clone(),
+            occurred_at: self.clock.now(),
+            details: Vec::new(),
+        }
     }
 
     fn totp_state(record: Option<&TotpRecord>, now: DateTime<Utc>) -> TotpState {
@@ -132,8 +177,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         })
     }
 
-    fn require_method_allowed(&self, user: &UserRef, method: Method) -> Result<(), DomainError> {
-        let policy = self.policy(user);
+    fn require_method_allowed(policy: &Policy, method: Method) -> Result<(), DomainError> {
         if !policy.two_factor_enabled {
             return Err(DomainError::PolicyForbids);
         }
@@ -147,9 +191,10 @@ impl<S: Store, O: Offload> Service<S, O> {
         &self,
         user: &UserRef,
         account_name: &str,
+        audience: &str,
     ) -> Result<TotpSetup, DomainError> {
-        self.require_method_allowed(user, Method::Totp)?;
-        let policy = self.policy(user);
+        let policy = self.policy_for(user, audience).await?;
+        Self::require_method_allowed(&policy, Method::Totp)?;
         let account_name = if account_name.is_empty() {
             user.user.as_str()
         } else {
@@ -172,6 +217,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         let params = policy.totp;
         let otpauth_uri = totp::otpauth_uri(&secret, &params, &policy.issuer, account_name)?;
         let now = self.clock.now();
+        self.store.ensure_user(user, now).await?;
         let expires_at = now + policy.pending_enrollment_ttl;
         let sealed_secret = self
             .keys
@@ -213,6 +259,10 @@ impl<S: Store, O: Offload> Service<S, O> {
         code: &str,
     ) -> Result<TotpConfirmed, DomainError> {
         let now = self.clock.now();
+        let policy = self.policy_for(user, "").await?;
+        if !policy.two_factor_enabled {
+            return Err(DomainError::PolicyForbids);
+        }
         let record = self.store.totp(user).await?;
         let record = match record {
             Some(r) if r.state == StoredTotpState::Enabled => {
@@ -234,7 +284,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         };
         // Only TOTP can be enabled so far, so confirming it always turns 2FA
         // on and brings the first set of recovery codes.
-        let (shown, stored) = self.new_recovery_set(user).await?;
+        let (shown, stored) = self.new_recovery_set(user, &policy).await?;
         self.store
             .enable_totp(
                 user,
@@ -247,6 +297,13 @@ impl<S: Store, O: Offload> Service<S, O> {
                 }),
             )
             .await?;
+        let event = self.audit_event(
+            user,
+            "totp.enabled",
+            Some(Method::Totp),
+            &ClientInfo::default(),
+        );
+        self.store.record_audit(event).await?;
         Ok(TotpConfirmed {
             confirmed_at: now,
             recovery_codes: shown,
@@ -257,8 +314,9 @@ impl<S: Store, O: Offload> Service<S, O> {
     async fn new_recovery_set(
         &self,
         user: &UserRef,
+        policy: &Policy,
     ) -> Result<(Vec<SecretString>, Vec<StoredCode>), DomainError> {
-        let count = self.policy(user).recovery_code_count as usize;
+        let count = policy.recovery_code_count as usize;
         let key = self.keys.current();
         let generated = recovery::generate_set(count, key, user)?;
         let key_id = key.id().to_owned();
@@ -279,15 +337,38 @@ impl<S: Store, O: Offload> Service<S, O> {
             .await?
     }
 
-    /// Disables one method, or all with `None`. Returns the view afterwards.
+    /// Disables one method, or all with `None`, unless that would leave a
+    /// user whom policy requires to use 2FA without a method and policy
+    /// forbids it (`POLICY_FORBIDS`). Returns the view afterwards.
     pub async fn disable_method(
         &self,
         user: &UserRef,
         method: Option<Method>,
+        roles: &[String],
+        audience: &str,
     ) -> Result<EnrollmentView, DomainError> {
         match method {
             None | Some(Method::Totp) => {
-                self.store.disable_totp(user, self.clock.now()).await?;
+                let now = self.clock.now();
+                let before = self.get_enrollment(user).await?;
+                // TOTP is the only method that can be enabled so far, so
+                // disabling it disables 2FA.
+                if !before.enabled_methods.is_empty() {
+                    let policy = self.policy_for(user, audience).await?;
+                    let (required, _) = policy.requirement(roles, now);
+                    if required && !policy.allow_self_disable_when_required {
+                        return Err(DomainError::PolicyForbids);
+                    }
+                }
+                if self.store.disable_totp(user, now).await? {
+                    let event = self.audit_event(
+                        user,
+                        "totp.disabled",
+                        Some(Method::Totp),
+                        &ClientInfo::default(),
+                    );
+                    self.store.record_audit(event).await?;
+                }
             }
             // Email and SMS cannot be enabled yet, so there is nothing to
             // turn off.
@@ -308,7 +389,8 @@ impl<S: Store, O: Offload> Service<S, O> {
             return Err(DomainError::NotEnrolled);
         }
         let now = self.clock.now();
-        let (shown, stored) = self.new_recovery_set(user).await?;
+        let policy = self.policy_for(user, "").await?;
+        let (shown, stored) = self.new_recovery_set(user, &policy).await?;
         self.store
             .replace_recovery_codes(
                 user,
@@ -318,10 +400,58 @@ impl<S: Store, O: Offload> Service<S, O> {
                 },
             )
             .await?;
+        let event = self.audit_event(
+            user,
+            "recovery_codes.regenerated",
+            None,
+            &ClientInfo::default(),
+        );
+        self.store.record_audit(event).await?;
         Ok(RecoveryCodes {
             codes: shown,
             generated_at: now,
         })
+    }
+
+    /// Administrator reset of a user's 2FA: every method, recovery codes,
+    /// trusted devices and lockout; audited with the actor and reason.
+    pub async fn reset_user(
+        &self,
+        user: &UserRef,
+        actor_id: &str,
+        reason: &str,
+    ) -> Result<(), DomainError> {
+        if actor_id.trim().is_empty() || actor_id.len() > 256 {
+            return Err(DomainError::invalid(
+                "actor_id",
+                "must name the administrator (1 to 256 bytes)",
+            ));
+        }
+        if reason.len() > 1024 {
+            return Err(DomainError::invalid("reason", "must be at most 1024 bytes"));
+        }
+        let now = self.clock.now();
+        let mut event = self.audit_event(user, "user.reset", None, &ClientInfo::default());
+        event.actor_id = actor_id.to_owned();
+        event.details.push(("reason".to_owned(), reason.to_owned()));
+        self.store.reset_user(user, now, event).await
+    }
+
+    /// The policy's verdict on a user, and whether they have a method
+    /// enabled. Reads only: grace logins are counted by BeginChallenge.
+    pub async fn evaluate(
+        &self,
+        user: &UserRef,
+        roles: &[String],
+        audience: &str,
+    ) -> Result<(Verdict, bool), DomainError> {
+        let policy = self.policy_for(user, audience).await?;
+        let enrolled = !self.get_enrollment(user).await?.enabled_methods.is_empty();
+        let grace_used = self.store.grace_logins_used(user).await?;
+        Ok((
+            policy.verdict(roles, enrolled, grace_used, self.clock.now()),
+            enrolled,
+        ))
     }
 
     pub async fn recovery_status(&self, user: &UserRef) -> Result<RecoveryStatus, DomainError> {

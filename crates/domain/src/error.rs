@@ -50,6 +50,8 @@ pub enum DomainError {
     PolicyForbids,
     #[error("A new code can be sent a little later")]
     ResendTooSoon { available_at: DateTime<Utc> },
+    #[error("The policy was changed by someone else. Reload it and try again")]
+    EtagMismatch,
     #[error("The message could not be delivered")]
     DeliveryFailed,
     #[error("The service's storage is unavailable. Try again shortly")]
@@ -76,6 +78,7 @@ impl DomainError {
             Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             Self::PolicyForbids => "POLICY_FORBIDS",
             Self::ResendTooSoon { .. } => "RESEND_TOO_SOON",
+            Self::EtagMismatch => "ETAG_MISMATCH",
             Self::DeliveryFailed => "DELIVERY_FAILED",
             Self::StorageUnavailable => "STORAGE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",

@@ -6,6 +6,7 @@
 //! the [`ports::Offload`] trait, so the caller decides where it runs.
 #![forbid(unsafe_code)]
 
+pub mod admin;
 pub mod challenge;
 pub mod clock;
 pub mod enrollment;
@@ -17,6 +18,8 @@ pub mod ports;
 pub mod random;
 pub mod recovery;
 pub mod secret;
+mod serde_time;
+pub mod tenant_policy;
 pub mod totp;
 
 pub use clock::{Clock, ManualClock, SystemClock};

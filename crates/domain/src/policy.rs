@@ -1,13 +1,17 @@
-//! A tenant's 2FA policy and its defaults.
+//! The effective 2FA policy for a user (a tenant's, or an audience's
+//! override of it), its defaults, and the verdict it gives on a user.
 //!
-//! Until policies are stored per tenant, every tenant runs on
-//! [`Policy::default`] with the operator's issuer.
+//! A tenant without a stored policy runs on [`Policy::default`] with the
+//! operator's issuer. Stored policies are serialised with serde; every field
+//! has a default, so a document written before a field existed still reads.
 use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::totp::TotpParams;
 
 /// Which users must use a second factor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Enforcement {
     Optional,
     RequiredForAdmins,
@@ -15,7 +19,8 @@ pub enum Enforcement {
 }
 
 /// A second factor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Method {
     Totp,
     Email,
@@ -40,28 +45,43 @@ impl Method {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Every rule that decides how 2FA works for a user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Policy {
+    /// Master switch: off means no challenge and no enrolment.
     pub two_factor_enabled: bool,
     pub allowed_methods: Vec<Method>,
     pub enforcement: Enforcement,
+    /// Roles that make a user an administrator (case-insensitive).
     pub admin_roles: Vec<String>,
+    /// Enforcement starts here; `None` means at once.
+    #[serde(with = "crate::serde_time::opt_instant")]
     pub effective_at: Option<DateTime<Utc>>,
+    /// Password sign-ins allowed without 2FA once enforcement applies.
     pub grace_logins: u32,
     pub trusted_devices_allowed: bool,
+    #[serde(with = "crate::serde_time::duration")]
     pub trusted_device_ttl: TimeDelta,
+    /// The issuer authenticator apps show.
     pub issuer: String,
     pub totp: TotpParams,
+    /// Digits of email and SMS codes.
     pub code_length: u8,
+    #[serde(with = "crate::serde_time::duration")]
     pub code_ttl: TimeDelta,
+    #[serde(with = "crate::serde_time::duration")]
     pub resend_cooldown: TimeDelta,
     pub max_code_sends: u32,
     pub recovery_code_count: u32,
     pub max_failed_attempts: u32,
+    #[serde(with = "crate::serde_time::duration")]
     pub lockout_duration: TimeDelta,
     pub allow_self_disable_when_required: bool,
+    #[serde(with = "crate::serde_time::duration")]
     pub pending_enrollment_ttl: TimeDelta,
     /// How long a sign-in challenge stays open.
+    #[serde(with = "crate::serde_time::duration")]
     pub challenge_ttl: TimeDelta,
 }
 

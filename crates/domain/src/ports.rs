@@ -5,11 +5,12 @@ use std::future::Future;
 use chrono::{DateTime, Utc};
 
 use crate::error::DomainError;
-use crate::ids::UserRef;
+use crate::ids::{TenantId, UserId, UserRef};
 use crate::lockout::LockoutState;
 use crate::policy::Method;
 use crate::recovery::StoredCode;
 use crate::secret::Sealed;
+use crate::tenant_policy::TenantPolicy;
 use crate::totp::TotpParams;
 
 /// Where an authenticator-app credential stands in storage.
@@ -70,6 +71,8 @@ pub enum ChallengeStatus {
 pub struct ChallengeRecord {
     /// Methods the user may answer with, default first.
     pub methods: Vec<Method>,
+    /// The audience whose policy applies.
+    pub audience: String,
     pub status: ChallengeStatus,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
@@ -80,6 +83,7 @@ pub struct ChallengeRecord {
 pub struct NewChallenge {
     pub id_hash: String,
     pub methods: Vec<Method>,
+    pub audience: String,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub client: ClientInfo,
@@ -148,7 +152,9 @@ impl Outcome {
 /// One audit-log entry. Never holds a code, token or secret.
 #[derive(Debug, Clone)]
 pub struct AuditEvent {
-    pub user: UserRef,
+    pub tenant: TenantId,
+    /// The user concerned; `None` for tenant-wide events (policy changes).
+    pub user: Option<UserId>,
     /// e.g. "challenge.verified", "totp.enabled".
     pub kind: &'static str,
     /// Who acted: the user themself unless an administrator did.
@@ -157,6 +163,71 @@ pub struct AuditEvent {
     pub outcome: Outcome,
     /// The failure reason, e.g. CODE_MISMATCH.
     pub reason: &'static str,
+    pub client: ClientInfo,
+    pub occurred_at: DateTime<Utc>,
+    pub details: Vec<(String, String)>,
+}
+
+/// A tenant's stored policy and its version (the etag).
+#[derive(Debug, Clone)]
+pub struct StoredPolicy {
+    pub policy: TenantPolicy,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Which users ListUsers returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserFilter {
+    All,
+    /// No method enabled.
+    NotEnrolled,
+    /// At least one method enabled.
+    Enrolled,
+    /// A registered contact not yet confirmed.
+    UnconfirmedContact,
+}
+
+/// One user in ListUsers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserSummary {
+    pub user_id: String,
+    pub totp_state: Option<StoredTotpState>,
+    pub recovery_codes_remaining: u32,
+    pub grace_logins_used: u32,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+/// A page of users, ordered by user id, after `after`.
+#[derive(Debug, Clone)]
+pub struct UserQuery {
+    pub tenant: TenantId,
+    pub filter: UserFilter,
+    pub after: Option<String>,
+    pub limit: u32,
+}
+
+/// A page of audit events, newest first, older than `before_id`.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub user_id: Option<String>,
+    pub kinds: Vec<String>,
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+    pub before_id: Option<i64>,
+    pub limit: u32,
+}
+
+/// An audit event as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub user_id: String,
+    pub kind: String,
+    pub actor_id: String,
+    pub method: Option<Method>,
+    pub outcome: String,
+    pub reason: String,
     pub client: ClientInfo,
     pub occurred_at: DateTime<Utc>,
     pub details: Vec<(String, String)>,
@@ -288,6 +359,68 @@ pub trait Store: Send + Sync + 'static {
         &self,
         event: AuditEvent,
     ) -> impl Future<Output = Result<(), DomainError>> + Send;
+
+    /// The tenant's stored policy, if it has one.
+    fn tenant_policy(
+        &self,
+        tenant: &TenantId,
+    ) -> impl Future<Output = Result<Option<StoredPolicy>, DomainError>> + Send;
+
+    /// Stores the tenant's policy if its version is still
+    /// `expected_version` (0: none stored yet), or unconditionally with
+    /// `None`, writing `audit` in the same transaction. Returns the new
+    /// version, or `None` when the expected version is stale.
+    fn save_tenant_policy(
+        &self,
+        tenant: &TenantId,
+        expected_version: Option<i64>,
+        policy: &TenantPolicy,
+        now: DateTime<Utc>,
+        audit: AuditEvent,
+    ) -> impl Future<Output = Result<Option<i64>, DomainError>> + Send;
+
+    /// Records that the tenant has this user (idempotent).
+    fn ensure_user(
+        &self,
+        user: &UserRef,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), DomainError>> + Send;
+
+    fn grace_logins_used(
+        &self,
+        user: &UserRef,
+    ) -> impl Future<Output = Result<u32, DomainError>> + Send;
+
+    /// Counts one grace login if fewer than `limit` were used, in one
+    /// conditional statement; returns the count after it, or `None` when
+    /// none was left.
+    fn take_grace_login(
+        &self,
+        user: &UserRef,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Option<u32>, DomainError>> + Send;
+
+    /// Administrator reset, in one transaction: removes the user's methods,
+    /// recovery codes and lockout, revokes trusted devices, cancels open
+    /// challenges, and writes `audit`.
+    fn reset_user(
+        &self,
+        user: &UserRef,
+        now: DateTime<Utc>,
+        audit: AuditEvent,
+    ) -> impl Future<Output = Result<(), DomainError>> + Send;
+
+    fn list_users(
+        &self,
+        query: UserQuery,
+    ) -> impl Future<Output = Result<Vec<UserSummary>, DomainError>> + Send;
+
+    fn list_audit_events(
+        &self,
+        tenant: &TenantId,
+        query: AuditQuery,
+    ) -> impl Future<Output = Result<Vec<AuditRecord>, DomainError>> + Send;
 }
 
 /// Runs CPU-heavy work (argon2) where it does not stall request handling.

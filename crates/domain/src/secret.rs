@@ -127,12 +127,13 @@ impl MasterKey {
         if text.len() != Self::LEN * 2 {
             return Err(KeyFileError::WrongLength(text.len()));
         }
-        let mut bytes = Zeroizing::new([0u8; Self::LEN]);
-        for (i, pair) in text.as_bytes().chunks_exact(2).enumerate() {
-            let hi = hex_value(pair[0]).ok_or(KeyFileError::NotHex)?;
-            let lo = hex_value(pair[1]).ok_or(KeyFileError::NotHex)?;
-            bytes[i] = hi << 4 | lo;
-        }
+        let decoded = Zeroizing::new(from_hex(text).ok_or(KeyFileError::NotHex)?);
+        let bytes: Zeroizing<[u8; Self::LEN]> = Zeroizing::new(
+            decoded
+                .as_slice()
+                .try_into()
+                .map_err(|_| KeyFileError::NotHex)?,
+        );
         Ok(Self::from_bytes(&bytes))
     }
 
@@ -261,6 +262,17 @@ fn hex_value(digit: u8) -> Option<u8> {
         b'A'..=b'F' => Some(digit - b'A' + 10),
         _ => None,
     }
+}
+
+/// Bytes from hexadecimal (either case); `None` if it is not.
+pub fn from_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    text.as_bytes()
+        .chunks_exact(2)
+        .map(|pair| Some(hex_value(pair[0])? << 4 | hex_value(pair[1])?))
+        .collect()
 }
 
 /// Lower-case hexadecimal.

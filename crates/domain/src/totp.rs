@@ -14,7 +14,8 @@ use crate::secret::{SecretBytes, SecretString};
 /// Bytes in a freshly minted secret (160 bits, as RFC 4226 recommends).
 pub const SECRET_LEN: usize = 20;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
 pub enum Algorithm {
     Sha1,
     Sha256,
@@ -49,7 +50,8 @@ impl Algorithm {
 }
 
 /// How codes are computed and how much clock skew is forgiven.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct TotpParams {
     pub algorithm: Algorithm,
     /// 6 or 8.

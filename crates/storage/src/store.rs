@@ -4,22 +4,25 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use tollgate_domain::lockout::LockoutState;
 use tollgate_domain::policy::Method;
 use tollgate_domain::ports::{
-    AuditEvent, ChallengeRecord, ChallengeStatus, Completion, Consume, NewChallenge,
-    NewRecoverySet, NewTrustedDevice, PendingTotp, RecoveryCodeRecord, RecoveryStatus, Store,
-    StoredTotpState, TotpRecord,
+    AuditEvent, AuditQuery, AuditRecord, ChallengeRecord, ChallengeStatus, ClientInfo, Completion,
+    Consume, NewChallenge, NewRecoverySet, NewTrustedDevice, PendingTotp, RecoveryCodeRecord,
+    RecoveryStatus, Store, StoredPolicy, StoredTotpState, TotpRecord, UserFilter, UserQuery,
+    UserSummary,
 };
 use tollgate_domain::recovery::StoredCode;
 use tollgate_domain::secret::Sealed;
+use tollgate_domain::tenant_policy::TenantPolicy;
 use tollgate_domain::totp::{Algorithm, TotpParams};
-use tollgate_domain::{DomainError, UserRef};
+use tollgate_domain::{DomainError, TenantId, UserRef};
 
 use crate::entity::{
-    audit_event, challenge, recovery_code, totp_credential, trusted_device, user_lockout,
+    audit_event, challenge, policy, recovery_code, totp_credential, trusted_device, user,
+    user_lockout,
 };
 
 /// The storage behind every use case.
@@ -144,14 +147,14 @@ fn truncate(text: &str, max: usize) -> String {
 }
 
 fn audit_row(event: AuditEvent) -> audit_event::ActiveModel {
-    let details: Vec<String> = event
-        .details
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
+    // A JSON list of [key, value] pairs: values may hold any text.
+    let details = serde_json::to_string(&event.details).unwrap_or_else(|_| "[]".to_owned());
     audit_event::ActiveModel {
-        tenant_id: Set(event.user.tenant.as_str().to_owned()),
-        user_id: Set(event.user.user.as_str().to_owned()),
+        tenant_id: Set(event.tenant.as_str().to_owned()),
+        user_id: Set(event
+            .user
+            .map(|u| u.as_str().to_owned())
+            .unwrap_or_default()),
         kind: Set(event.kind.to_owned()),
         actor_id: Set(truncate(&event.actor_id, 256)),
         method: Set(event
@@ -164,7 +167,7 @@ fn audit_row(event: AuditEvent) -> audit_event::ActiveModel {
         client_ip: Set(truncate(&event.client.ip, 64)),
         user_agent: Set(truncate(&event.client.user_agent, 512)),
         occurred_at: Set(millis(event.occurred_at)),
-        details: Set(details.join("\n")),
+        details: Set(details),
         ..Default::default()
     }
 }
@@ -491,6 +494,7 @@ impl Store for SeaStore {
             completed_at: Set(None),
             client_ip: Set(truncate(&new.client.ip, 64)),
             user_agent: Set(truncate(&new.client.user_agent, 512)),
+            audience: Set(truncate(&new.audience, 64)),
         })
         .exec_without_returning(&self.db)
         .await
@@ -518,6 +522,7 @@ impl Store for SeaStore {
         };
         Ok(Some(ChallengeRecord {
             methods: row.methods.split(',').filter_map(Method::parse).collect(),
+            audience: row.audience,
             status,
             created_at: instant(row.created_at),
             expires_at: instant(row.expires_at),
@@ -670,5 +675,364 @@ impl Store for SeaStore {
             .await
             .map_err(unavailable)?;
         Ok(())
+    }
+
+    async fn tenant_policy(&self, tenant: &TenantId) -> Result<Option<StoredPolicy>, DomainError> {
+        let Some(row) = policy::Entity::find_by_id(tenant.as_str().to_owned())
+            .one(&self.db)
+            .await
+            .map_err(unavailable)?
+        else {
+            return Ok(None);
+        };
+        let document = serde_json::from_str(&row.document)
+            .map_err(|_| DomainError::Internal("a stored policy document is malformed"))?;
+        Ok(Some(StoredPolicy {
+            policy: document,
+            version: row.version,
+            updated_at: instant(row.updated_at),
+        }))
+    }
+
+    async fn save_tenant_policy(
+        &self,
+        tenant: &TenantId,
+        expected_version: Option<i64>,
+        document: &TenantPolicy,
+        now: DateTime<Utc>,
+        audit: AuditEvent,
+    ) -> Result<Option<i64>, DomainError> {
+        use policy::Column as C;
+        let json = serde_json::to_string(document)
+            .map_err(|_| DomainError::Internal("a policy could not be serialised"))?;
+        let txn = self.db.begin().await.map_err(unavailable)?;
+        let insert = |version: i64| {
+            Query::insert()
+                .into_table(policy::Entity)
+                .columns([C::TenantId, C::Document, C::Version, C::UpdatedAt])
+                .values_panic([
+                    tenant.as_str().into(),
+                    json.clone().into(),
+                    version.into(),
+                    millis(now).into(),
+                ])
+                .to_owned()
+        };
+        let written = match expected_version {
+            // Nothing stored yet: only the first writer may create the row.
+            Some(0) => {
+                let statement = insert(1)
+                    .on_conflict(OnConflict::column(C::TenantId).do_nothing().to_owned())
+                    .to_owned();
+                txn.execute(&statement)
+                    .await
+                    .map_err(unavailable)?
+                    .rows_affected()
+                    == 1
+            }
+            Some(version) => {
+                policy::Entity::update_many()
+                    .col_expr(C::Document, Expr::value(json.clone()))
+                    .col_expr(C::Version, Expr::value(version + 1))
+                    .col_expr(C::UpdatedAt, Expr::value(millis(now)))
+                    .filter(C::TenantId.eq(tenant.as_str()))
+                    .filter(C::Version.eq(version))
+                    .exec(&txn)
+                    .await
+                    .map_err(unavailable)?
+                    .rows_affected
+                    == 1
+            }
+            None => {
+                let statement = insert(1)
+                    .on_conflict(
+                        OnConflict::column(C::TenantId)
+                            .update_columns([C::Document, C::UpdatedAt])
+                            .value(C::Version, Expr::col((policy::Entity, C::Version)).add(1))
+                            .to_owned(),
+                    )
+                    .to_owned();
+                txn.execute(&statement).await.map_err(unavailable)?;
+                true
+            }
+        };
+        if !written {
+            txn.rollback().await.map_err(unavailable)?;
+            return Ok(None);
+        }
+        let version = policy::Entity::find_by_id(tenant.as_str().to_owned())
+            .one(&txn)
+            .await
+            .map_err(unavailable)?
+            .map(|row| row.version);
+        audit_event::Entity::insert(audit_row(audit))
+            .exec_without_returning(&txn)
+            .await
+            .map_err(unavailable)?;
+        txn.commit().await.map_err(unavailable)?;
+        Ok(version)
+    }
+
+    async fn ensure_user(&self, user: &UserRef, now: DateTime<Utc>) -> Result<(), DomainError> {
+        use user::Column as C;
+        let statement = Query::insert()
+            .into_table(user::Entity)
+            .columns([C::TenantId, C::UserId, C::CreatedAt, C::GraceLoginsUsed])
+            .values_panic([
+                user.tenant.as_str().into(),
+                user.user.as_str().into(),
+                millis(now).into(),
+                0i32.into(),
+            ])
+            .on_conflict(
+                OnConflict::columns([C::TenantId, C::UserId])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .to_owned();
+        self.db.execute(&statement).await.map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn grace_logins_used(&self, user: &UserRef) -> Result<u32, DomainError> {
+        let row = user::Entity::find_by_id((
+            user.tenant.as_str().to_owned(),
+            user.user.as_str().to_owned(),
+        ))
+        .one(&self.db)
+        .await
+        .map_err(unavailable)?;
+        Ok(row.map_or(0, |r| u32::try_from(r.grace_logins_used).unwrap_or(0)))
+    }
+
+    async fn take_grace_login(
+        &self,
+        user: &UserRef,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Option<u32>, DomainError> {
+        use user::Column as C;
+        if limit == 0 {
+            return Ok(None);
+        }
+        let limit = i32::try_from(limit).unwrap_or(i32::MAX);
+        // One statement: count a login only while fewer than `limit` were
+        // counted, so replicas racing on the same user never grant more.
+        let statement = Query::insert()
+            .into_table(user::Entity)
+            .columns([C::TenantId, C::UserId, C::CreatedAt, C::GraceLoginsUsed])
+            .values_panic([
+                user.tenant.as_str().into(),
+                user.user.as_str().into(),
+                millis(now).into(),
+                1i32.into(),
+            ])
+            .on_conflict(
+                OnConflict::columns([C::TenantId, C::UserId])
+                    .value(
+                        C::GraceLoginsUsed,
+                        Expr::col((user::Entity, C::GraceLoginsUsed)).add(1),
+                    )
+                    .action_and_where(Expr::col((user::Entity, C::GraceLoginsUsed)).lt(limit))
+                    .to_owned(),
+            )
+            .returning_col(C::GraceLoginsUsed)
+            .to_owned();
+        let row = self.db.query_one(&statement).await.map_err(unavailable)?;
+        match row {
+            Some(row) => {
+                let used: i32 = row.try_get("", "grace_logins_used").map_err(unavailable)?;
+                Ok(Some(u32::try_from(used).unwrap_or(0)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    async fn reset_user(
+        &self,
+        user: &UserRef,
+        now: DateTime<Utc>,
+        audit: AuditEvent,
+    ) -> Result<(), DomainError> {
+        let txn = self.db.begin().await.map_err(unavailable)?;
+        totp_credential::Entity::delete_many()
+            .filter(user_totp(user))
+            .exec(&txn)
+            .await
+            .map_err(unavailable)?;
+        recovery_code::Entity::delete_many()
+            .filter(user_codes(user))
+            .exec(&txn)
+            .await
+            .map_err(unavailable)?;
+        revoke_devices(&txn, user, None, now)
+            .await
+            .map_err(unavailable)?;
+        user_lockout::Entity::delete_many()
+            .filter(user_lockout_row(user))
+            .exec(&txn)
+            .await
+            .map_err(unavailable)?;
+        challenge::Entity::update_many()
+            .col_expr(challenge::Column::Status, Expr::value(challenge::CANCELLED))
+            .filter(of_user::<challenge::Entity>(
+                user,
+                challenge::Column::TenantId,
+                challenge::Column::UserId,
+            ))
+            .filter(challenge::Column::Status.eq(challenge::OPEN))
+            .exec(&txn)
+            .await
+            .map_err(unavailable)?;
+        audit_event::Entity::insert(audit_row(audit))
+            .exec_without_returning(&txn)
+            .await
+            .map_err(unavailable)?;
+        txn.commit().await.map_err(unavailable)
+    }
+
+    async fn list_users(&self, query: UserQuery) -> Result<Vec<UserSummary>, DomainError> {
+        use sea_orm::sea_query::{Alias, JoinType, Order};
+        let users = Alias::new("users");
+        let totp = Alias::new("totp_credentials");
+        let mut select = Query::select();
+        select
+            .column((users.clone(), Alias::new("user_id")))
+            .column((users.clone(), Alias::new("grace_logins_used")))
+            .expr_as(
+                Expr::col((totp.clone(), Alias::new("state"))),
+                Alias::new("totp_state"),
+            )
+            .from(users.clone())
+            .join(
+                JoinType::LeftJoin,
+                totp.clone(),
+                Expr::col((totp.clone(), Alias::new("tenant_id")))
+                    .equals((users.clone(), Alias::new("tenant_id")))
+                    .and(
+                        Expr::col((totp.clone(), Alias::new("user_id")))
+                            .equals((users.clone(), Alias::new("user_id"))),
+                    ),
+            )
+            .and_where(
+                Expr::col((users.clone(), Alias::new("tenant_id"))).eq(query.tenant.as_str()),
+            )
+            .order_by((users.clone(), Alias::new("user_id")), Order::Asc)
+            .limit(u64::from(query.limit));
+        if let Some(after) = &query.after {
+            select.and_where(Expr::col((users.clone(), Alias::new("user_id"))).gt(after.as_str()));
+        }
+        let state = Expr::col((totp.clone(), Alias::new("state")));
+        match query.filter {
+            UserFilter::All => {}
+            UserFilter::Enrolled => {
+                select.and_where(state.eq(totp_credential::ENABLED));
+            }
+            UserFilter::NotEnrolled => {
+                select.and_where(
+                    state
+                        .clone()
+                        .is_null()
+                        .or(state.ne(totp_credential::ENABLED)),
+                );
+            }
+            // No contacts can be registered yet, so no user has an
+            // unconfirmed one.
+            UserFilter::UnconfirmedContact => return Ok(Vec::new()),
+        }
+        let rows = self.db.query_all(&select).await.map_err(unavailable)?;
+        let mut page = Vec::with_capacity(rows.len());
+        for row in rows {
+            let user_id: String = row.try_get("", "user_id").map_err(unavailable)?;
+            let grace: i32 = row.try_get("", "grace_logins_used").map_err(unavailable)?;
+            let state: Option<String> = row.try_get("", "totp_state").map_err(unavailable)?;
+            page.push(UserSummary {
+                user_id,
+                totp_state: match state.as_deref() {
+                    Some(totp_credential::ENABLED) => Some(StoredTotpState::Enabled),
+                    Some(_) => Some(StoredTotpState::Pending),
+                    None => None,
+                },
+                recovery_codes_remaining: 0,
+                grace_logins_used: u32::try_from(grace).unwrap_or(0),
+                locked_until: None,
+            });
+        }
+        if page.is_empty() {
+            return Ok(page);
+        }
+        // The page's recovery codes and lockouts, in two queries.
+        let ids: Vec<String> = page.iter().map(|u| u.user_id.clone()).collect();
+        let codes = recovery_code::Entity::find()
+            .filter(recovery_code::Column::TenantId.eq(query.tenant.as_str()))
+            .filter(recovery_code::Column::UserId.is_in(ids.clone()))
+            .filter(recovery_code::Column::UsedAt.is_null())
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?;
+        let locks = user_lockout::Entity::find()
+            .filter(user_lockout::Column::TenantId.eq(query.tenant.as_str()))
+            .filter(user_lockout::Column::UserId.is_in(ids))
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?;
+        for summary in &mut page {
+            summary.recovery_codes_remaining = codes
+                .iter()
+                .filter(|c| c.user_id == summary.user_id)
+                .count() as u32;
+            summary.locked_until = locks
+                .iter()
+                .find(|l| l.user_id == summary.user_id)
+                .and_then(|l| l.locked_until)
+                .map(instant);
+        }
+        Ok(page)
+    }
+
+    async fn list_audit_events(
+        &self,
+        tenant: &TenantId,
+        query: AuditQuery,
+    ) -> Result<Vec<AuditRecord>, DomainError> {
+        use audit_event::Column as C;
+        let mut select = audit_event::Entity::find()
+            .filter(C::TenantId.eq(tenant.as_str()))
+            .order_by_desc(C::Id)
+            .limit(u64::from(query.limit));
+        if let Some(user_id) = &query.user_id {
+            select = select.filter(C::UserId.eq(user_id.as_str()));
+        }
+        if !query.kinds.is_empty() {
+            select = select.filter(C::Kind.is_in(query.kinds.clone()));
+        }
+        if let Some(start) = query.start {
+            select = select.filter(C::OccurredAt.gte(millis(start)));
+        }
+        if let Some(end) = query.end {
+            select = select.filter(C::OccurredAt.lt(millis(end)));
+        }
+        if let Some(before) = query.before_id {
+            select = select.filter(C::Id.lt(before));
+        }
+        let rows = select.all(&self.db).await.map_err(unavailable)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AuditRecord {
+                id: r.id,
+                user_id: r.user_id,
+                kind: r.kind,
+                actor_id: r.actor_id,
+                method: Method::parse(&r.method),
+                outcome: r.outcome,
+                reason: r.reason,
+                client: ClientInfo {
+                    ip: r.client_ip,
+                    user_agent: r.user_agent,
+                },
+                occurred_at: instant(r.occurred_at),
+                details: serde_json::from_str(&r.details).unwrap_or_default(),
+            })
+            .collect())
     }
 }

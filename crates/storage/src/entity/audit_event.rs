@@ -16,7 +16,7 @@ pub struct Model {
     pub client_ip: String,
     pub user_agent: String,
     pub occurred_at: i64,
-    /// `key=value` lines.
+    /// A JSON list of `[key, value]` pairs.
     pub details: String,
 }
 

@@ -17,6 +17,8 @@ pub struct Model {
     pub completed_at: Option<i64>,
     pub client_ip: String,
     pub user_agent: String,
+    /// The audience whose policy applies.
+    pub audience: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

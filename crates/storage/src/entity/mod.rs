@@ -2,7 +2,9 @@
 //! migrations, not these, create the tables.
 pub mod audit_event;
 pub mod challenge;
+pub mod policy;
 pub mod recovery_code;
 pub mod totp_credential;
 pub mod trusted_device;
+pub mod user;
 pub mod user_lockout;

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_enrollment;
 mod m20261122_000002_challenge;
+mod m20261122_000003_policy;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_enrollment::Migration),
             Box::new(m20261122_000002_challenge::Migration),
+            Box::new(m20261122_000003_policy::Migration),
         ]
     }
 }
