@@ -699,10 +699,10 @@ async fn one_code_wins_once_against_one_sqlite_server() {
 }
 
 /// A `tollgate serve` process on `database_url`, listening on `socket`.
-struct ServerProcess(Child);
+pub struct ServerProcess(Child);
 
 impl ServerProcess {
-    async fn start(database_url: &str, key: &Path, socket: &Path) -> Self {
+    pub async fn start(database_url: &str, key: &Path, socket: &Path) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_tollgate"))
             .args(["serve", "--listen", "off", "--database-url", database_url])
             .arg("--secret-key-file")

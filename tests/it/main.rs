@@ -8,5 +8,6 @@ mod support;
 mod binary;
 mod challenge;
 mod enrollment;
+mod policy;
 mod secrets;
 mod service;

@@ -30,6 +30,10 @@ const DEVICE_TOKEN_BYTES: usize = 32;
 /// Compare-and-swap rounds on the lockout row before giving up.
 const LOCKOUT_SWAP_ATTEMPTS: usize = 64;
 
+/// What to show a user whose only methods policy no longer allows.
+pub const METHOD_WITHDRAWN_MESSAGE: &str =
+    "Your organisation no longer allows your two-factor method. Set up another one to continue.";
+
 /// Why a sign-in needs no second factor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AllowReason {
@@ -115,16 +119,19 @@ impl<S: Store, O: Offload> Service<S, O> {
     }
 
     /// Methods the user can answer a challenge with, default first.
+    /// Also says whether the user has any method enabled, allowed or not.
     async fn challenge_methods(
         &self,
         user: &UserRef,
         policy: &Policy,
-    ) -> Result<Vec<Method>, DomainError> {
+    ) -> Result<(Vec<Method>, bool), DomainError> {
         let mut methods = Vec::new();
-        if let Some(record) = self.store.totp(user).await?
-            && record.state == StoredTotpState::Enabled
-            && policy.allowed_methods.contains(&Method::Totp)
-        {
+        let enrolled = self
+            .store
+            .totp(user)
+            .await?
+            .is_some_and(|record| record.state == StoredTotpState::Enabled);
+        if enrolled && policy.allowed_methods.contains(&Method::Totp) {
             methods.push(Method::Totp);
         }
         if !methods.is_empty()
@@ -133,7 +140,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         {
             methods.push(Method::RecoveryCode);
         }
-        Ok(methods)
+        Ok((methods, enrolled))
     }
 
     pub async fn begin_challenge(
@@ -146,7 +153,14 @@ impl<S: Store, O: Offload> Service<S, O> {
         if !policy.two_factor_enabled {
             return Ok(BeginOutcome::Allow(AllowReason::NotRequired));
         }
-        let methods = self.challenge_methods(user, &policy).await?;
+        let (methods, enrolled) = self.challenge_methods(user, &policy).await?;
+        if methods.is_empty() && enrolled {
+            // The user turned 2FA on, but policy no longer allows their
+            // method: never fall back to no second factor.
+            return Ok(BeginOutcome::EnrollmentRequired {
+                message: METHOD_WITHDRAWN_MESSAGE.to_owned(),
+            });
+        }
         if methods.is_empty() {
             return self
                 .begin_without_methods(user, &policy, request.roles, now)
