@@ -1,8 +1,6 @@
 //! The sign-in challenge end to end: TOTP and recovery codes, single use,
 //! lockout, trusted devices, cancel; and concurrent verifications of one code.
 use std::collections::HashMap;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 
 use chrono::TimeDelta;
 use sea_orm::{EntityTrait, QueryOrder};
@@ -16,7 +14,7 @@ use tonic_types::StatusExt;
 
 use crate::enrollment::{enrol, enrol_over};
 use crate::support::{
-    TestDb, TestServer, authenticator_code, clock, on_both_databases, reason, uds_channel,
+    TestDb, TestServer, TwoServers, authenticator_code, clock, on_both_databases, reason,
     violated_fields,
 };
 
@@ -698,41 +696,6 @@ async fn one_code_wins_once_against_one_sqlite_server() {
     server.stop().await;
 }
 
-/// A `tollgate serve` process on `database_url`, listening on `socket`.
-pub struct ServerProcess(Child);
-
-impl ServerProcess {
-    pub async fn start(database_url: &str, key: &Path, socket: &Path) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tollgate"))
-            .args(["serve", "--listen", "off", "--database-url", database_url])
-            .arg("--secret-key-file")
-            .arg(key)
-            .arg("--socket")
-            .arg(socket)
-            .env("TOLLGATE_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        for _ in 0..500 {
-            if tokio::net::UnixStream::connect(socket).await.is_ok() {
-                return Self(child);
-            }
-            assert!(child.try_wait().unwrap().is_none(), "tollgate exited early");
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-        panic!("tollgate did not open its socket");
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.0.id().to_string()])
-            .status();
-        let _ = self.0.wait();
-    }
-}
-
 #[allow(clippy::disallowed_methods)] // two real processes run on the real clock
 fn wall_clock_now() -> i64 {
     chrono::Utc::now().timestamp()
@@ -745,23 +708,8 @@ async fn one_code_wins_once_across_two_servers_on_one_postgres() {
     else {
         return;
     };
-    let config = db.config(db.dir.path().join("unused.sock"));
-    let key = config.secret_key_file.clone().unwrap();
-    // Migrate first so the two servers do not race to create the schema.
-    let output = Command::new(env!("CARGO_BIN_EXE_tollgate"))
-        .args(["migrate", "--database-url", &db.url])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let sockets = tempfile::Builder::new().prefix("tg").tempdir().unwrap();
-    let (a, b) = (sockets.path().join("a.sock"), sockets.path().join("b.sock"));
-    let server_a = ServerProcess::start(&db.url, &key, &a).await;
-    let server_b = ServerProcess::start(&db.url, &key, &b).await;
-    let channels = [uds_channel(&a).await, uds_channel(&b).await];
+    let servers = TwoServers::start(&db).await;
+    let channels = servers.channels.clone();
 
     for round in 0..3 {
         // Each round a fresh user, enrolled through server B; the race uses
@@ -780,8 +728,7 @@ async fn one_code_wins_once_across_two_servers_on_one_postgres() {
             "recovery round {round}"
         );
     }
-    drop(server_a);
-    drop(server_b);
+    drop(servers);
     db.cleanup().await;
 }
 

@@ -2,8 +2,6 @@
 //! etags, enforcement modes, effective dates, grace logins, the master
 //! switch, allowed methods, trusted devices, audiences, self-disable,
 //! ResetUser, ListUsers and ListAuditEvents, on SQLite and Postgres.
-use std::process::Command;
-
 use chrono::TimeDelta;
 use tollgate::pb;
 use tollgate::pb::challenge_service_client::ChallengeServiceClient;
@@ -15,7 +13,7 @@ use tonic::transport::Channel;
 
 use crate::enrollment::enrol;
 use crate::support::{
-    TestDb, TestServer, authenticator_code, clock, on_both_databases, reason, uds_channel,
+    TestDb, TestServer, TwoServers, authenticator_code, clock, on_both_databases, reason,
     violated_fields,
 };
 
@@ -972,18 +970,8 @@ async fn grace_logins_across_two_servers_on_one_postgres() {
     else {
         return;
     };
-    let config = db.config(db.dir.path().join("unused.sock"));
-    let key = config.secret_key_file.clone().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_tollgate"))
-        .args(["migrate", "--database-url", &db.url])
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    let sockets = tempfile::Builder::new().prefix("tg").tempdir().unwrap();
-    let (a, b) = (sockets.path().join("a.sock"), sockets.path().join("b.sock"));
-    let server_a = crate::challenge::ServerProcess::start(&db.url, &key, &a).await;
-    let server_b = crate::challenge::ServerProcess::start(&db.url, &key, &b).await;
-    let channels = [uds_channel(&a).await, uds_channel(&b).await];
+    let servers = TwoServers::start(&db).await;
+    let channels = servers.channels.clone();
     let mut policy = PolicyServiceClient::new(channels[0].clone());
     set_policy(
         &mut policy,
@@ -995,8 +983,7 @@ async fn grace_logins_across_two_servers_on_one_postgres() {
     for user in ["g1", "g2", "g3"] {
         assert_eq!(race_grace(&channels, user, 20).await, 3, "{user}");
     }
-    drop(server_a);
-    drop(server_b);
+    drop(servers);
     db.cleanup().await;
 }
 

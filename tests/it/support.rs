@@ -1,6 +1,7 @@
 //! Test harness: databases, an in-process server on a Unix socket, clients.
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
 use sea_orm::{ConnectionTrait, Database};
@@ -247,4 +248,75 @@ pub fn authenticator_code(secret_base32: &str, unix_seconds: i64) -> String {
         .unwrap()
         .generate(unix_seconds as u64)
         .to_string()
+}
+
+/// A `tollgate serve` process on `database_url`, listening on `socket`.
+pub struct ServerProcess(Child);
+
+impl ServerProcess {
+    pub async fn start(database_url: &str, key: &Path, socket: &Path) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tollgate"))
+            .args(["serve", "--listen", "off", "--database-url", database_url])
+            .arg("--secret-key-file")
+            .arg(key)
+            .arg("--socket")
+            .arg(socket)
+            .env("TOLLGATE_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        for _ in 0..500 {
+            if tokio::net::UnixStream::connect(socket).await.is_ok() {
+                return Self(child);
+            }
+            assert!(child.try_wait().unwrap().is_none(), "tollgate exited early");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("tollgate did not open its socket");
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+/// Two `tollgate serve` processes sharing one (Postgres) database and key,
+/// as two replicas would.
+pub struct TwoServers {
+    pub channels: [Channel; 2],
+    _processes: [ServerProcess; 2],
+    _sockets: TempDir,
+}
+
+impl TwoServers {
+    pub async fn start(db: &TestDb) -> Self {
+        let config = db.config(db.dir.path().join("unused.sock"));
+        let key = config.secret_key_file.clone().unwrap();
+        // Migrate first so the two servers do not race to create the schema.
+        let output = Command::new(env!("CARGO_BIN_EXE_tollgate"))
+            .args(["migrate", "--database-url", &db.url])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let sockets = tempfile::Builder::new().prefix("tg").tempdir().unwrap();
+        let (a, b) = (sockets.path().join("a.sock"), sockets.path().join("b.sock"));
+        let processes = [
+            ServerProcess::start(&db.url, &key, &a).await,
+            ServerProcess::start(&db.url, &key, &b).await,
+        ];
+        Self {
+            channels: [uds_channel(&a).await, uds_channel(&b).await],
+            _processes: processes,
+            _sockets: sockets,
+        }
+    }
 }

@@ -83,33 +83,33 @@ fn to_record(m: totp_credential::Model) -> Result<TotpRecord, DomainError> {
     })
 }
 
-fn of_user<E: EntityTrait>(
-    user: &UserRef,
-    tenant: E::Column,
-    user_col: E::Column,
-) -> sea_orm::Condition
-where
-    E::Column: ColumnTrait,
-{
+/// Tables whose rows belong to one user of one tenant.
+trait PerUser: EntityTrait {
+    const TENANT: Self::Column;
+    const USER: Self::Column;
+}
+
+macro_rules! per_user {
+    ($($module:ident),*) => {$(
+        impl PerUser for $module::Entity {
+            const TENANT: Self::Column = $module::Column::TenantId;
+            const USER: Self::Column = $module::Column::UserId;
+        }
+    )*};
+}
+per_user!(
+    recovery_code,
+    totp_credential,
+    trusted_device,
+    user_lockout,
+    challenge
+);
+
+/// The rows of `E` that belong to `user`.
+fn owned_by<E: PerUser>(user: &UserRef) -> sea_orm::Condition {
     sea_orm::Condition::all()
-        .add(tenant.eq(user.tenant.as_str()))
-        .add(user_col.eq(user.user.as_str()))
-}
-
-fn user_codes(user: &UserRef) -> sea_orm::Condition {
-    of_user::<recovery_code::Entity>(
-        user,
-        recovery_code::Column::TenantId,
-        recovery_code::Column::UserId,
-    )
-}
-
-fn user_totp(user: &UserRef) -> sea_orm::Condition {
-    of_user::<totp_credential::Entity>(
-        user,
-        totp_credential::Column::TenantId,
-        totp_credential::Column::UserId,
-    )
+        .add(E::TENANT.eq(user.tenant.as_str()))
+        .add(E::USER.eq(user.user.as_str()))
 }
 
 /// Replaces the user's recovery codes inside `txn`.
@@ -119,7 +119,7 @@ async fn put_recovery_set<C: ConnectionTrait>(
     set: NewRecoverySet,
 ) -> Result<(), DbErr> {
     recovery_code::Entity::delete_many()
-        .filter(user_codes(user))
+        .filter(owned_by::<recovery_code::Entity>(user))
         .exec(txn)
         .await?;
     let generated_at = millis(set.generated_at);
@@ -173,24 +173,7 @@ fn audit_row(event: AuditEvent) -> audit_event::ActiveModel {
 }
 
 fn user_challenge(user: &UserRef, id_hash: &str) -> sea_orm::Condition {
-    of_user::<challenge::Entity>(user, challenge::Column::TenantId, challenge::Column::UserId)
-        .add(challenge::Column::IdHash.eq(id_hash))
-}
-
-fn user_devices(user: &UserRef) -> sea_orm::Condition {
-    of_user::<trusted_device::Entity>(
-        user,
-        trusted_device::Column::TenantId,
-        trusted_device::Column::UserId,
-    )
-}
-
-fn user_lockout_row(user: &UserRef) -> sea_orm::Condition {
-    of_user::<user_lockout::Entity>(
-        user,
-        user_lockout::Column::TenantId,
-        user_lockout::Column::UserId,
-    )
+    owned_by::<challenge::Entity>(user).add(challenge::Column::IdHash.eq(id_hash))
 }
 
 /// Completes the challenge inside `txn`; false if it was not open and
@@ -228,7 +211,7 @@ async fn consume_code<C: ConnectionTrait>(
             // before the last used one is refused, on every replica.
             totp_credential::Entity::update_many()
                 .col_expr(C::LastUsedStep, Expr::value(step))
-                .filter(user_totp(user))
+                .filter(owned_by::<totp_credential::Entity>(user))
                 .filter(C::State.eq(totp_credential::ENABLED))
                 .filter(
                     sea_orm::Condition::any()
@@ -242,7 +225,7 @@ async fn consume_code<C: ConnectionTrait>(
             use recovery_code::Column as C;
             recovery_code::Entity::update_many()
                 .col_expr(C::UsedAt, Expr::value(millis(now)))
-                .filter(user_codes(user))
+                .filter(owned_by::<recovery_code::Entity>(user))
                 .filter(C::Id.eq(id))
                 .filter(C::UsedAt.is_null())
                 .exec(txn)
@@ -276,7 +259,7 @@ async fn revoke_devices<C: ConnectionTrait>(
     use trusted_device::Column as Col;
     let mut update = trusted_device::Entity::update_many()
         .col_expr(Col::RevokedAt, Expr::value(millis(now)))
-        .filter(user_devices(user))
+        .filter(owned_by::<trusted_device::Entity>(user))
         .filter(Col::RevokedAt.is_null());
     if let Some(id) = device_id {
         update = update.filter(Col::DeviceId.eq(id));
@@ -386,7 +369,7 @@ impl Store for SeaStore {
                 C::LastUsedStep,
                 Expr::value(i64::try_from(used_step).unwrap_or(i64::MAX)),
             )
-            .filter(user_totp(user))
+            .filter(owned_by::<totp_credential::Entity>(user))
             .filter(C::State.eq(totp_credential::PENDING))
             .filter(C::Version.eq(version))
             .filter(C::PendingExpiresAt.gt(millis(now)))
@@ -408,7 +391,7 @@ impl Store for SeaStore {
     async fn disable_totp(&self, user: &UserRef, now: DateTime<Utc>) -> Result<bool, DomainError> {
         let txn = self.db.begin().await.map_err(unavailable)?;
         let deleted = totp_credential::Entity::delete_many()
-            .filter(user_totp(user))
+            .filter(owned_by::<totp_credential::Entity>(user))
             .exec(&txn)
             .await
             .map_err(unavailable)?;
@@ -418,7 +401,7 @@ impl Store for SeaStore {
             .await
             .map_err(unavailable)?;
         recovery_code::Entity::delete_many()
-            .filter(user_codes(user))
+            .filter(owned_by::<recovery_code::Entity>(user))
             .exec(&txn)
             .await
             .map_err(unavailable)?;
@@ -428,7 +411,7 @@ impl Store for SeaStore {
 
     async fn recovery_status(&self, user: &UserRef) -> Result<RecoveryStatus, DomainError> {
         let codes = recovery_code::Entity::find()
-            .filter(user_codes(user))
+            .filter(owned_by::<recovery_code::Entity>(user))
             .all(&self.db)
             .await
             .map_err(unavailable)?;
@@ -447,7 +430,7 @@ impl Store for SeaStore {
         use totp_credential::Column as C;
         let txn = self.db.begin().await.map_err(unavailable)?;
         let enabled = totp_credential::Entity::find()
-            .filter(user_totp(user))
+            .filter(owned_by::<totp_credential::Entity>(user))
             .filter(C::State.eq(totp_credential::ENABLED))
             .count(&txn)
             .await
@@ -463,7 +446,7 @@ impl Store for SeaStore {
     }
     async fn recovery_codes(&self, user: &UserRef) -> Result<Vec<RecoveryCodeRecord>, DomainError> {
         let rows = recovery_code::Entity::find()
-            .filter(user_codes(user))
+            .filter(owned_by::<recovery_code::Entity>(user))
             .all(&self.db)
             .await
             .map_err(unavailable)?;
@@ -592,7 +575,7 @@ impl Store for SeaStore {
 
     async fn lockout(&self, user: &UserRef) -> Result<(LockoutState, i64), DomainError> {
         let row = user_lockout::Entity::find()
-            .filter(user_lockout_row(user))
+            .filter(owned_by::<user_lockout::Entity>(user))
             .one(&self.db)
             .await
             .map_err(unavailable)?;
@@ -648,7 +631,7 @@ impl Store for SeaStore {
     ) -> Result<Option<String>, DomainError> {
         use trusted_device::Column as C;
         let row = trusted_device::Entity::find()
-            .filter(user_devices(user))
+            .filter(owned_by::<trusted_device::Entity>(user))
             .filter(C::TokenHash.is_in(token_hashes.iter().cloned()))
             .filter(C::RevokedAt.is_null())
             .filter(C::ExpiresAt.gt(millis(now)))
@@ -856,12 +839,12 @@ impl Store for SeaStore {
     ) -> Result<(), DomainError> {
         let txn = self.db.begin().await.map_err(unavailable)?;
         totp_credential::Entity::delete_many()
-            .filter(user_totp(user))
+            .filter(owned_by::<totp_credential::Entity>(user))
             .exec(&txn)
             .await
             .map_err(unavailable)?;
         recovery_code::Entity::delete_many()
-            .filter(user_codes(user))
+            .filter(owned_by::<recovery_code::Entity>(user))
             .exec(&txn)
             .await
             .map_err(unavailable)?;
@@ -869,17 +852,13 @@ impl Store for SeaStore {
             .await
             .map_err(unavailable)?;
         user_lockout::Entity::delete_many()
-            .filter(user_lockout_row(user))
+            .filter(owned_by::<user_lockout::Entity>(user))
             .exec(&txn)
             .await
             .map_err(unavailable)?;
         challenge::Entity::update_many()
             .col_expr(challenge::Column::Status, Expr::value(challenge::CANCELLED))
-            .filter(of_user::<challenge::Entity>(
-                user,
-                challenge::Column::TenantId,
-                challenge::Column::UserId,
-            ))
+            .filter(owned_by::<challenge::Entity>(user))
             .filter(challenge::Column::Status.eq(challenge::OPEN))
             .exec(&txn)
             .await
