@@ -22,8 +22,9 @@ fn code_of(error: &DomainError) -> Code {
         | DomainError::ChallengeExpired
         | DomainError::NotEnrolled
         | DomainError::ContactUnconfirmed
+        | DomainError::ContactAlreadyConfirmed
         | DomainError::MethodNotAllowed => Code::FailedPrecondition,
-        DomainError::ChallengeNotFound => Code::NotFound,
+        DomainError::ChallengeNotFound | DomainError::ContactNotFound => Code::NotFound,
         DomainError::LockedOut { .. } | DomainError::ResendTooSoon { .. } => {
             Code::ResourceExhausted
         }

@@ -100,7 +100,11 @@ fn random_hex(bytes: usize) -> Result<String, DomainError> {
 }
 
 impl<S: Store, O: Offload> Service<S, O> {
-    fn challenge_hash(&self, user: &UserRef, challenge_id: &str) -> Result<String, DomainError> {
+    pub(crate) fn challenge_hash(
+        &self,
+        user: &UserRef,
+        challenge_id: &str,
+    ) -> Result<String, DomainError> {
         let well_formed = challenge_id.len() == CHALLENGE_ID_BYTES * 2
             && challenge_id
                 .bytes()
@@ -125,15 +129,12 @@ impl<S: Store, O: Offload> Service<S, O> {
         user: &UserRef,
         policy: &Policy,
     ) -> Result<(Vec<Method>, bool), DomainError> {
-        let mut methods = Vec::new();
-        let enrolled = self
-            .store
-            .totp(user)
-            .await?
-            .is_some_and(|record| record.state == StoredTotpState::Enabled);
-        if enrolled && policy.allowed_methods.contains(&Method::Totp) {
-            methods.push(Method::Totp);
-        }
+        let enabled = self.ordered_methods(user).await?;
+        let enrolled = !enabled.is_empty();
+        let mut methods: Vec<Method> = enabled
+            .into_iter()
+            .filter(|m| policy.allowed_methods.contains(m))
+            .collect();
         if !methods.is_empty()
             && policy.allowed_methods.contains(&Method::RecoveryCode)
             && self.store.recovery_status(user).await?.remaining > 0
@@ -339,7 +340,10 @@ impl<S: Store, O: Offload> Service<S, O> {
                 self.check_recovery_code(user, request.code, now, &lockout_policy)
                     .await?
             }
-            Method::Email | Method::Sms => return Err(DomainError::MethodNotAllowed),
+            Method::Email | Method::Sms => {
+                self.check_sent_code(user, &challenge, request, &policy, now, &lockout_policy)
+                    .await?
+            }
         };
 
         let (grant, device) = if request.remember_device && policy.trusted_devices_allowed {
@@ -458,10 +462,37 @@ impl<S: Store, O: Offload> Service<S, O> {
         }
     }
 
+    /// Checks an email/SMS code against the one last sent for the challenge.
+    async fn check_sent_code(
+        &self,
+        user: &UserRef,
+        challenge: &crate::ports::ChallengeRecord,
+        request: &VerifyRequest<'_>,
+        policy: &Policy,
+        now: DateTime<Utc>,
+        lockout: &LockoutPolicy,
+    ) -> Result<Consume, DomainError> {
+        let code = totp::normalize_code(request.code, policy.code_length)
+            .map_err(|v| DomainError::InvalidArgument(vec![v]))?;
+        let Some((sent_hash, sent_method, expires_at)) = &challenge.code else {
+            return Err(self.count_failure(user, now, lockout).await?);
+        };
+        let hash = self.sent_code_hash(user, &code);
+        let matches: bool =
+            subtle::ConstantTimeEq::ct_eq(hash.as_bytes(), sent_hash.as_bytes()).into();
+        if !matches || *sent_method != request.method {
+            return Err(self.count_failure(user, now, lockout).await?);
+        }
+        if *expires_at <= now {
+            return Err(DomainError::CodeExpired);
+        }
+        Ok(Consume::ChallengeCode(hash))
+    }
+
     /// Counts a failed attempt (compare-and-swap on the lockout row) and
     /// returns the error to answer with: CODE_MISMATCH with the attempts
     /// left, or LOCKED_OUT.
-    async fn count_failure(
+    pub(crate) async fn count_failure(
         &self,
         user: &UserRef,
         now: DateTime<Utc>,

@@ -78,6 +78,8 @@ pub struct Service<S, O> {
     pub(crate) keys: Arc<Keyring>,
     /// The policy of a tenant that has not stored one.
     pub(crate) defaults: TenantPolicy,
+    /// Where email confirmation links point (the application's page).
+    pub(crate) confirm_link_base: Option<String>,
 }
 
 impl<S: Store, O: Offload> Service<S, O> {
@@ -94,7 +96,15 @@ impl<S: Store, O: Offload> Service<S, O> {
             clock,
             keys,
             defaults,
+            confirm_link_base: None,
         }
+    }
+
+    /// Email confirmation links point at `base` (the application's page,
+    /// which calls ConfirmContact with the token).
+    pub fn with_confirm_link_base(mut self, base: Option<String>) -> Self {
+        self.confirm_link_base = base;
+        self
     }
 
     pub fn clock(&self) -> &dyn Clock {
@@ -165,16 +175,26 @@ impl<S: Store, O: Offload> Service<S, O> {
         let now = self.clock.now();
         let record = self.store.totp(user).await?;
         let totp = Self::totp_state(record.as_ref(), now);
-        let enabled_methods = match totp {
-            TotpState::Enabled { .. } => vec![Method::Totp],
-            _ => vec![],
-        };
+        let enabled_methods = self.ordered_methods(user).await?;
         let recovery = self.store.recovery_status(user).await?;
         Ok(EnrollmentView {
             totp,
             enabled_methods,
             recovery_codes_remaining: recovery.remaining,
         })
+    }
+
+    /// The user's enabled methods, their default first.
+    pub(crate) async fn ordered_methods(&self, user: &UserRef) -> Result<Vec<Method>, DomainError> {
+        let mut methods = self.store.enabled_methods(user).await?;
+        methods.sort();
+        if let Some(default) = self.store.default_method(user).await?
+            && let Some(at) = methods.iter().position(|m| *m == default)
+        {
+            let chosen = methods.remove(at);
+            methods.insert(0, chosen);
+        }
+        Ok(methods)
     }
 
     fn require_method_allowed(policy: &Policy, method: Method) -> Result<(), DomainError> {
@@ -311,7 +331,7 @@ impl<S: Store, O: Offload> Service<S, O> {
     }
 
     /// Generates a set (cheap) and hashes it off the executor (argon2).
-    async fn new_recovery_set(
+    pub(crate) async fn new_recovery_set(
         &self,
         user: &UserRef,
         policy: &Policy,
@@ -347,37 +367,39 @@ impl<S: Store, O: Offload> Service<S, O> {
         roles: &[String],
         audience: &str,
     ) -> Result<EnrollmentView, DomainError> {
-        match method {
-            None | Some(Method::Totp) => {
-                let now = self.clock.now();
-                let before = self.get_enrollment(user).await?;
-                // TOTP is the only method that can be enabled so far, so
-                // disabling it disables 2FA.
-                if !before.enabled_methods.is_empty() {
-                    let policy = self.policy_for(user, audience).await?;
-                    let (required, _) = policy.requirement(roles, now);
-                    if required && !policy.allow_self_disable_when_required {
-                        return Err(DomainError::PolicyForbids);
-                    }
-                }
-                if self.store.disable_totp(user, now).await? {
-                    let event = self.audit_event(
-                        user,
-                        "totp.disabled",
-                        Some(Method::Totp),
-                        &ClientInfo::default(),
-                    );
-                    self.store.record_audit(event).await?;
-                }
+        if method == Some(Method::RecoveryCode) {
+            return Err(DomainError::invalid(
+                "method",
+                "recovery codes go with the other methods; disable those instead",
+            ));
+        }
+        let now = self.clock.now();
+        let enabled = self.store.enabled_methods(user).await?;
+        let targets: Vec<Method> = match method {
+            None => enabled.clone(),
+            Some(m) => enabled.iter().copied().filter(|e| *e == m).collect(),
+        };
+        if !targets.is_empty() && targets.len() == enabled.len() {
+            // This turns 2FA off for the user.
+            let policy = self.policy_for(user, audience).await?;
+            let (required, _) = policy.requirement(roles, now);
+            if required && !policy.allow_self_disable_when_required {
+                return Err(DomainError::PolicyForbids);
             }
-            // Email and SMS cannot be enabled yet, so there is nothing to
-            // turn off.
-            Some(Method::Email | Method::Sms) => {}
-            Some(Method::RecoveryCode) => {
-                return Err(DomainError::invalid(
-                    "method",
-                    "recovery codes go with the other methods; disable those instead",
-                ));
+        }
+        for target in targets {
+            let removed = match target {
+                Method::Totp => self.store.disable_totp(user, now).await?,
+                other => self.store.disable_contact_method(user, other, now).await?,
+            };
+            if removed {
+                let event = self.audit_event(
+                    user,
+                    "method.disabled",
+                    Some(target),
+                    &ClientInfo::default(),
+                );
+                self.store.record_audit(event).await?;
             }
         }
         self.get_enrollment(user).await

@@ -44,6 +44,10 @@ pub enum DomainError {
     NotEnrolled,
     #[error("The contact has not been confirmed yet")]
     ContactUnconfirmed,
+    #[error("No contact of this kind is registered for the user")]
+    ContactNotFound,
+    #[error("The contact is confirmed already")]
+    ContactAlreadyConfirmed,
     #[error("This method is not allowed by your organisation")]
     MethodNotAllowed,
     #[error("Your organisation's policy does not allow this")]
@@ -75,6 +79,8 @@ impl DomainError {
             Self::LockedOut { .. } => "LOCKED_OUT",
             Self::NotEnrolled => "NOT_ENROLLED",
             Self::ContactUnconfirmed => "CONTACT_UNCONFIRMED",
+            Self::ContactNotFound => "CONTACT_NOT_FOUND",
+            Self::ContactAlreadyConfirmed => "CONTACT_ALREADY_CONFIRMED",
             Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             Self::PolicyForbids => "POLICY_FORBIDS",
             Self::ResendTooSoon { .. } => "RESEND_TOO_SOON",

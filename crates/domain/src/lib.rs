@@ -9,6 +9,8 @@
 pub mod admin;
 pub mod challenge;
 pub mod clock;
+pub mod contact;
+pub mod delivery;
 pub mod enrollment;
 pub mod error;
 pub mod ids;

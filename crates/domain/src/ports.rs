@@ -71,6 +71,8 @@ pub enum ChallengeStatus {
 pub struct ChallengeRecord {
     /// Methods the user may answer with, default first.
     pub methods: Vec<Method>,
+    /// The email/SMS code last sent: its keyed hash, method and expiry.
+    pub code: Option<(String, Method, DateTime<Utc>)>,
     /// The audience whose policy applies.
     pub audience: String,
     pub status: ChallengeStatus,
@@ -115,12 +117,15 @@ pub struct RecoveryCodeRecord {
 }
 
 /// What a successful verification consumes, conditionally.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Consume {
     /// This TOTP step, if no later-or-equal step was used before.
     TotpStep(u64),
     /// This recovery code, if it is unspent.
     RecoveryCode(i64),
+    /// The challenge's email/SMS code with this keyed hash, if it is still
+    /// the current one and unexpired.
+    ChallengeCode(String),
 }
 
 /// How completing a challenge ended.
@@ -421,6 +426,139 @@ pub trait Store: Send + Sync + 'static {
         tenant: &TenantId,
         query: AuditQuery,
     ) -> impl Future<Output = Result<Vec<AuditRecord>, DomainError>> + Send;
+
+    /// Every method the user has enabled: TOTP and the contact methods.
+    fn enabled_methods(
+        &self,
+        user: &UserRef,
+    ) -> impl Future<Output = Result<Vec<Method>, DomainError>> + Send;
+
+    /// The method the user chose to be offered first, if any.
+    fn default_method(
+        &self,
+        user: &UserRef,
+    ) -> impl Future<Output = Result<Option<Method>, DomainError>> + Send;
+
+    fn set_default_method(
+        &self,
+        user: &UserRef,
+        method: Method,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), DomainError>> + Send;
+
+    /// Turns on EMAIL or SMS, storing `recovery` in the same transaction
+    /// when given (the first method of a user).
+    fn enable_contact_method(
+        &self,
+        user: &UserRef,
+        method: Method,
+        now: DateTime<Utc>,
+        recovery: Option<NewRecoverySet>,
+    ) -> impl Future<Output = Result<(), DomainError>> + Send;
+
+    /// Turns off EMAIL or SMS; with no method left, the recovery codes and
+    /// trusted devices go too. Returns whether it was on.
+    fn disable_contact_method(
+        &self,
+        user: &UserRef,
+        method: Method,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, DomainError>> + Send;
+
+    fn contacts(
+        &self,
+        user: &UserRef,
+    ) -> impl Future<Output = Result<Vec<ContactRecord>, DomainError>> + Send;
+
+    /// Sets the user's contact of this kind. A new or changed address is
+    /// unconfirmed, and the method it carried is turned off.
+    fn put_contact(
+        &self,
+        user: &UserRef,
+        kind: crate::contact::ContactKind,
+        address: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), DomainError>> + Send;
+
+    /// Stores the keyed hash of a new confirmation token or code (replacing
+    /// any earlier one) and queues its message, in one transaction. False
+    /// when there is no unconfirmed contact of that kind.
+    fn start_confirmation(
+        &self,
+        user: &UserRef,
+        kind: crate::contact::ContactKind,
+        secret_hash: &str,
+        expires_at: DateTime<Utc>,
+        message: NewMessage,
+    ) -> impl Future<Output = Result<bool, DomainError>> + Send;
+
+    /// Confirms the contact if `secret_hash` is its outstanding, unexpired
+    /// confirmation, once. False otherwise.
+    fn confirm_contact(
+        &self,
+        user: &UserRef,
+        kind: crate::contact::ContactKind,
+        secret_hash: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, DomainError>> + Send;
+
+    /// Users of the tenant (all, or those listed) with an unconfirmed
+    /// contact of `kind` (or of any kind), and how many listed contacts were
+    /// confirmed already.
+    fn unconfirmed_contacts(
+        &self,
+        tenant: &TenantId,
+        user_ids: &[String],
+        kind: Option<crate::contact::ContactKind>,
+    ) -> impl Future<Output = Result<(Vec<(String, crate::contact::ContactKind)>, u32), DomainError>>
+    + Send;
+
+    /// Stores a fresh code for the open challenge (invalidating the last)
+    /// if the cool-down has passed and fewer than `max_sends` were sent,
+    /// and queues its message, in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    fn send_challenge_code(
+        &self,
+        user: &UserRef,
+        id_hash: &str,
+        method: Method,
+        code_hash: &str,
+        cooldown: chrono::TimeDelta,
+        max_sends: u32,
+        message: NewMessage,
+    ) -> impl Future<Output = Result<CodeSend, DomainError>> + Send;
+
+    /// Undelivered, unexpired messages not leased by someone else, leased to
+    /// the caller until `lease_until` (one conditional update each).
+    fn lease_messages(
+        &self,
+        tenant: Option<&TenantId>,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<OutboxRecord>, DomainError>> + Send;
+
+    /// One message, if it is undelivered (for an immediate delivery).
+    fn outbox_message(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<OutboxRecord>, DomainError>> + Send;
+
+    /// Marks a message delivered; false if it was already (or is unknown).
+    fn ack_message(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, DomainError>> + Send;
+
+    /// Records a failed attempt; the message is tried again after
+    /// `retry_at`, or never if `None` (permanent failure).
+    fn message_failed(
+        &self,
+        id: &str,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> impl Future<Output = Result<(), DomainError>> + Send;
 }
 
 /// Runs CPU-heavy work (argon2) where it does not stall request handling.
@@ -436,6 +574,99 @@ pub trait Offload: Send + Sync + 'static {
 pub enum Channel {
     Email,
     Sms,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Sms => "sms",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "email" => Some(Self::Email),
+            "sms" => Some(Self::Sms),
+            _ => None,
+        }
+    }
+}
+
+/// What a message is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    SignInCode,
+    ContactConfirmation,
+}
+
+impl MessageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignInCode => "sign_in_code",
+            Self::ContactConfirmation => "contact_confirmation",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "sign_in_code" => Some(Self::SignInCode),
+            "contact_confirmation" => Some(Self::ContactConfirmation),
+            _ => None,
+        }
+    }
+}
+
+/// A message to put in the outbox. Its code and link are sealed.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub id: String,
+    pub kind: MessageKind,
+    pub channel: Channel,
+    pub recipient: String,
+    pub sealed_payload: Sealed,
+    pub created_at: DateTime<Utc>,
+    /// After this the code is useless: the message is not delivered.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A message waiting in the outbox.
+#[derive(Debug, Clone)]
+pub struct OutboxRecord {
+    pub id: String,
+    pub tenant: String,
+    pub user_id: String,
+    pub kind: MessageKind,
+    pub channel: Channel,
+    pub recipient: String,
+    pub sealed_payload: Sealed,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub attempts: u32,
+}
+
+/// A user's contact as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactRecord {
+    pub kind: crate::contact::ContactKind,
+    pub address: String,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub confirmation_sent_at: Option<DateTime<Utc>>,
+    pub last_delivery_error: String,
+}
+
+/// How storing a challenge's code ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeSend {
+    Sent,
+    /// The cool-down has not passed.
+    TooSoon {
+        available_at: DateTime<Utc>,
+    },
+    /// The challenge has had its share of codes.
+    LimitReached,
+    /// The challenge is not open any more.
+    ChallengeClosed,
 }
 
 /// A message for a user: a sign-in code or a contact confirmation.

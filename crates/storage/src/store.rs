@@ -6,11 +6,13 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
+use tollgate_domain::contact::ContactKind;
 use tollgate_domain::lockout::LockoutState;
 use tollgate_domain::policy::Method;
 use tollgate_domain::ports::{
-    AuditEvent, AuditQuery, AuditRecord, ChallengeRecord, ChallengeStatus, ClientInfo, Completion,
-    Consume, NewChallenge, NewRecoverySet, NewTrustedDevice, PendingTotp, RecoveryCodeRecord,
+    AuditEvent, AuditQuery, AuditRecord, ChallengeRecord, ChallengeStatus, Channel, ClientInfo,
+    CodeSend, Completion, Consume, ContactRecord, MessageKind, NewChallenge, NewMessage,
+    NewRecoverySet, NewTrustedDevice, OutboxRecord, PendingTotp, RecoveryCodeRecord,
     RecoveryStatus, Store, StoredPolicy, StoredTotpState, TotpRecord, UserFilter, UserQuery,
     UserSummary,
 };
@@ -21,8 +23,8 @@ use tollgate_domain::totp::{Algorithm, TotpParams};
 use tollgate_domain::{DomainError, TenantId, UserRef};
 
 use crate::entity::{
-    audit_event, challenge, policy, recovery_code, totp_credential, trusted_device, user,
-    user_lockout,
+    audit_event, challenge, contact, outbox, policy, recovery_code, totp_credential,
+    trusted_device, user, user_lockout, user_method,
 };
 
 /// The storage behind every use case.
@@ -102,7 +104,9 @@ per_user!(
     totp_credential,
     trusted_device,
     user_lockout,
-    challenge
+    challenge,
+    user_method,
+    contact
 );
 
 /// The rows of `E` that belong to `user`.
@@ -231,8 +235,51 @@ async fn consume_code<C: ConnectionTrait>(
                 .exec(txn)
                 .await?
         }
+        Consume::ChallengeCode(hash) => {
+            use challenge::Column as C;
+            // The code is consumed with the challenge that carries it; a
+            // newer code (or none) means this one is dead.
+            challenge::Entity::update_many()
+                .col_expr(C::CodeHash, Expr::value(Option::<String>::None))
+                .filter(owned_by::<challenge::Entity>(user))
+                .filter(C::CodeHash.eq(hash))
+                .filter(C::CodeExpiresAt.gt(millis(now)))
+                .exec(txn)
+                .await?
+        }
     };
     Ok(updated.rows_affected == 1)
+}
+
+/// Whether the user has any method enabled, inside `conn`.
+async fn has_any_method<C: ConnectionTrait>(conn: &C, user: &UserRef) -> Result<bool, DbErr> {
+    let totp = totp_credential::Entity::find()
+        .filter(owned_by::<totp_credential::Entity>(user))
+        .filter(totp_credential::Column::State.eq(totp_credential::ENABLED))
+        .count(conn)
+        .await?;
+    let others = user_method::Entity::find()
+        .filter(owned_by::<user_method::Entity>(user))
+        .count(conn)
+        .await?;
+    Ok(totp + others > 0)
+}
+
+/// With no method left, recovery codes and trusted devices protect nothing.
+async fn forget_second_factor_if_none<C: ConnectionTrait>(
+    conn: &C,
+    user: &UserRef,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if has_any_method(conn, user).await? {
+        return Ok(());
+    }
+    revoke_devices(conn, user, None, now).await?;
+    recovery_code::Entity::delete_many()
+        .filter(owned_by::<recovery_code::Entity>(user))
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 fn to_lockout(row: Option<user_lockout::Model>) -> (LockoutState, i64) {
@@ -395,14 +442,7 @@ impl Store for SeaStore {
             .exec(&txn)
             .await
             .map_err(unavailable)?;
-        // TOTP is the only method that can be enabled so far: without it the
-        // recovery codes and trusted devices protect nothing.
-        revoke_devices(&txn, user, None, now)
-            .await
-            .map_err(unavailable)?;
-        recovery_code::Entity::delete_many()
-            .filter(owned_by::<recovery_code::Entity>(user))
-            .exec(&txn)
+        forget_second_factor_if_none(&txn, user, now)
             .await
             .map_err(unavailable)?;
         txn.commit().await.map_err(unavailable)?;
@@ -427,15 +467,8 @@ impl Store for SeaStore {
         user: &UserRef,
         set: NewRecoverySet,
     ) -> Result<(), DomainError> {
-        use totp_credential::Column as C;
         let txn = self.db.begin().await.map_err(unavailable)?;
-        let enabled = totp_credential::Entity::find()
-            .filter(owned_by::<totp_credential::Entity>(user))
-            .filter(C::State.eq(totp_credential::ENABLED))
-            .count(&txn)
-            .await
-            .map_err(unavailable)?;
-        if enabled == 0 {
+        if !has_any_method(&txn, user).await.map_err(unavailable)? {
             txn.rollback().await.map_err(unavailable)?;
             return Err(DomainError::NotEnrolled);
         }
@@ -478,6 +511,7 @@ impl Store for SeaStore {
             client_ip: Set(truncate(&new.client.ip, 64)),
             user_agent: Set(truncate(&new.client.user_agent, 512)),
             audience: Set(truncate(&new.audience, 64)),
+            ..Default::default()
         })
         .exec_without_returning(&self.db)
         .await
@@ -503,8 +537,19 @@ impl Store for SeaStore {
             challenge::COMPLETED => ChallengeStatus::Completed,
             _ => ChallengeStatus::Cancelled,
         };
+        let code = match (
+            row.code_hash,
+            Method::parse(&row.code_method),
+            row.code_expires_at,
+        ) {
+            (Some(hash), Some(method), Some(expires_at)) => {
+                Some((hash, method, instant(expires_at)))
+            }
+            _ => None,
+        };
         Ok(Some(ChallengeRecord {
             methods: row.methods.split(',').filter_map(Method::parse).collect(),
+            code,
             audience: row.audience,
             status,
             created_at: instant(row.created_at),
@@ -856,6 +901,18 @@ impl Store for SeaStore {
             .exec(&txn)
             .await
             .map_err(unavailable)?;
+        user_method::Entity::delete_many()
+            .filter(owned_by::<user_method::Entity>(user))
+            .exec(&txn)
+            .await
+            .map_err(unavailable)?;
+        user::Entity::update_many()
+            .col_expr(user::Column::DefaultMethod, Expr::value(""))
+            .filter(user::Column::TenantId.eq(user.tenant.as_str()))
+            .filter(user::Column::UserId.eq(user.user.as_str()))
+            .exec(&txn)
+            .await
+            .map_err(unavailable)?;
         challenge::Entity::update_many()
             .col_expr(challenge::Column::Status, Expr::value(challenge::CANCELLED))
             .filter(owned_by::<challenge::Entity>(user))
@@ -902,22 +959,46 @@ impl Store for SeaStore {
             select.and_where(Expr::col((users.clone(), Alias::new("user_id"))).gt(after.as_str()));
         }
         let state = Expr::col((totp.clone(), Alias::new("state")));
+        let same_user = |table: Alias| {
+            Expr::col((table.clone(), Alias::new("tenant_id")))
+                .equals((users.clone(), Alias::new("tenant_id")))
+                .and(
+                    Expr::col((table, Alias::new("user_id")))
+                        .equals((users.clone(), Alias::new("user_id"))),
+                )
+        };
+        let has_methods = Query::select()
+            .expr(Expr::val(1))
+            .from(Alias::new("user_methods"))
+            .and_where(same_user(Alias::new("user_methods")))
+            .to_owned();
+        let unconfirmed = Query::select()
+            .expr(Expr::val(1))
+            .from(Alias::new("contacts"))
+            .and_where(same_user(Alias::new("contacts")))
+            .and_where(Expr::col((Alias::new("contacts"), Alias::new("confirmed_at"))).is_null())
+            .to_owned();
         match query.filter {
             UserFilter::All => {}
             UserFilter::Enrolled => {
-                select.and_where(state.eq(totp_credential::ENABLED));
+                select.and_where(
+                    state
+                        .eq(totp_credential::ENABLED)
+                        .or(Expr::exists(has_methods)),
+                );
             }
             UserFilter::NotEnrolled => {
                 select.and_where(
                     state
                         .clone()
                         .is_null()
-                        .or(state.ne(totp_credential::ENABLED)),
+                        .or(state.ne(totp_credential::ENABLED))
+                        .and(Expr::exists(has_methods).not()),
                 );
             }
-            // No contacts can be registered yet, so no user has an
-            // unconfirmed one.
-            UserFilter::UnconfirmedContact => return Ok(Vec::new()),
+            UserFilter::UnconfirmedContact => {
+                select.and_where(Expr::exists(unconfirmed));
+            }
         }
         let rows = self.db.query_all(&select).await.map_err(unavailable)?;
         let mut page = Vec::with_capacity(rows.len());
@@ -1014,4 +1095,509 @@ impl Store for SeaStore {
             })
             .collect())
     }
+
+    async fn enabled_methods(&self, user: &UserRef) -> Result<Vec<Method>, DomainError> {
+        let mut methods = Vec::new();
+        if let Some(record) = self.totp(user).await?
+            && record.state == StoredTotpState::Enabled
+        {
+            methods.push(Method::Totp);
+        }
+        let rows = user_method::Entity::find()
+            .filter(owned_by::<user_method::Entity>(user))
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?;
+        methods.extend(rows.iter().filter_map(|r| Method::parse(&r.method)));
+        Ok(methods)
+    }
+
+    async fn default_method(&self, user: &UserRef) -> Result<Option<Method>, DomainError> {
+        let row = user::Entity::find_by_id((
+            user.tenant.as_str().to_owned(),
+            user.user.as_str().to_owned(),
+        ))
+        .one(&self.db)
+        .await
+        .map_err(unavailable)?;
+        Ok(row.and_then(|r| Method::parse(&r.default_method)))
+    }
+
+    async fn set_default_method(
+        &self,
+        user: &UserRef,
+        method: Method,
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        self.ensure_user(user, now).await?;
+        user::Entity::update_many()
+            .col_expr(user::Column::DefaultMethod, Expr::value(method.as_str()))
+            .filter(user::Column::TenantId.eq(user.tenant.as_str()))
+            .filter(user::Column::UserId.eq(user.user.as_str()))
+            .exec(&self.db)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn enable_contact_method(
+        &self,
+        user: &UserRef,
+        method: Method,
+        now: DateTime<Utc>,
+        recovery: Option<NewRecoverySet>,
+    ) -> Result<(), DomainError> {
+        use user_method::Column as C;
+        let txn = self.db.begin().await.map_err(unavailable)?;
+        let statement = Query::insert()
+            .into_table(user_method::Entity)
+            .columns([C::TenantId, C::UserId, C::Method, C::EnabledAt])
+            .values_panic([
+                user.tenant.as_str().into(),
+                user.user.as_str().into(),
+                method.as_str().into(),
+                millis(now).into(),
+            ])
+            .on_conflict(
+                OnConflict::columns([C::TenantId, C::UserId, C::Method])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .to_owned();
+        txn.execute(&statement).await.map_err(unavailable)?;
+        if let Some(set) = recovery {
+            put_recovery_set(&txn, user, set)
+                .await
+                .map_err(unavailable)?;
+        }
+        txn.commit().await.map_err(unavailable)
+    }
+
+    async fn disable_contact_method(
+        &self,
+        user: &UserRef,
+        method: Method,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DomainError> {
+        let txn = self.db.begin().await.map_err(unavailable)?;
+        let deleted = user_method::Entity::delete_many()
+            .filter(owned_by::<user_method::Entity>(user))
+            .filter(user_method::Column::Method.eq(method.as_str()))
+            .exec(&txn)
+            .await
+            .map_err(unavailable)?;
+        forget_second_factor_if_none(&txn, user, now)
+            .await
+            .map_err(unavailable)?;
+        txn.commit().await.map_err(unavailable)?;
+        Ok(deleted.rows_affected > 0)
+    }
+
+    async fn contacts(&self, user: &UserRef) -> Result<Vec<ContactRecord>, DomainError> {
+        let rows = contact::Entity::find()
+            .filter(owned_by::<contact::Entity>(user))
+            .order_by_asc(contact::Column::Kind)
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(ContactRecord {
+                    kind: ContactKind::parse(&r.kind)?,
+                    address: r.address,
+                    confirmed_at: r.confirmed_at.map(instant),
+                    confirmation_sent_at: r.confirmation_sent_at.map(instant),
+                    last_delivery_error: r.last_delivery_error,
+                })
+            })
+            .collect())
+    }
+
+    async fn put_contact(
+        &self,
+        user: &UserRef,
+        kind: ContactKind,
+        address: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        use contact::Column as C;
+        let txn = self.db.begin().await.map_err(unavailable)?;
+        let existing = contact::Entity::find()
+            .filter(owned_by::<contact::Entity>(user))
+            .filter(C::Kind.eq(kind.as_str()))
+            .one(&txn)
+            .await
+            .map_err(unavailable)?;
+        match existing {
+            Some(row) if row.address == address => {}
+            Some(_) => {
+                // A changed address is unconfirmed, and carries no codes.
+                contact::Entity::update_many()
+                    .col_expr(C::Address, Expr::value(address))
+                    .col_expr(C::ConfirmedAt, Expr::value(Option::<i64>::None))
+                    .col_expr(C::ConfirmationHash, Expr::value(Option::<String>::None))
+                    .col_expr(C::ConfirmationExpiresAt, Expr::value(Option::<i64>::None))
+                    .col_expr(C::LastDeliveryError, Expr::value(""))
+                    .filter(owned_by::<contact::Entity>(user))
+                    .filter(C::Kind.eq(kind.as_str()))
+                    .exec(&txn)
+                    .await
+                    .map_err(unavailable)?;
+                let method = match kind {
+                    ContactKind::Email => Method::Email,
+                    ContactKind::Phone => Method::Sms,
+                };
+                user_method::Entity::delete_many()
+                    .filter(owned_by::<user_method::Entity>(user))
+                    .filter(user_method::Column::Method.eq(method.as_str()))
+                    .exec(&txn)
+                    .await
+                    .map_err(unavailable)?;
+                forget_second_factor_if_none(&txn, user, now)
+                    .await
+                    .map_err(unavailable)?;
+            }
+            None => {
+                contact::Entity::insert(contact::ActiveModel {
+                    tenant_id: Set(user.tenant.as_str().to_owned()),
+                    user_id: Set(user.user.as_str().to_owned()),
+                    kind: Set(kind.as_str().to_owned()),
+                    address: Set(address.to_owned()),
+                    created_at: Set(millis(now)),
+                    confirmed_at: Set(None),
+                    confirmation_hash: Set(None),
+                    confirmation_expires_at: Set(None),
+                    confirmation_sent_at: Set(None),
+                    last_delivery_error: Set(String::new()),
+                })
+                .exec_without_returning(&txn)
+                .await
+                .map_err(unavailable)?;
+            }
+        }
+        txn.commit().await.map_err(unavailable)
+    }
+
+    async fn start_confirmation(
+        &self,
+        user: &UserRef,
+        kind: ContactKind,
+        secret_hash: &str,
+        expires_at: DateTime<Utc>,
+        message: NewMessage,
+    ) -> Result<bool, DomainError> {
+        use contact::Column as C;
+        let txn = self.db.begin().await.map_err(unavailable)?;
+        let updated = contact::Entity::update_many()
+            .col_expr(C::ConfirmationHash, Expr::value(secret_hash))
+            .col_expr(C::ConfirmationExpiresAt, Expr::value(millis(expires_at)))
+            .col_expr(
+                C::ConfirmationSentAt,
+                Expr::value(millis(message.created_at)),
+            )
+            .filter(owned_by::<contact::Entity>(user))
+            .filter(C::Kind.eq(kind.as_str()))
+            .filter(C::ConfirmedAt.is_null())
+            .exec(&txn)
+            .await
+            .map_err(unavailable)?;
+        if updated.rows_affected != 1 {
+            txn.rollback().await.map_err(unavailable)?;
+            return Ok(false);
+        }
+        enqueue(&txn, user, message).await.map_err(unavailable)?;
+        txn.commit().await.map_err(unavailable)?;
+        Ok(true)
+    }
+
+    async fn confirm_contact(
+        &self,
+        user: &UserRef,
+        kind: ContactKind,
+        secret_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DomainError> {
+        use contact::Column as C;
+        let updated = contact::Entity::update_many()
+            .col_expr(C::ConfirmedAt, Expr::value(millis(now)))
+            .col_expr(C::ConfirmationHash, Expr::value(Option::<String>::None))
+            .filter(owned_by::<contact::Entity>(user))
+            .filter(C::Kind.eq(kind.as_str()))
+            .filter(C::ConfirmedAt.is_null())
+            .filter(C::ConfirmationHash.eq(secret_hash))
+            .filter(C::ConfirmationExpiresAt.gt(millis(now)))
+            .exec(&self.db)
+            .await
+            .map_err(unavailable)?;
+        Ok(updated.rows_affected == 1)
+    }
+
+    async fn unconfirmed_contacts(
+        &self,
+        tenant: &TenantId,
+        user_ids: &[String],
+        kind: Option<ContactKind>,
+    ) -> Result<(Vec<(String, ContactKind)>, u32), DomainError> {
+        use contact::Column as C;
+        let mut select = contact::Entity::find()
+            .filter(C::TenantId.eq(tenant.as_str()))
+            .order_by_asc(C::UserId)
+            .order_by_asc(C::Kind);
+        if !user_ids.is_empty() {
+            select = select.filter(C::UserId.is_in(user_ids.iter().cloned()));
+        }
+        if let Some(kind) = kind {
+            select = select.filter(C::Kind.eq(kind.as_str()));
+        }
+        let rows = select.all(&self.db).await.map_err(unavailable)?;
+        let confirmed = rows.iter().filter(|r| r.confirmed_at.is_some()).count() as u32;
+        let pending = rows
+            .into_iter()
+            .filter(|r| r.confirmed_at.is_none())
+            .filter_map(|r| Some((r.user_id, ContactKind::parse(&r.kind)?)))
+            .collect();
+        Ok((pending, confirmed))
+    }
+
+    async fn send_challenge_code(
+        &self,
+        user: &UserRef,
+        id_hash: &str,
+        method: Method,
+        code_hash: &str,
+        cooldown: chrono::TimeDelta,
+        max_sends: u32,
+        message: NewMessage,
+    ) -> Result<CodeSend, DomainError> {
+        use challenge::Column as C;
+        let now = message.created_at;
+        let txn = self.db.begin().await.map_err(unavailable)?;
+        // One conditional update enforces the cool-down and the cap, so two
+        // replicas cannot both send.
+        let updated = challenge::Entity::update_many()
+            .col_expr(C::CodeHash, Expr::value(code_hash))
+            .col_expr(C::CodeMethod, Expr::value(method.as_str()))
+            .col_expr(C::CodeExpiresAt, Expr::value(millis(message.expires_at)))
+            .col_expr(C::CodeSentAt, Expr::value(millis(now)))
+            .col_expr(C::CodeSends, Expr::col(C::CodeSends).add(1))
+            .filter(user_challenge(user, id_hash))
+            .filter(C::Status.eq(challenge::OPEN))
+            .filter(C::ExpiresAt.gt(millis(now)))
+            .filter(C::CodeSends.lt(i32::try_from(max_sends).unwrap_or(i32::MAX)))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(C::CodeSentAt.is_null())
+                    .add(C::CodeSentAt.lte(millis(now - cooldown))),
+            )
+            .exec(&txn)
+            .await
+            .map_err(unavailable)?;
+        if updated.rows_affected != 1 {
+            txn.rollback().await.map_err(unavailable)?;
+            let Some(row) = challenge::Entity::find()
+                .filter(user_challenge(user, id_hash))
+                .one(&self.db)
+                .await
+                .map_err(unavailable)?
+            else {
+                return Ok(CodeSend::ChallengeClosed);
+            };
+            if row.status != challenge::OPEN || row.expires_at <= millis(now) {
+                return Ok(CodeSend::ChallengeClosed);
+            }
+            if row.code_sends >= i32::try_from(max_sends).unwrap_or(i32::MAX) {
+                return Ok(CodeSend::LimitReached);
+            }
+            let available_at = row.code_sent_at.map_or(now, |at| instant(at) + cooldown);
+            return Ok(CodeSend::TooSoon { available_at });
+        }
+        enqueue(&txn, user, message).await.map_err(unavailable)?;
+        txn.commit().await.map_err(unavailable)?;
+        Ok(CodeSend::Sent)
+    }
+
+    async fn lease_messages(
+        &self,
+        tenant: Option<&TenantId>,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<OutboxRecord>, DomainError> {
+        use outbox::Column as C;
+        let mut select = outbox::Entity::find()
+            .filter(C::DeliveredAt.is_null())
+            .filter(C::ExpiresAt.gt(millis(now)))
+            .filter(C::NextAttemptAt.lte(millis(now)))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(C::LeaseUntil.is_null())
+                    .add(C::LeaseUntil.lte(millis(now))),
+            )
+            .order_by_asc(C::CreatedAt)
+            .limit(u64::from(limit));
+        if let Some(tenant) = tenant {
+            select = select.filter(C::TenantId.eq(tenant.as_str()));
+        }
+        let candidates = select.all(&self.db).await.map_err(unavailable)?;
+        let mut leased = Vec::with_capacity(candidates.len());
+        for row in candidates {
+            // Take the lease only if nobody took it meanwhile.
+            let taken = outbox::Entity::update_many()
+                .col_expr(C::LeaseUntil, Expr::value(millis(lease_until)))
+                .col_expr(C::Attempts, Expr::col(C::Attempts).add(1))
+                .filter(C::Id.eq(row.id.as_str()))
+                .filter(C::DeliveredAt.is_null())
+                .filter(match row.lease_until {
+                    Some(lease) => C::LeaseUntil.eq(lease),
+                    None => C::LeaseUntil.is_null(),
+                })
+                .exec(&self.db)
+                .await
+                .map_err(unavailable)?;
+            if taken.rows_affected == 1
+                && let Some(record) = to_outbox_record(row)
+            {
+                leased.push(OutboxRecord {
+                    attempts: record.attempts + 1,
+                    ..record
+                });
+            }
+        }
+        Ok(leased)
+    }
+
+    async fn outbox_message(&self, id: &str) -> Result<Option<OutboxRecord>, DomainError> {
+        let row = outbox::Entity::find_by_id(id.to_owned())
+            .filter(outbox::Column::DeliveredAt.is_null())
+            .one(&self.db)
+            .await
+            .map_err(unavailable)?;
+        Ok(row.and_then(to_outbox_record))
+    }
+
+    async fn ack_message(&self, id: &str, now: DateTime<Utc>) -> Result<bool, DomainError> {
+        let txn = self.db.begin().await.map_err(unavailable)?;
+        let updated = outbox::Entity::update_many()
+            .col_expr(outbox::Column::DeliveredAt, Expr::value(millis(now)))
+            .col_expr(outbox::Column::LastError, Expr::value(""))
+            .filter(outbox::Column::Id.eq(id))
+            .filter(outbox::Column::DeliveredAt.is_null())
+            .exec(&txn)
+            .await
+            .map_err(unavailable)?;
+        if let Some(row) = outbox::Entity::find_by_id(id.to_owned())
+            .one(&txn)
+            .await
+            .map_err(unavailable)?
+        {
+            set_contact_error(&txn, &row, "")
+                .await
+                .map_err(unavailable)?;
+        }
+        txn.commit().await.map_err(unavailable)?;
+        Ok(updated.rows_affected == 1)
+    }
+
+    async fn message_failed(
+        &self,
+        id: &str,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), DomainError> {
+        use outbox::Column as C;
+        let txn = self.db.begin().await.map_err(unavailable)?;
+        let error = truncate(error, 512);
+        outbox::Entity::update_many()
+            .col_expr(C::LastError, Expr::value(error.as_str()))
+            .col_expr(C::LeaseUntil, Expr::value(Option::<i64>::None))
+            .col_expr(
+                C::NextAttemptAt,
+                Expr::value(retry_at.map_or(i64::MAX, millis)),
+            )
+            .filter(C::Id.eq(id))
+            .filter(C::DeliveredAt.is_null())
+            .exec(&txn)
+            .await
+            .map_err(unavailable)?;
+        if let Some(row) = outbox::Entity::find_by_id(id.to_owned())
+            .one(&txn)
+            .await
+            .map_err(unavailable)?
+        {
+            set_contact_error(&txn, &row, &error)
+                .await
+                .map_err(unavailable)?;
+        }
+        txn.commit().await.map_err(unavailable)
+    }
+}
+
+/// Puts a message in the outbox inside `conn`.
+async fn enqueue<C: ConnectionTrait>(
+    conn: &C,
+    user: &UserRef,
+    message: NewMessage,
+) -> Result<(), DbErr> {
+    outbox::Entity::insert(outbox::ActiveModel {
+        id: Set(message.id),
+        tenant_id: Set(user.tenant.as_str().to_owned()),
+        user_id: Set(user.user.as_str().to_owned()),
+        kind: Set(message.kind.as_str().to_owned()),
+        channel: Set(message.channel.as_str().to_owned()),
+        recipient: Set(message.recipient),
+        key_id: Set(message.sealed_payload.key_id),
+        sealed_payload: Set(message.sealed_payload.blob),
+        created_at: Set(millis(message.created_at)),
+        expires_at: Set(millis(message.expires_at)),
+        attempts: Set(0),
+        next_attempt_at: Set(millis(message.created_at)),
+        lease_until: Set(None),
+        delivered_at: Set(None),
+        last_error: Set(String::new()),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records the last delivery outcome on the contact the message went to,
+/// so ListContacts shows failures.
+async fn set_contact_error<C: ConnectionTrait>(
+    conn: &C,
+    row: &outbox::Model,
+    error: &str,
+) -> Result<(), DbErr> {
+    let kind = match Channel::parse(&row.channel) {
+        Some(Channel::Email) => ContactKind::Email,
+        Some(Channel::Sms) => ContactKind::Phone,
+        None => return Ok(()),
+    };
+    contact::Entity::update_many()
+        .col_expr(contact::Column::LastDeliveryError, Expr::value(error))
+        .filter(contact::Column::TenantId.eq(row.tenant_id.as_str()))
+        .filter(contact::Column::UserId.eq(row.user_id.as_str()))
+        .filter(contact::Column::Kind.eq(kind.as_str()))
+        .filter(contact::Column::Address.eq(row.recipient.as_str()))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+fn to_outbox_record(row: outbox::Model) -> Option<OutboxRecord> {
+    Some(OutboxRecord {
+        kind: MessageKind::parse(&row.kind)?,
+        channel: Channel::parse(&row.channel)?,
+        id: row.id,
+        tenant: row.tenant_id,
+        user_id: row.user_id,
+        recipient: row.recipient,
+        sealed_payload: Sealed {
+            key_id: row.key_id,
+            blob: row.sealed_payload,
+        },
+        created_at: instant(row.created_at),
+        expires_at: instant(row.expires_at),
+        attempts: u32::try_from(row.attempts).unwrap_or(0),
+    })
 }

@@ -19,6 +19,12 @@ pub struct Model {
     pub user_agent: String,
     /// The audience whose policy applies.
     pub audience: String,
+    /// Keyed hash of the email/SMS code last sent for this challenge.
+    pub code_hash: Option<String>,
+    pub code_method: String,
+    pub code_expires_at: Option<i64>,
+    pub code_sent_at: Option<i64>,
+    pub code_sends: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

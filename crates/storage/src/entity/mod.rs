@@ -2,9 +2,12 @@
 //! migrations, not these, create the tables.
 pub mod audit_event;
 pub mod challenge;
+pub mod contact;
+pub mod outbox;
 pub mod policy;
 pub mod recovery_code;
 pub mod totp_credential;
 pub mod trusted_device;
 pub mod user;
 pub mod user_lockout;
+pub mod user_method;

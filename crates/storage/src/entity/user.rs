@@ -11,6 +11,8 @@ pub struct Model {
     pub user_id: String,
     pub created_at: i64,
     pub grace_logins_used: i32,
+    /// The method offered first at sign-in; empty: the first enabled.
+    pub default_method: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m20261122_000001_enrollment;
 mod m20261122_000002_challenge;
 mod m20261122_000003_policy;
+mod m20261122_000004_delivery;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_enrollment::Migration),
             Box::new(m20261122_000002_challenge::Migration),
             Box::new(m20261122_000003_policy::Migration),
+            Box::new(m20261122_000004_delivery::Migration),
         ]
     }
 }

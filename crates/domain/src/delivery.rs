@@ -1,0 +1,522 @@
+//! The email and SMS use cases: contacts and their confirmation, turning the
+//! contact methods on, and sending a code for a challenge. Messages are put
+//! in the outbox in the same transaction as the code they carry; the server
+//! delivers them (or streams them to the application) from there.
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::contact::ContactKind;
+use crate::enrollment::Service;
+use crate::error::DomainError;
+use crate::ids::{TenantId, UserRef};
+use crate::policy::Method;
+use crate::ports::{
+    Channel, ClientInfo, CodeSend, ContactRecord, MessageKind, NewMessage, NewRecoverySet, Offload,
+    OutboxRecord, Store,
+};
+use crate::random;
+use crate::secret::{Keyring, Sealed, SecretString, hex_lower};
+
+const CONFIRMATION_PURPOSE: &str = "tollgate/v1/contact-confirmation";
+const CODE_PURPOSE: &str = "tollgate/v1/challenge-code";
+const OUTBOX_PURPOSE: &[u8] = b"tollgate/v1/outbox";
+/// How long an email confirmation link stays valid.
+pub const EMAIL_CONFIRMATION_TTL: TimeDelta = TimeDelta::hours(24);
+/// How long an SMS confirmation code stays valid.
+pub const PHONE_CONFIRMATION_TTL: TimeDelta = TimeDelta::minutes(15);
+
+/// A contact as shown: masked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactView {
+    pub kind: ContactKind,
+    pub masked_address: String,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub confirmation_sent_at: Option<DateTime<Utc>>,
+    pub last_delivery_error: String,
+}
+
+impl ContactView {
+    fn of(record: &ContactRecord) -> Self {
+        Self {
+            kind: record.kind,
+            masked_address: record.kind.mask(&record.address),
+            confirmed_at: record.confirmed_at,
+            confirmation_sent_at: record.confirmation_sent_at,
+            last_delivery_error: record.last_delivery_error.clone(),
+        }
+    }
+}
+
+/// What a message says, before it is sealed.
+struct Draft<'a> {
+    kind: MessageKind,
+    channel: Channel,
+    recipient: &'a str,
+    code: &'a SecretString,
+    link: &'a str,
+}
+
+/// A message put in the outbox.
+#[derive(Debug, Clone)]
+pub struct Queued {
+    pub message_id: String,
+    pub masked_destination: String,
+    pub sent_at: DateTime<Utc>,
+}
+
+/// A code sent for a challenge.
+#[derive(Debug, Clone)]
+pub struct CodeSent {
+    pub queued: Queued,
+    pub code_expires_at: DateTime<Utc>,
+    pub resend_available_at: DateTime<Utc>,
+}
+
+/// The code and link a message carries, opened for delivery.
+#[derive(Debug)]
+pub struct Payload {
+    pub code: SecretString,
+    pub link: SecretString,
+}
+
+fn outbox_binding(id: &str) -> Vec<u8> {
+    let mut binding = OUTBOX_PURPOSE.to_vec();
+    binding.push(0);
+    binding.extend_from_slice(id.as_bytes());
+    binding
+}
+
+/// Opens the sealed code and link of an outbox message.
+pub fn open_payload(keys: &Keyring, record: &OutboxRecord) -> Result<Payload, DomainError> {
+    let bytes = keys.open(&record.sealed_payload, &outbox_binding(&record.id))?;
+    let text = std::str::from_utf8(bytes.expose())
+        .map_err(|_| DomainError::Internal("an outbox payload is malformed"))?;
+    let (code, link) = text.split_once('\n').unwrap_or((text, ""));
+    Ok(Payload {
+        code: SecretString::new(code.to_owned()),
+        link: SecretString::new(link.to_owned()),
+    })
+}
+
+/// A numeric code of `digits` digits from the OS random generator.
+pub fn numeric_code(digits: u8) -> Result<SecretString, DomainError> {
+    let mut code = String::with_capacity(usize::from(digits));
+    for _ in 0..digits {
+        code.push(char::from(b'0' + random::below(10)?));
+    }
+    Ok(SecretString::new(code))
+}
+
+fn channel_of(kind: ContactKind) -> Channel {
+    match kind {
+        ContactKind::Email => Channel::Email,
+        ContactKind::Phone => Channel::Sms,
+    }
+}
+
+/// The contact a method sends to.
+fn contact_of(method: Method) -> Option<ContactKind> {
+    match method {
+        Method::Email => Some(ContactKind::Email),
+        Method::Sms => Some(ContactKind::Phone),
+        Method::Totp | Method::RecoveryCode => None,
+    }
+}
+
+impl<S: Store, O: Offload> Service<S, O> {
+    fn secret_hash(&self, user: &UserRef, purpose: &str, secret: &str) -> String {
+        hex_lower(
+            &self
+                .keys
+                .current()
+                .keyed_hash(&user.binding(purpose), secret.as_bytes()),
+        )
+    }
+
+    /// Seals the draft's code and link into a message for the outbox.
+    fn message(
+        &self,
+        draft: Draft<'_>,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<NewMessage, DomainError> {
+        let Draft {
+            kind,
+            channel,
+            recipient,
+            code,
+            link,
+        } = draft;
+        let id = hex_lower(&{
+            let mut bytes = [0u8; 16];
+            random::fill(&mut bytes)?;
+            bytes
+        });
+        let payload = format!("{}\n{}", code.expose(), link);
+        let sealed_payload: Sealed = self
+            .keys
+            .current()
+            .seal(payload.as_bytes(), &outbox_binding(&id))?;
+        Ok(NewMessage {
+            id,
+            kind,
+            channel,
+            recipient: recipient.to_owned(),
+            sealed_payload,
+            created_at: now,
+            expires_at,
+        })
+    }
+
+    async fn contact(
+        &self,
+        user: &UserRef,
+        kind: ContactKind,
+    ) -> Result<Option<ContactRecord>, DomainError> {
+        Ok(self
+            .store
+            .contacts(user)
+            .await?
+            .into_iter()
+            .find(|c| c.kind == kind))
+    }
+
+    pub async fn register_contact(
+        &self,
+        user: &UserRef,
+        kind: ContactKind,
+        address: &str,
+    ) -> Result<ContactView, DomainError> {
+        let address = kind
+            .normalize(address)
+            .map_err(|v| DomainError::InvalidArgument(vec![v]))?;
+        let now = self.clock.now();
+        self.store.ensure_user(user, now).await?;
+        self.store.put_contact(user, kind, &address, now).await?;
+        let record = self
+            .contact(user, kind)
+            .await?
+            .ok_or(DomainError::ContactNotFound)?;
+        Ok(ContactView::of(&record))
+    }
+
+    pub async fn list_contacts(&self, user: &UserRef) -> Result<Vec<ContactView>, DomainError> {
+        Ok(self
+            .store
+            .contacts(user)
+            .await?
+            .iter()
+            .map(ContactView::of)
+            .collect())
+    }
+
+    /// Queues a confirmation message (a link for email, a code for SMS),
+    /// replacing any earlier one.
+    pub async fn send_confirmation(
+        &self,
+        user: &UserRef,
+        kind: ContactKind,
+    ) -> Result<Queued, DomainError> {
+        let contact = self
+            .contact(user, kind)
+            .await?
+            .ok_or(DomainError::ContactNotFound)?;
+        if contact.confirmed_at.is_some() {
+            return Err(DomainError::ContactAlreadyConfirmed);
+        }
+        let now = self.clock.now();
+        let (secret, link, ttl) = match kind {
+            ContactKind::Email => {
+                let token = SecretString::new(hex_lower(&{
+                    let mut bytes = [0u8; 20];
+                    random::fill(&mut bytes)?;
+                    bytes
+                }));
+                let link = self.confirmation_link(user, token.expose());
+                (token, link, EMAIL_CONFIRMATION_TTL)
+            }
+            ContactKind::Phone => (numeric_code(6)?, String::new(), PHONE_CONFIRMATION_TTL),
+        };
+        let expires_at = now + ttl;
+        let draft = Draft {
+            kind: MessageKind::ContactConfirmation,
+            channel: channel_of(kind),
+            recipient: &contact.address,
+            code: &secret,
+            link: &link,
+        };
+        let message = self.message(draft, now, expires_at)?;
+        let message_id = message.id.clone();
+        let hash = self.secret_hash(user, CONFIRMATION_PURPOSE, secret.expose());
+        if !self
+            .store
+            .start_confirmation(user, kind, &hash, expires_at, message)
+            .await?
+        {
+            return Err(DomainError::ContactAlreadyConfirmed);
+        }
+        Ok(Queued {
+            message_id,
+            masked_destination: kind.mask(&contact.address),
+            sent_at: now,
+        })
+    }
+
+    fn confirmation_link(&self, user: &UserRef, token: &str) -> String {
+        match &self.confirm_link_base {
+            Some(base) => {
+                let separator = if base.contains('?') { '&' } else { '?' };
+                format!(
+                    "{base}{separator}tenant={}&user={}&token={token}",
+                    percent_encode(user.tenant.as_str()),
+                    percent_encode(user.user.as_str())
+                )
+            }
+            None => String::new(),
+        }
+    }
+
+    /// Confirmation messages for every unconfirmed contact among `user_ids`
+    /// (or the whole tenant). Returns the queued messages and how many of
+    /// the contacts were confirmed already.
+    pub async fn resend_confirmations(
+        &self,
+        tenant: &TenantId,
+        user_ids: &[String],
+        kind: Option<ContactKind>,
+    ) -> Result<(Vec<Queued>, u32), DomainError> {
+        let (pending, already_confirmed) = self
+            .store
+            .unconfirmed_contacts(tenant, user_ids, kind)
+            .await?;
+        let mut queued = Vec::with_capacity(pending.len());
+        for (user_id, kind) in pending {
+            let user = UserRef::parse(tenant.as_str(), &user_id)?;
+            queued.push(self.send_confirmation(&user, kind).await?);
+        }
+        Ok((queued, already_confirmed))
+    }
+
+    pub async fn confirm_contact(
+        &self,
+        user: &UserRef,
+        kind: ContactKind,
+        token_or_code: &str,
+    ) -> Result<ContactView, DomainError> {
+        let given = token_or_code.trim();
+        if given.is_empty() || given.len() > 128 {
+            return Err(DomainError::invalid(
+                "token_or_code",
+                "must be the token or code from the confirmation message",
+            ));
+        }
+        let contact = self
+            .contact(user, kind)
+            .await?
+            .ok_or(DomainError::ContactNotFound)?;
+        if contact.confirmed_at.is_some() {
+            return Err(DomainError::ContactAlreadyConfirmed);
+        }
+        let now = self.clock.now();
+        let (lockout, _) = self.store.lockout(user).await?;
+        lockout.check(now)?;
+        let hash = self.secret_hash(user, CONFIRMATION_PURPOSE, given);
+        if !self.store.confirm_contact(user, kind, &hash, now).await? {
+            // Guessing SMS codes counts against the same lockout as sign-in.
+            let policy = self.policy_for(user, "").await?.lockout();
+            return Err(self.count_failure(user, now, &policy).await?);
+        }
+        let mut event = self.audit_event(user, "contact.confirmed", None, &ClientInfo::default());
+        event
+            .details
+            .push(("kind".to_owned(), kind.as_str().to_owned()));
+        self.store.record_audit(event).await?;
+        let record = self
+            .contact(user, kind)
+            .await?
+            .ok_or(DomainError::ContactNotFound)?;
+        Ok(ContactView::of(&record))
+    }
+
+    /// Turns on EMAIL or SMS; its contact must be confirmed. Returns the
+    /// first recovery codes when this enables 2FA for the user.
+    pub async fn enable_method(
+        &self,
+        user: &UserRef,
+        method: Method,
+        audience: &str,
+    ) -> Result<Vec<SecretString>, DomainError> {
+        let kind = contact_of(method).ok_or_else(|| {
+            DomainError::invalid(
+                "method",
+                "must be METHOD_EMAIL or METHOD_SMS (TOTP is enabled by ConfirmTotp)",
+            )
+        })?;
+        let policy = self.policy_for(user, audience).await?;
+        if !policy.two_factor_enabled {
+            return Err(DomainError::PolicyForbids);
+        }
+        if !policy.allowed_methods.contains(&method) {
+            return Err(DomainError::MethodNotAllowed);
+        }
+        let contact = self.contact(user, kind).await?;
+        if contact.is_none_or(|c| c.confirmed_at.is_none()) {
+            return Err(DomainError::ContactUnconfirmed);
+        }
+        let now = self.clock.now();
+        let first = self.store.enabled_methods(user).await?.is_empty();
+        let (shown, recovery) = if first {
+            let (shown, stored) = self.new_recovery_set(user, &policy).await?;
+            (
+                shown,
+                Some(NewRecoverySet {
+                    codes: stored,
+                    generated_at: now,
+                }),
+            )
+        } else {
+            (Vec::new(), None)
+        };
+        self.store
+            .enable_contact_method(user, method, now, recovery)
+            .await?;
+        let event = self.audit_event(user, "method.enabled", Some(method), &ClientInfo::default());
+        self.store.record_audit(event).await?;
+        Ok(shown)
+    }
+
+    /// The method offered first at sign-in; it must be enabled.
+    pub async fn set_default_method(
+        &self,
+        user: &UserRef,
+        method: Method,
+    ) -> Result<(), DomainError> {
+        if method == Method::RecoveryCode {
+            return Err(DomainError::invalid(
+                "method",
+                "recovery codes cannot be the default method",
+            ));
+        }
+        if !self.store.enabled_methods(user).await?.contains(&method) {
+            return Err(DomainError::NotEnrolled);
+        }
+        self.store
+            .set_default_method(user, method, self.clock.now())
+            .await
+    }
+
+    /// Sends a fresh code for a challenge by EMAIL or SMS.
+    pub async fn send_code(
+        &self,
+        user: &UserRef,
+        challenge_id: &str,
+        method: Method,
+    ) -> Result<CodeSent, DomainError> {
+        let kind = contact_of(method)
+            .ok_or_else(|| DomainError::invalid("method", "must be METHOD_EMAIL or METHOD_SMS"))?;
+        let id_hash = self.challenge_hash(user, challenge_id)?;
+        let now = self.clock.now();
+        let challenge = self
+            .store
+            .challenge(user, &id_hash)
+            .await?
+            .ok_or(DomainError::ChallengeNotFound)?;
+        if challenge.status != crate::ports::ChallengeStatus::Open {
+            return Err(DomainError::ChallengeNotFound);
+        }
+        if challenge.expires_at <= now {
+            return Err(DomainError::ChallengeExpired);
+        }
+        if !challenge.methods.contains(&method) {
+            return Err(DomainError::MethodNotAllowed);
+        }
+        let contact = self
+            .contact(user, kind)
+            .await?
+            .filter(|c| c.confirmed_at.is_some())
+            .ok_or(DomainError::ContactUnconfirmed)?;
+        let policy = self.policy_for(user, &challenge.audience).await?;
+        let code = numeric_code(policy.code_length)?;
+        // A code outliving its challenge would be useless.
+        let code_expires_at = (now + policy.code_ttl).min(challenge.expires_at);
+        let draft = Draft {
+            kind: MessageKind::SignInCode,
+            channel: channel_of(kind),
+            recipient: &contact.address,
+            code: &code,
+            link: "",
+        };
+        let message = self.message(draft, now, code_expires_at)?;
+        let message_id = message.id.clone();
+        let code_hash = self.secret_hash(user, CODE_PURPOSE, code.expose());
+        match self
+            .store
+            .send_challenge_code(
+                user,
+                &id_hash,
+                method,
+                &code_hash,
+                policy.resend_cooldown,
+                policy.max_code_sends,
+                message,
+            )
+            .await?
+        {
+            CodeSend::Sent => {}
+            CodeSend::TooSoon { available_at } => {
+                return Err(DomainError::ResendTooSoon { available_at });
+            }
+            CodeSend::LimitReached => {
+                return Err(DomainError::ResendTooSoon {
+                    available_at: challenge.expires_at,
+                });
+            }
+            CodeSend::ChallengeClosed => return Err(DomainError::ChallengeNotFound),
+        }
+        Ok(CodeSent {
+            queued: Queued {
+                message_id,
+                masked_destination: kind.mask(&contact.address),
+                sent_at: now,
+            },
+            code_expires_at,
+            resend_available_at: now + policy.resend_cooldown,
+        })
+    }
+
+    /// Checks an email/SMS code against the challenge's current one.
+    pub(crate) fn sent_code_hash(&self, user: &UserRef, code: &SecretString) -> String {
+        self.secret_hash(user, CODE_PURPOSE, code.expose())
+    }
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters pass).
+fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_codes_have_the_length_asked() {
+        for digits in [4u8, 6, 8] {
+            let code = numeric_code(digits).unwrap();
+            assert_eq!(code.expose().len(), usize::from(digits));
+            assert!(code.expose().bytes().all(|b| b.is_ascii_digit()));
+        }
+    }
+
+    #[test]
+    fn query_values_are_encoded() {
+        assert_eq!(percent_encode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+    }
+}

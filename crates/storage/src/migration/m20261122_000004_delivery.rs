@@ -1,0 +1,280 @@
+//! Email and SMS: contacts with their confirmation, enabled contact methods,
+//! the default method, the code sent for a challenge, and the outbox of
+//! messages to deliver (bodies sealed, like TOTP seeds).
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum Contacts {
+    Table,
+    TenantId,
+    UserId,
+    Kind,
+    Address,
+    CreatedAt,
+    ConfirmedAt,
+    ConfirmationHash,
+    ConfirmationExpiresAt,
+    ConfirmationSentAt,
+    LastDeliveryError,
+}
+
+#[derive(DeriveIden)]
+enum UserMethods {
+    Table,
+    TenantId,
+    UserId,
+    Method,
+    EnabledAt,
+}
+
+#[derive(DeriveIden)]
+enum Users {
+    Table,
+    DefaultMethod,
+}
+
+#[derive(DeriveIden)]
+enum Challenges {
+    Table,
+    CodeHash,
+    CodeMethod,
+    CodeExpiresAt,
+    CodeSentAt,
+    CodeSends,
+}
+
+#[derive(DeriveIden)]
+enum Outbox {
+    Table,
+    Id,
+    TenantId,
+    UserId,
+    Kind,
+    Channel,
+    Recipient,
+    KeyId,
+    SealedPayload,
+    CreatedAt,
+    ExpiresAt,
+    Attempts,
+    NextAttemptAt,
+    LeaseUntil,
+    DeliveredAt,
+    LastError,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Contacts::Table)
+                    .col(ColumnDef::new(Contacts::TenantId).string_len(64).not_null())
+                    .col(ColumnDef::new(Contacts::UserId).string_len(256).not_null())
+                    .col(ColumnDef::new(Contacts::Kind).string_len(16).not_null())
+                    .col(ColumnDef::new(Contacts::Address).string_len(256).not_null())
+                    .col(ColumnDef::new(Contacts::CreatedAt).big_integer().not_null())
+                    .col(ColumnDef::new(Contacts::ConfirmedAt).big_integer().null())
+                    .col(
+                        ColumnDef::new(Contacts::ConfirmationHash)
+                            .string_len(64)
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Contacts::ConfirmationExpiresAt)
+                            .big_integer()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Contacts::ConfirmationSentAt)
+                            .big_integer()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(Contacts::LastDeliveryError)
+                            .string_len(512)
+                            .not_null()
+                            .default(""),
+                    )
+                    .primary_key(
+                        Index::create()
+                            .col(Contacts::TenantId)
+                            .col(Contacts::UserId)
+                            .col(Contacts::Kind),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(UserMethods::Table)
+                    .col(
+                        ColumnDef::new(UserMethods::TenantId)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(UserMethods::UserId)
+                            .string_len(256)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(UserMethods::Method)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(UserMethods::EnabledAt)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .primary_key(
+                        Index::create()
+                            .col(UserMethods::TenantId)
+                            .col(UserMethods::UserId)
+                            .col(UserMethods::Method),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Users::Table)
+                    .add_column(
+                        ColumnDef::new(Users::DefaultMethod)
+                            .string_len(16)
+                            .not_null()
+                            .default(""),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        // SQLite adds one column per ALTER TABLE.
+        for column in [
+            ColumnDef::new(Challenges::CodeHash)
+                .string_len(64)
+                .null()
+                .to_owned(),
+            ColumnDef::new(Challenges::CodeMethod)
+                .string_len(16)
+                .not_null()
+                .default("")
+                .to_owned(),
+            ColumnDef::new(Challenges::CodeExpiresAt)
+                .big_integer()
+                .null()
+                .to_owned(),
+            ColumnDef::new(Challenges::CodeSentAt)
+                .big_integer()
+                .null()
+                .to_owned(),
+            ColumnDef::new(Challenges::CodeSends)
+                .integer()
+                .not_null()
+                .default(0)
+                .to_owned(),
+        ] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Challenges::Table)
+                        .add_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        manager
+            .create_table(
+                Table::create()
+                    .table(Outbox::Table)
+                    .col(
+                        ColumnDef::new(Outbox::Id)
+                            .string_len(32)
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(ColumnDef::new(Outbox::TenantId).string_len(64).not_null())
+                    .col(ColumnDef::new(Outbox::UserId).string_len(256).not_null())
+                    .col(ColumnDef::new(Outbox::Kind).string_len(32).not_null())
+                    .col(ColumnDef::new(Outbox::Channel).string_len(16).not_null())
+                    .col(ColumnDef::new(Outbox::Recipient).string_len(256).not_null())
+                    .col(ColumnDef::new(Outbox::KeyId).string_len(16).not_null())
+                    .col(ColumnDef::new(Outbox::SealedPayload).blob().not_null())
+                    .col(ColumnDef::new(Outbox::CreatedAt).big_integer().not_null())
+                    .col(ColumnDef::new(Outbox::ExpiresAt).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(Outbox::Attempts)
+                            .integer()
+                            .not_null()
+                            .default(0),
+                    )
+                    .col(
+                        ColumnDef::new(Outbox::NextAttemptAt)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(Outbox::LeaseUntil).big_integer().null())
+                    .col(ColumnDef::new(Outbox::DeliveredAt).big_integer().null())
+                    .col(
+                        ColumnDef::new(Outbox::LastError)
+                            .string_len(512)
+                            .not_null()
+                            .default(""),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("outbox_undelivered")
+                    .table(Outbox::Table)
+                    .col(Outbox::DeliveredAt)
+                    .col(Outbox::NextAttemptAt)
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(Outbox::Table).to_owned())
+            .await?;
+        for column in [
+            Challenges::CodeHash,
+            Challenges::CodeMethod,
+            Challenges::CodeExpiresAt,
+            Challenges::CodeSentAt,
+            Challenges::CodeSends,
+        ] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Challenges::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Users::Table)
+                    .drop_column(Users::DefaultMethod)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .drop_table(Table::drop().table(UserMethods::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(Contacts::Table).to_owned())
+            .await
+    }
+}
