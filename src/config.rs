@@ -62,6 +62,22 @@ pub struct ServeArgs {
     #[arg(long, env = "TOLLGATE_ISSUER", default_value = tollgate_domain::policy::DEFAULT_ISSUER)]
     pub issuer: String,
 
+    /// The application's page that email confirmation links point to; it
+    /// receives `tenant`, `user` and `token` query parameters and calls
+    /// ConfirmContact. Without it, emails carry the token as a code.
+    #[arg(long, env = "TOLLGATE_CONFIRM_LINK_BASE", value_name = "URL")]
+    pub confirm_link_base: Option<String>,
+
+    /// Seconds after which an outbox message streamed by StreamOutbox but
+    /// not acknowledged is offered again.
+    #[arg(
+        long,
+        env = "TOLLGATE_OUTBOX_ACK_TIMEOUT",
+        default_value_t = 60,
+        value_name = "SECONDS"
+    )]
+    pub outbox_ack_timeout: u32,
+
     /// Log format.
     #[arg(long, env = "TOLLGATE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -93,6 +109,8 @@ struct FileConfig {
     secret_key_file: Option<PathBuf>,
     previous_secret_key_files: Option<Vec<PathBuf>>,
     issuer: Option<String>,
+    confirm_link_base: Option<String>,
+    outbox_ack_timeout: Option<u32>,
     log_format: Option<LogFormat>,
     log: Option<String>,
 }
@@ -125,6 +143,8 @@ pub struct ServerConfig {
     pub secret_key_file: Option<PathBuf>,
     pub previous_secret_key_files: Vec<PathBuf>,
     pub issuer: String,
+    pub confirm_link_base: Option<String>,
+    pub outbox_ack_timeout: u32,
     pub log_format: LogFormat,
     pub log: String,
 }
@@ -140,6 +160,8 @@ impl ServerConfig {
             secret_key_file: None,
             previous_secret_key_files: Vec::new(),
             issuer: tollgate_domain::policy::DEFAULT_ISSUER.to_owned(),
+            confirm_link_base: None,
+            outbox_ack_timeout: 60,
             log_format: LogFormat::Text,
             log: "info".to_owned(),
         }
@@ -160,7 +182,7 @@ impl ServerConfig {
             .collect();
         format!(
             "database_url = {}\nsocket = {}\nlisten = {}\nsecret_key_file = {}\nprevious_secret_key_files = [{}]\n\
-             issuer = {}\nlog_format = {:?}\nlog = {}\n",
+             issuer = {}\nconfirm_link_base = {}\noutbox_ack_timeout = {}\nlog_format = {:?}\nlog = {}\n",
             redact_password(&self.database_url),
             path(&self.socket),
             self.listen.map_or("off".to_owned(), |a| a.to_string()),
@@ -169,6 +191,8 @@ impl ServerConfig {
                 .map_or("(none)".to_owned(), |p| p.display().to_string()),
             previous.join(", "),
             self.issuer,
+            self.confirm_link_base.as_deref().unwrap_or("(none)"),
+            self.outbox_ack_timeout,
             self.log_format,
             self.log,
         )
@@ -219,10 +243,14 @@ impl ServeArgs {
                 socket,
                 listen,
                 issuer,
+                outbox_ack_timeout,
                 log_format,
                 log,
                 previous_secret_key_files
             );
+            if defaulted("confirm_link_base") && file.confirm_link_base.is_some() {
+                self.confirm_link_base = file.confirm_link_base;
+            }
             if defaulted("secret_key_file") && file.secret_key_file.is_some() {
                 self.secret_key_file = file.secret_key_file;
             }
@@ -250,6 +278,8 @@ impl ServeArgs {
             secret_key_file: self.secret_key_file,
             previous_secret_key_files: self.previous_secret_key_files,
             issuer: self.issuer,
+            confirm_link_base: self.confirm_link_base,
+            outbox_ack_timeout: self.outbox_ack_timeout.max(1),
             log_format: self.log_format,
             log: self.log,
         })

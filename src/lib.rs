@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod dispatch;
 pub mod grpc;
 pub mod keys;
 pub mod qr;

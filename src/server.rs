@@ -18,6 +18,7 @@ use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 
 use crate::config::ServerConfig;
+use crate::dispatch::Dispatcher;
 use crate::grpc::{Api, TokioOffload};
 use crate::keys::{self, KeyError};
 use crate::pb;
@@ -39,6 +40,7 @@ pub enum StartError {
 /// Everything opened at start: storage (migrated), keys, the services.
 pub struct App {
     api: Api,
+    dispatcher: Dispatcher,
     store: SeaStore,
 }
 
@@ -50,15 +52,21 @@ impl App {
         tollgate_storage::migrate(&db).await?;
         let store = SeaStore::new(db);
         let policy = TenantPolicy::with_issuer(&config.issuer);
+        let dispatcher = Dispatcher::new(
+            config.issuer.clone(),
+            chrono::TimeDelta::seconds(i64::from(config.outbox_ack_timeout)),
+        );
         let core = Service::new(
             Arc::new(store.clone()),
             TokioOffload,
             clock,
             Arc::new(keyring),
             policy,
-        );
+        )
+        .with_confirm_link_base(config.confirm_link_base.clone());
         Ok(Self {
-            api: Api::new(Arc::new(core)),
+            api: Api::new(Arc::new(core), dispatcher.clone()),
+            dispatcher,
             store,
         })
     }
@@ -217,6 +225,7 @@ pub async fn run(
     shutdown.await;
     tracing::info!("shutting down: no new connections, finishing calls in flight");
     set_all(&reporter, ServingStatus::NotServing).await;
+    app.dispatcher.shut_down();
     let _ = stop_tx.send(true);
     let mut failure = None;
     while let Some(result) = servers.join_next().await {

@@ -24,7 +24,9 @@ fn code_of(error: &DomainError) -> Code {
         | DomainError::ContactUnconfirmed
         | DomainError::ContactAlreadyConfirmed
         | DomainError::MethodNotAllowed => Code::FailedPrecondition,
-        DomainError::ChallengeNotFound | DomainError::ContactNotFound => Code::NotFound,
+        DomainError::ChallengeNotFound
+        | DomainError::ContactNotFound
+        | DomainError::MessageNotFound => Code::NotFound,
         DomainError::LockedOut { .. } | DomainError::ResendTooSoon { .. } => {
             Code::ResourceExhausted
         }

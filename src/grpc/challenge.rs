@@ -1,6 +1,5 @@
-//! ChallengeService: BeginChallenge, VerifyChallenge, CancelChallenge and
-//! RevokeTrustedDevices. SendCode comes with email and SMS and answers
-//! UNIMPLEMENTED until then.
+//! ChallengeService: BeginChallenge, SendCode, VerifyChallenge,
+//! CancelChallenge and RevokeTrustedDevices.
 use tollgate_domain::DomainError;
 use tollgate_domain::challenge::{AllowReason, BeginOutcome, BeginRequest, VerifyRequest};
 use tollgate_domain::ports::ClientInfo;
@@ -135,6 +134,32 @@ impl ChallengeService for Api {
             let device_id = (!req.device_id.is_empty()).then_some(req.device_id.as_str());
             let revoked_count = self.core.revoke_trusted_devices(&user, device_id).await?;
             Ok(pb::RevokeTrustedDevicesResponse { revoked_count })
+        })
+        .await
+    }
+
+    async fn send_code(
+        &self,
+        request: Request<pb::SendCodeRequest>,
+    ) -> Result<Response<pb::SendCodeResponse>, Status> {
+        let req = request.into_inner();
+        self.handle("SendCode", &req.tenant_id, async {
+            let user = user(&req.tenant_id, &req.user_id)?;
+            let method = method_from_pb(req.method)?.ok_or_else(|| {
+                DomainError::invalid("method", "must be METHOD_EMAIL or METHOD_SMS")
+            })?;
+            let sent = self
+                .core
+                .send_code(&user, &req.challenge_id, method)
+                .await?;
+            self.dispatcher
+                .deliver_now(&self.core, &sent.queued.message_id)
+                .await?;
+            Ok(pb::SendCodeResponse {
+                masked_destination: sent.queued.masked_destination,
+                code_expires_at: Some(timestamp(sent.code_expires_at)),
+                resend_available_at: Some(timestamp(sent.resend_available_at)),
+            })
         })
         .await
     }

@@ -1,8 +1,9 @@
 //! EnrollmentService: GetEnrollment, BeginTotp, ConfirmTotp, DisableMethod,
-//! ResetUser. EnableMethod and SetDefaultMethod come with email/SMS and
-//! answer UNIMPLEMENTED until then.
+//! ResetUser, EnableMethod, SetDefaultMethod.
 use tollgate_domain::DomainError;
+use tollgate_domain::contact::ContactKind;
 use tollgate_domain::enrollment::TotpState;
+use tollgate_domain::policy::Method;
 use tollgate_domain::policy::{Compliance, RequirementReason, Verdict};
 use tonic::{Request, Response, Status};
 
@@ -75,10 +76,21 @@ impl EnrollmentService for Api {
             let view = self.core.get_enrollment(&user).await?;
             let enrolled = !view.enabled_methods.is_empty();
             let (verdict, _) = self.core.evaluate(&user, &req.roles, &req.audience).await?;
+            let contacts = self.core.list_contacts(&user).await?;
+            let status = |kind: ContactKind, method: Method| {
+                let contact = contacts.iter().find(|c| c.kind == kind);
+                pb::ContactMethodStatus {
+                    enabled: view.enabled_methods.contains(&method),
+                    contact_confirmed: contact.is_some_and(|c| c.confirmed_at.is_some()),
+                    masked_address: contact
+                        .map(|c| c.masked_address.clone())
+                        .unwrap_or_default(),
+                }
+            };
             Ok(pb::GetEnrollmentResponse {
                 totp: Some(totp_status(view.totp)),
-                email: Some(pb::ContactMethodStatus::default()),
-                sms: Some(pb::ContactMethodStatus::default()),
+                email: Some(status(ContactKind::Email, Method::Email)),
+                sms: Some(status(ContactKind::Phone, Method::Sms)),
                 default_method: view
                     .default_method()
                     .map_or(0, |m| super::method_to_pb(m) as i32),
@@ -175,6 +187,46 @@ impl EnrollmentService for Api {
                 .reset_user(&user, &req.actor_id, &req.reason)
                 .await?;
             Ok(pb::ResetUserResponse {})
+        })
+        .await
+    }
+
+    async fn enable_method(
+        &self,
+        request: Request<pb::EnableMethodRequest>,
+    ) -> Result<Response<pb::EnableMethodResponse>, Status> {
+        let req = request.into_inner();
+        self.handle("EnableMethod", &req.tenant_id, async {
+            let user = user(&req.tenant_id, &req.user_id)?;
+            let method = method_from_pb(req.method)?.ok_or_else(|| {
+                DomainError::invalid("method", "must be METHOD_EMAIL or METHOD_SMS")
+            })?;
+            let codes = self
+                .core
+                .enable_method(&user, method, &req.audience)
+                .await?;
+            let view = self.core.get_enrollment(&user).await?;
+            Ok(pb::EnableMethodResponse {
+                enabled_methods: methods_to_pb(&view.enabled_methods),
+                recovery_codes: codes.iter().map(|c| c.expose().to_owned()).collect(),
+            })
+        })
+        .await
+    }
+
+    async fn set_default_method(
+        &self,
+        request: Request<pb::SetDefaultMethodRequest>,
+    ) -> Result<Response<pb::SetDefaultMethodResponse>, Status> {
+        let req = request.into_inner();
+        self.handle("SetDefaultMethod", &req.tenant_id, async {
+            let user = user(&req.tenant_id, &req.user_id)?;
+            let method = method_from_pb(req.method)?
+                .ok_or_else(|| DomainError::invalid("method", "must name an enabled method"))?;
+            self.core.set_default_method(&user, method).await?;
+            Ok(pb::SetDefaultMethodResponse {
+                default_method: super::method_to_pb(method) as i32,
+            })
         })
         .await
     }

@@ -1,10 +1,10 @@
 //! gRPC adapters: each turns a request into a domain call and the result
 //! into a response or a status. gRPC types stop here.
 mod challenge;
+mod delivery;
 mod enrollment;
 mod policy;
 mod recovery;
-mod unbuilt;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -40,15 +40,16 @@ impl Offload for TokioOffload {
 /// The use cases, as the gRPC services see them.
 pub type Core = Service<SeaStore, TokioOffload>;
 
-/// Every tollgate gRPC service, sharing one core.
+/// Every tollgate gRPC service, sharing one core and one dispatcher.
 #[derive(Clone)]
 pub struct Api {
     core: Arc<Core>,
+    dispatcher: crate::dispatch::Dispatcher,
 }
 
 impl Api {
-    pub fn new(core: Arc<Core>) -> Self {
-        Self { core }
+    pub fn new(core: Arc<Core>, dispatcher: crate::dispatch::Dispatcher) -> Self {
+        Self { core, dispatcher }
     }
 }
 

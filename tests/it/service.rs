@@ -1,6 +1,4 @@
 //! The server as a gRPC endpoint: reflection, health, unbuilt RPCs.
-use tollgate::pb;
-use tonic::Code;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
 
@@ -88,31 +86,5 @@ async fn reflection_lists_every_service_and_health_reports_serving() {
             .status();
         assert_eq!(status, ServingStatus::Serving, "{service:?}");
     }
-    server.stop().await;
-}
-
-#[tokio::test]
-async fn rpcs_not_built_yet_answer_unimplemented() {
-    let db = TestDb::sqlite().await;
-    let server = TestServer::start(&db, clock()).await;
-    let channel = server.channel().await;
-    let err = pb::challenge_service_client::ChallengeServiceClient::new(channel.clone())
-        .send_code(pb::SendCodeRequest {
-            user_id: "alice".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap_err();
-    assert_eq!(err.code(), Code::Unimplemented);
-    let err = pb::delivery_service_client::DeliveryServiceClient::new(channel.clone())
-        .list_contacts(pb::ListContactsRequest::default())
-        .await
-        .unwrap_err();
-    assert_eq!(err.code(), Code::Unimplemented);
-    let err = pb::enrollment_service_client::EnrollmentServiceClient::new(channel.clone())
-        .enable_method(pb::EnableMethodRequest::default())
-        .await
-        .unwrap_err();
-    assert_eq!(err.code(), Code::Unimplemented);
     server.stop().await;
 }

@@ -483,6 +483,70 @@ impl<S: Store, O: Offload> Service<S, O> {
         })
     }
 
+    /// Messages for the application to send itself (the outbox transport),
+    /// each leased for `lease` so that an unacknowledged one is offered
+    /// again after it, even across restarts.
+    pub async fn lease_outbox(
+        &self,
+        tenant: Option<&TenantId>,
+        lease: TimeDelta,
+        limit: u32,
+    ) -> Result<Vec<(OutboxRecord, Payload)>, DomainError> {
+        let now = self.clock.now();
+        let records = self
+            .store
+            .lease_messages(tenant, now, now + lease, limit)
+            .await?;
+        records
+            .into_iter()
+            .map(|record| {
+                let payload = open_payload(&self.keys, &record)?;
+                Ok((record, payload))
+            })
+            .collect()
+    }
+
+    /// One undelivered message with its payload, for immediate delivery.
+    pub async fn outbox_message(
+        &self,
+        id: &str,
+    ) -> Result<Option<(OutboxRecord, Payload)>, DomainError> {
+        match self.store.outbox_message(id).await? {
+            Some(record) => {
+                let payload = open_payload(&self.keys, &record)?;
+                Ok(Some((record, payload)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Marks a message sent. Unknown or already acknowledged ids are
+    /// reported, so an application notices a mix-up.
+    pub async fn ack_message(&self, id: &str) -> Result<(), DomainError> {
+        if id.is_empty() || id.len() > 64 {
+            return Err(DomainError::invalid(
+                "message_id",
+                "must be a message id from StreamOutbox",
+            ));
+        }
+        if self.store.ack_message(id, self.clock.now()).await? {
+            Ok(())
+        } else {
+            Err(DomainError::MessageNotFound)
+        }
+    }
+
+    /// Records a failed delivery attempt, to retry at `retry_at` (never
+    /// with `None`).
+    pub async fn message_failed(
+        &self,
+        id: &str,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), DomainError> {
+        self.store.message_failed(id, error, retry_at).await
+    }
+
     /// Checks an email/SMS code against the challenge's current one.
     pub(crate) fn sent_code_hash(&self, user: &UserRef, code: &SecretString) -> String {
         self.secret_hash(user, CODE_PURPOSE, code.expose())

@@ -48,6 +48,8 @@ pub enum DomainError {
     ContactNotFound,
     #[error("The contact is confirmed already")]
     ContactAlreadyConfirmed,
+    #[error("No undelivered message has that id")]
+    MessageNotFound,
     #[error("This method is not allowed by your organisation")]
     MethodNotAllowed,
     #[error("Your organisation's policy does not allow this")]
@@ -81,6 +83,7 @@ impl DomainError {
             Self::ContactUnconfirmed => "CONTACT_UNCONFIRMED",
             Self::ContactNotFound => "CONTACT_NOT_FOUND",
             Self::ContactAlreadyConfirmed => "CONTACT_ALREADY_CONFIRMED",
+            Self::MessageNotFound => "MESSAGE_NOT_FOUND",
             Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             Self::PolicyForbids => "POLICY_FORBIDS",
             Self::ResendTooSoon { .. } => "RESEND_TOO_SOON",

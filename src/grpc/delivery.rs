@@ -1,0 +1,250 @@
+//! DeliveryService: contacts and their confirmation, and the outbox for
+//! applications that deliver messages themselves.
+use std::time::Duration;
+
+use tollgate_domain::contact::ContactKind;
+use tollgate_domain::delivery::{ContactView, Queued};
+use tollgate_domain::ports::{Channel, MessageKind};
+use tollgate_domain::{DomainError, TenantId};
+use tonic::{Request, Response, Status};
+
+use super::{Api, timestamp, user};
+use crate::pb;
+use crate::pb::delivery_service_server::DeliveryService;
+use crate::status::to_status;
+
+/// How often an open outbox stream looks for new or re-offered messages.
+const OUTBOX_POLL: Duration = Duration::from_millis(250);
+/// Messages leased per round.
+const OUTBOX_BATCH: u32 = 32;
+
+fn kind_from_pb(value: i32) -> Result<Option<ContactKind>, DomainError> {
+    match pb::ContactKind::try_from(value) {
+        Ok(pb::ContactKind::Unspecified) => Ok(None),
+        Ok(pb::ContactKind::Email) => Ok(Some(ContactKind::Email)),
+        Ok(pb::ContactKind::Phone) => Ok(Some(ContactKind::Phone)),
+        Err(_) => Err(DomainError::invalid("kind", "is not a known contact kind")),
+    }
+}
+
+fn required_kind(value: i32) -> Result<ContactKind, DomainError> {
+    kind_from_pb(value)?.ok_or_else(|| {
+        DomainError::invalid("kind", "must be CONTACT_KIND_EMAIL or CONTACT_KIND_PHONE")
+    })
+}
+
+fn kind_to_pb(kind: ContactKind) -> pb::ContactKind {
+    match kind {
+        ContactKind::Email => pb::ContactKind::Email,
+        ContactKind::Phone => pb::ContactKind::Phone,
+    }
+}
+
+fn contact_to_pb(view: &ContactView) -> pb::Contact {
+    pb::Contact {
+        kind: kind_to_pb(view.kind) as i32,
+        masked_address: view.masked_address.clone(),
+        confirmed_at: view.confirmed_at.map(timestamp),
+        confirmation_sent_at: view.confirmation_sent_at.map(timestamp),
+        last_delivery_error: view.last_delivery_error.clone(),
+    }
+}
+
+/// What StreamOutbox returns (the generated trait's stream type).
+type OutboxStream = tonic::codegen::BoxStream<pb::OutboxMessage>;
+
+impl Api {
+    /// Hands a queued message to its transport now, within the configured
+    /// timeout; with no transport for its channel it waits in the outbox.
+    async fn hand_over(&self, queued: &Queued) -> Result<(), DomainError> {
+        self.dispatcher
+            .deliver_now(&self.core, &queued.message_id)
+            .await
+    }
+}
+
+#[tonic::async_trait]
+impl DeliveryService for Api {
+    async fn register_contact(
+        &self,
+        request: Request<pb::RegisterContactRequest>,
+    ) -> Result<Response<pb::RegisterContactResponse>, Status> {
+        let req = request.into_inner();
+        self.handle("RegisterContact", &req.tenant_id, async {
+            let user = user(&req.tenant_id, &req.user_id)?;
+            let kind = required_kind(req.kind)?;
+            let view = self
+                .core
+                .register_contact(&user, kind, &req.address)
+                .await?;
+            Ok(pb::RegisterContactResponse {
+                contact: Some(contact_to_pb(&view)),
+            })
+        })
+        .await
+    }
+
+    async fn send_confirmation(
+        &self,
+        request: Request<pb::SendConfirmationRequest>,
+    ) -> Result<Response<pb::SendConfirmationResponse>, Status> {
+        let req = request.into_inner();
+        self.handle("SendConfirmation", &req.tenant_id, async {
+            let user = user(&req.tenant_id, &req.user_id)?;
+            let kind = required_kind(req.kind)?;
+            let queued = self.core.send_confirmation(&user, kind).await?;
+            self.hand_over(&queued).await?;
+            Ok(pb::SendConfirmationResponse {
+                masked_destination: queued.masked_destination,
+                sent_at: Some(timestamp(queued.sent_at)),
+            })
+        })
+        .await
+    }
+
+    async fn resend_confirmations(
+        &self,
+        request: Request<pb::ResendConfirmationsRequest>,
+    ) -> Result<Response<pb::ResendConfirmationsResponse>, Status> {
+        let req = request.into_inner();
+        self.handle("ResendConfirmations", &req.tenant_id, async {
+            let tenant = TenantId::parse(&req.tenant_id)
+                .map_err(|v| DomainError::InvalidArgument(vec![v]))?;
+            let kind = kind_from_pb(req.kind)?;
+            let (queued, already_confirmed_count) = self
+                .core
+                .resend_confirmations(&tenant, &req.user_ids, kind)
+                .await?;
+            // Bulk sends are queued; the dispatcher delivers them in the
+            // background rather than holding this call.
+            self.dispatcher.wake();
+            Ok(pb::ResendConfirmationsResponse {
+                sent_count: u32::try_from(queued.len()).unwrap_or(u32::MAX),
+                already_confirmed_count,
+            })
+        })
+        .await
+    }
+
+    async fn confirm_contact(
+        &self,
+        request: Request<pb::ConfirmContactRequest>,
+    ) -> Result<Response<pb::ConfirmContactResponse>, Status> {
+        let req = request.into_inner();
+        self.handle("ConfirmContact", &req.tenant_id, async {
+            let user = user(&req.tenant_id, &req.user_id)?;
+            let kind = required_kind(req.kind)?;
+            let view = self
+                .core
+                .confirm_contact(&user, kind, &req.token_or_code)
+                .await?;
+            Ok(pb::ConfirmContactResponse {
+                contact: Some(contact_to_pb(&view)),
+            })
+        })
+        .await
+    }
+
+    async fn list_contacts(
+        &self,
+        request: Request<pb::ListContactsRequest>,
+    ) -> Result<Response<pb::ListContactsResponse>, Status> {
+        let req = request.into_inner();
+        self.handle("ListContacts", &req.tenant_id, async {
+            let user = user(&req.tenant_id, &req.user_id)?;
+            let contacts = self.core.list_contacts(&user).await?;
+            Ok(pb::ListContactsResponse {
+                contacts: contacts.iter().map(contact_to_pb).collect(),
+            })
+        })
+        .await
+    }
+
+    async fn stream_outbox(
+        &self,
+        request: Request<pb::StreamOutboxRequest>,
+    ) -> Result<Response<OutboxStream>, Status> {
+        let req = request.into_inner();
+        let tenant = match req.tenant_id.as_str() {
+            "" => None,
+            raw => Some(TenantId::parse(raw).map_err(|v| {
+                to_status(
+                    DomainError::InvalidArgument(vec![v]),
+                    self.core.clock().now(),
+                )
+            })?),
+        };
+        let (tx, rx) = tokio::sync::mpsc::channel(OUTBOX_BATCH as usize);
+        let core = self.core.clone();
+        let dispatcher = self.dispatcher.clone();
+        tokio::spawn(async move {
+            loop {
+                let leased = core
+                    .lease_outbox(tenant.as_ref(), dispatcher.ack_timeout(), OUTBOX_BATCH)
+                    .await;
+                match leased {
+                    Ok(messages) => {
+                        for (record, payload) in messages {
+                            let rendered = dispatcher.render(&record, &payload);
+                            let message = pb::OutboxMessage {
+                                message_id: record.id.clone(),
+                                tenant_id: record.tenant.clone(),
+                                user_id: record.user_id.clone(),
+                                kind: match record.kind {
+                                    MessageKind::SignInCode => pb::MessageKind::SignInCode,
+                                    MessageKind::ContactConfirmation => {
+                                        pb::MessageKind::ContactConfirmation
+                                    }
+                                } as i32,
+                                channel: match record.channel {
+                                    Channel::Email => pb::ContactKind::Email,
+                                    Channel::Sms => pb::ContactKind::Phone,
+                                } as i32,
+                                recipient: record.recipient.clone(),
+                                subject: rendered.subject,
+                                text_body: rendered.text.expose().to_owned(),
+                                html_body: rendered
+                                    .html
+                                    .map(|h| h.expose().to_owned())
+                                    .unwrap_or_default(),
+                                code: payload.code.expose().to_owned(),
+                                link: payload.link.expose().to_owned(),
+                                created_at: Some(timestamp(record.created_at)),
+                                attempt: record.attempts,
+                            };
+                            if tx.send(Ok(message)).await.is_err() {
+                                // The client went away; its leases run out
+                                // and the messages are offered again.
+                                return;
+                            }
+                        }
+                    }
+                    Err(error) => {
+                        let _ = tx.send(Err(to_status(error, core.clock().now()))).await;
+                        return;
+                    }
+                }
+                tokio::select! {
+                    () = tx.closed() => return,
+                    () = dispatcher.stopping() => return,
+                    () = dispatcher.wait(OUTBOX_POLL) => {}
+                }
+            }
+        });
+        Ok(Response::new(Box::pin(
+            tokio_stream::wrappers::ReceiverStream::new(rx),
+        )))
+    }
+
+    async fn ack_message(
+        &self,
+        request: Request<pb::AckMessageRequest>,
+    ) -> Result<Response<pb::AckMessageResponse>, Status> {
+        let req = request.into_inner();
+        self.handle("AckMessage", "", async {
+            self.core.ack_message(&req.message_id).await?;
+            Ok(pb::AckMessageResponse {})
+        })
+        .await
+    }
+}

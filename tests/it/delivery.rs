@@ -1,0 +1,580 @@
+//! Email and SMS end to end through the outbox transport: contacts and their
+//! confirmation, the contact methods, codes for a challenge (expiry,
+//! cool-down, cap, single use), and outbox redelivery across a restart, on
+//! SQLite and Postgres.
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use tollgate::pb;
+use tollgate::pb::challenge_service_client::ChallengeServiceClient;
+use tollgate::pb::delivery_service_client::DeliveryServiceClient;
+use tollgate::pb::enrollment_service_client::EnrollmentServiceClient;
+use tonic::Code;
+use tonic::transport::Channel;
+
+use crate::support::{TestDb, TestServer, clock, on_both_databases, reason, violated_fields};
+
+/// The application's side of StreamOutbox.
+struct Outbox {
+    stream: tonic::Streaming<pb::OutboxMessage>,
+    client: DeliveryServiceClient<Channel>,
+}
+
+impl Outbox {
+    async fn open(channel: Channel) -> Self {
+        let mut client = DeliveryServiceClient::new(channel);
+        let stream = client
+            .stream_outbox(pb::StreamOutboxRequest::default())
+            .await
+            .unwrap()
+            .into_inner();
+        Self { stream, client }
+    }
+
+    /// The next message (waits on the stream, bounded).
+    async fn next(&mut self) -> pb::OutboxMessage {
+        tokio::time::timeout(Duration::from_secs(10), self.stream.message())
+            .await
+            .expect("a message within 10 s")
+            .unwrap()
+            .unwrap()
+    }
+
+    /// Nothing arrives for a while.
+    async fn quiet(&mut self) {
+        let next = tokio::time::timeout(Duration::from_millis(700), self.stream.message()).await;
+        assert!(next.is_err(), "unexpected message: {next:?}");
+    }
+
+    async fn ack(&mut self, message: &pb::OutboxMessage) {
+        self.client
+            .ack_message(pb::AckMessageRequest {
+                message_id: message.message_id.clone(),
+            })
+            .await
+            .unwrap();
+    }
+}
+
+fn contact(user: &str, kind: pb::ContactKind, address: &str) -> pb::RegisterContactRequest {
+    pb::RegisterContactRequest {
+        user_id: user.to_owned(),
+        kind: kind as i32,
+        address: address.to_owned(),
+        ..Default::default()
+    }
+}
+
+/// Registers and confirms a contact through the outbox.
+async fn confirmed_contact(
+    server: &TestServer,
+    outbox: &mut Outbox,
+    user: &str,
+    kind: pb::ContactKind,
+    address: &str,
+) {
+    let mut delivery = DeliveryServiceClient::new(server.channel().await);
+    delivery
+        .register_contact(contact(user, kind, address))
+        .await
+        .unwrap();
+    delivery
+        .send_confirmation(pb::SendConfirmationRequest {
+            user_id: user.to_owned(),
+            kind: kind as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let message = outbox.next().await;
+    outbox.ack(&message).await;
+    delivery
+        .confirm_contact(pb::ConfirmContactRequest {
+            user_id: user.to_owned(),
+            kind: kind as i32,
+            token_or_code: message.code,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+}
+
+async fn contacts_are_validated_masked_and_confirmed(db: &TestDb) {
+    let server = TestServer::start(db, clock()).await;
+    let mut delivery = DeliveryServiceClient::new(server.channel().await);
+    let mut outbox = Outbox::open(server.channel().await).await;
+
+    for (kind, bad) in [
+        (pb::ContactKind::Email, "not-an-address"),
+        (pb::ContactKind::Phone, "020 7946 0123"),
+    ] {
+        let err = delivery
+            .register_contact(contact("alice", kind, bad))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (err.code(), violated_fields(&err)),
+            (Code::InvalidArgument, vec!["address".to_owned()])
+        );
+    }
+    let email = delivery
+        .register_contact(contact(
+            "alice",
+            pb::ContactKind::Email,
+            " Alice@Example.COM ",
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .contact
+        .unwrap();
+    assert_eq!(email.masked_address, "A***@example.com");
+    assert!(email.confirmed_at.is_none());
+    let phone = delivery
+        .register_contact(contact("alice", pb::ContactKind::Phone, "+44 20 7946 0123"))
+        .await
+        .unwrap()
+        .into_inner()
+        .contact
+        .unwrap();
+    assert_eq!(phone.masked_address, "+44 ******* 123");
+
+    // Email: a token in the message (a link when configured).
+    let sent = delivery
+        .send_confirmation(pb::SendConfirmationRequest {
+            user_id: "alice".into(),
+            kind: pb::ContactKind::Email as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(sent.masked_destination, "A***@example.com");
+    let message = outbox.next().await;
+    assert_eq!(message.kind(), pb::MessageKind::ContactConfirmation);
+    assert_eq!(
+        (message.channel(), message.recipient.as_str()),
+        (pb::ContactKind::Email, "Alice@example.com")
+    );
+    assert_eq!(message.code.len(), 40);
+    assert!(message.text_body.contains(&message.code));
+    assert!(message.subject.contains("Confirm your email address"));
+    outbox.ack(&message).await;
+
+    let confirm = |code: &str| pb::ConfirmContactRequest {
+        user_id: "alice".into(),
+        kind: pb::ContactKind::Email as i32,
+        token_or_code: code.to_owned(),
+        ..Default::default()
+    };
+    let err = delivery
+        .confirm_contact(confirm("0".repeat(40).as_str()))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "CODE_MISMATCH");
+    let confirmed = delivery
+        .confirm_contact(confirm(&message.code))
+        .await
+        .unwrap()
+        .into_inner()
+        .contact
+        .unwrap();
+    assert!(confirmed.confirmed_at.is_some());
+    let err = delivery
+        .confirm_contact(confirm(&message.code))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "CONTACT_ALREADY_CONFIRMED", "single use");
+
+    // SMS: a six-digit code that expires.
+    delivery
+        .send_confirmation(pb::SendConfirmationRequest {
+            user_id: "alice".into(),
+            kind: pb::ContactKind::Phone as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let sms = outbox.next().await;
+    assert_eq!(
+        (sms.channel(), sms.recipient.as_str()),
+        (pb::ContactKind::Phone, "+442079460123")
+    );
+    assert_eq!(sms.code.len(), 6);
+    assert!(sms.text_body.starts_with(&sms.code));
+    outbox.ack(&sms).await;
+    server.clock.advance(TimeDelta::minutes(16));
+    let err = delivery
+        .confirm_contact(pb::ConfirmContactRequest {
+            user_id: "alice".into(),
+            kind: pb::ContactKind::Phone as i32,
+            token_or_code: sms.code.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        reason(&err),
+        "CODE_MISMATCH",
+        "an expired code confirms nothing"
+    );
+
+    // A changed address is unconfirmed again.
+    let changed = delivery
+        .register_contact(contact(
+            "alice",
+            pb::ContactKind::Email,
+            "alice@example.org",
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .contact
+        .unwrap();
+    assert!(changed.confirmed_at.is_none());
+    let listed = delivery
+        .list_contacts(pb::ListContactsRequest {
+            user_id: "alice".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .contacts;
+    let masked: Vec<&str> = listed.iter().map(|c| c.masked_address.as_str()).collect();
+    assert_eq!(masked, ["a***@example.org", "+44 ******* 123"]);
+
+    // Bulk: every unconfirmed contact among the listed users.
+    delivery
+        .register_contact(contact("bob", pb::ContactKind::Email, "bob@example.com"))
+        .await
+        .unwrap();
+    let bulk = delivery
+        .resend_confirmations(pb::ResendConfirmationsRequest {
+            user_ids: vec!["alice".into(), "bob".into(), "nobody".into()],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((bulk.sent_count, bulk.already_confirmed_count), (3, 0));
+    let mut recipients = Vec::new();
+    for _ in 0..3 {
+        let message = outbox.next().await;
+        recipients.push(message.recipient.clone());
+        outbox.ack(&message).await;
+    }
+    recipients.sort();
+    assert_eq!(
+        recipients,
+        ["+442079460123", "alice@example.org", "bob@example.com"]
+    );
+    server.stop().await;
+}
+
+async fn sign_in_with_an_emailed_code(db: &TestDb) {
+    let server = TestServer::start(db, clock()).await;
+    let mut enrollment = EnrollmentServiceClient::new(server.channel().await);
+    let mut challenge = ChallengeServiceClient::new(server.channel().await);
+    let mut outbox = Outbox::open(server.channel().await).await;
+    let mut delivery = DeliveryServiceClient::new(server.channel().await);
+
+    delivery
+        .register_contact(contact(
+            "carol",
+            pb::ContactKind::Email,
+            "carol@example.com",
+        ))
+        .await
+        .unwrap();
+    let enable = pb::EnableMethodRequest {
+        user_id: "carol".into(),
+        method: pb::Method::Email as i32,
+        ..Default::default()
+    };
+    let err = enrollment.enable_method(enable.clone()).await.unwrap_err();
+    assert_eq!(
+        (err.code(), reason(&err).as_str()),
+        (Code::FailedPrecondition, "CONTACT_UNCONFIRMED")
+    );
+    confirmed_contact(
+        &server,
+        &mut outbox,
+        "carol",
+        pb::ContactKind::Email,
+        "carol@example.com",
+    )
+    .await;
+    let enabled = enrollment.enable_method(enable).await.unwrap().into_inner();
+    assert_eq!(enabled.enabled_methods, [pb::Method::Email as i32]);
+    assert_eq!(
+        enabled.recovery_codes.len(),
+        8,
+        "the first method brings recovery codes"
+    );
+
+    let started = challenge
+        .begin_challenge(pb::BeginChallengeRequest {
+            user_id: "carol".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(started.decision(), pb::Decision::Challenge);
+    assert_eq!(
+        started.methods,
+        [pb::Method::Email as i32, pb::Method::RecoveryCode as i32]
+    );
+    let send = pb::SendCodeRequest {
+        user_id: "carol".into(),
+        challenge_id: started.challenge_id.clone(),
+        method: pb::Method::Email as i32,
+        ..Default::default()
+    };
+    let sent = challenge
+        .send_code(send.clone())
+        .await
+        .unwrap()
+        .into_inner();
+    let now = chrono::DateTime::from_timestamp(crate::support::START_UNIX, 0)
+        .unwrap()
+        .timestamp();
+    assert_eq!(sent.masked_destination, "c***@example.com");
+    assert_eq!(sent.code_expires_at.unwrap().seconds, now + 90);
+    assert_eq!(sent.resend_available_at.unwrap().seconds, now + 30);
+    let first = outbox.next().await;
+    assert_eq!(first.kind(), pb::MessageKind::SignInCode);
+    assert_eq!(first.code.len(), 6);
+    outbox.ack(&first).await;
+
+    // Too soon to resend; after the cool-down a new code replaces the old.
+    let err = challenge.send_code(send.clone()).await.unwrap_err();
+    assert_eq!(
+        (err.code(), reason(&err).as_str()),
+        (Code::ResourceExhausted, "RESEND_TOO_SOON")
+    );
+    server.clock.advance(TimeDelta::seconds(30));
+    challenge.send_code(send.clone()).await.unwrap();
+    let second = outbox.next().await;
+    outbox.ack(&second).await;
+    let verify = |code: &str| pb::VerifyChallengeRequest {
+        user_id: "carol".into(),
+        challenge_id: started.challenge_id.clone(),
+        method: pb::Method::Email as i32,
+        code: code.to_owned(),
+        ..Default::default()
+    };
+    if first.code != second.code {
+        let err = challenge
+            .verify_challenge(verify(&first.code))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            reason(&err),
+            "CODE_MISMATCH",
+            "a new code invalidates the previous one"
+        );
+    }
+    // Expired after 90 seconds.
+    server.clock.advance(TimeDelta::seconds(91));
+    let err = challenge
+        .verify_challenge(verify(&second.code))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), reason(&err).as_str()),
+        (Code::FailedPrecondition, "CODE_EXPIRED")
+    );
+    // A fresh one works, once.
+    challenge.send_code(send.clone()).await.unwrap();
+    let third = outbox.next().await;
+    outbox.ack(&third).await;
+    let verified = challenge
+        .verify_challenge(verify(&third.code))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(verified.methods_used, [pb::Method::Email as i32]);
+    let err = challenge
+        .verify_challenge(verify(&third.code))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "CHALLENGE_NOT_FOUND");
+    server.stop().await;
+}
+
+async fn sends_are_capped_and_methods_ordered(db: &TestDb) {
+    let server = TestServer::start(db, clock()).await;
+    let mut enrollment = EnrollmentServiceClient::new(server.channel().await);
+    let mut challenge = ChallengeServiceClient::new(server.channel().await);
+    let mut outbox = Outbox::open(server.channel().await).await;
+    confirmed_contact(
+        &server,
+        &mut outbox,
+        "dave",
+        pb::ContactKind::Phone,
+        "+1 415 555 2671",
+    )
+    .await;
+    confirmed_contact(
+        &server,
+        &mut outbox,
+        "dave",
+        pb::ContactKind::Email,
+        "dave@example.com",
+    )
+    .await;
+    for method in [pb::Method::Email, pb::Method::Sms] {
+        enrollment
+            .enable_method(pb::EnableMethodRequest {
+                user_id: "dave".into(),
+                method: method as i32,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+    }
+    enrollment
+        .set_default_method(pb::SetDefaultMethodRequest {
+            user_id: "dave".into(),
+            method: pb::Method::Sms as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let err = enrollment
+        .set_default_method(pb::SetDefaultMethodRequest {
+            user_id: "dave".into(),
+            method: pb::Method::Totp as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "NOT_ENROLLED");
+    let view = enrollment
+        .get_enrollment(pb::GetEnrollmentRequest {
+            user_id: "dave".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(view.default_method(), pb::Method::Sms);
+    let sms = view.sms.unwrap();
+    assert!(sms.enabled && sms.contact_confirmed);
+    assert_eq!(sms.masked_address, "+1 ******* 671");
+
+    let started = challenge
+        .begin_challenge(pb::BeginChallengeRequest {
+            user_id: "dave".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        started.methods,
+        [
+            pb::Method::Sms as i32,
+            pb::Method::Email as i32,
+            pb::Method::RecoveryCode as i32
+        ],
+        "the default first, the others as \"try another way\""
+    );
+    let send = pb::SendCodeRequest {
+        user_id: "dave".into(),
+        challenge_id: started.challenge_id.clone(),
+        method: pb::Method::Sms as i32,
+        ..Default::default()
+    };
+    for _ in 0..5 {
+        challenge.send_code(send.clone()).await.unwrap();
+        let message = outbox.next().await;
+        outbox.ack(&message).await;
+        server.clock.advance(TimeDelta::seconds(31));
+    }
+    let err = challenge.send_code(send).await.unwrap_err();
+    assert_eq!(reason(&err), "RESEND_TOO_SOON", "five codes per challenge");
+
+    // Disabling both contact methods turns 2FA off (policy is optional
+    // here) and takes the recovery codes along.
+    for method in [pb::Method::Email, pb::Method::Sms] {
+        enrollment
+            .disable_method(pb::DisableMethodRequest {
+                user_id: "dave".into(),
+                method: method as i32,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+    }
+    let view = enrollment
+        .get_enrollment(pb::GetEnrollmentRequest {
+            user_id: "dave".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(view.enabled_methods.is_empty());
+    assert_eq!(view.recovery_codes_remaining, 0);
+    server.stop().await;
+}
+
+async fn unacknowledged_messages_are_offered_again_even_after_a_restart(db: &TestDb) {
+    let server = TestServer::start(db, clock()).await;
+    let mut delivery = DeliveryServiceClient::new(server.channel().await);
+    delivery
+        .register_contact(contact("erin", pb::ContactKind::Email, "erin@example.com"))
+        .await
+        .unwrap();
+    delivery
+        .send_confirmation(pb::SendConfirmationRequest {
+            user_id: "erin".into(),
+            kind: pb::ContactKind::Email as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mut outbox = Outbox::open(server.channel().await).await;
+    let first = outbox.next().await;
+    assert_eq!(first.attempt, 1);
+    outbox.quiet().await;
+    // Not acknowledged: after the ack timeout it comes again.
+    server.clock.advance(TimeDelta::seconds(61));
+    let again = outbox.next().await;
+    assert_eq!(
+        (again.message_id.as_str(), again.attempt),
+        (first.message_id.as_str(), 2)
+    );
+    drop(outbox);
+    server.stop().await;
+
+    // Still there after a restart; acknowledged, it is gone for good.
+    let server = TestServer::start(db, clock()).await;
+    server.clock.advance(TimeDelta::seconds(125));
+    let mut outbox = Outbox::open(server.channel().await).await;
+    let after_restart = outbox.next().await;
+    assert_eq!(after_restart.message_id, first.message_id);
+    assert_eq!(after_restart.code, first.code);
+    outbox.ack(&after_restart).await;
+    let err = outbox
+        .client
+        .ack_message(pb::AckMessageRequest {
+            message_id: first.message_id.clone(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "MESSAGE_NOT_FOUND");
+    server.clock.advance(TimeDelta::seconds(125));
+    outbox.quiet().await;
+    server.stop().await;
+}
+
+on_both_databases!(
+    contacts_are_validated_masked_and_confirmed,
+    sign_in_with_an_emailed_code,
+    sends_are_capped_and_methods_ordered,
+    unacknowledged_messages_are_offered_again_even_after_a_restart,
+);
