@@ -412,19 +412,20 @@ impl PolicyService for Api {
                 users: users
                     .into_iter()
                     .map(|u| {
-                        let (state, enabled) = match u.totp_state {
+                        let (state, mut enabled) = match u.totp_state {
                             Some(StoredTotpState::Enabled) => {
                                 (pb::TotpState::Enabled, vec![Method::Totp])
                             }
                             Some(StoredTotpState::Pending) => (pb::TotpState::Pending, vec![]),
                             None => (pb::TotpState::NotConfigured, vec![]),
                         };
+                        enabled.extend(u.contact_methods);
                         pb::UserSummary {
                             user_id: u.user_id,
                             totp_state: state as i32,
                             enabled_methods: methods_to_pb(&enabled),
                             recovery_codes_remaining: u.recovery_codes_remaining,
-                            has_unconfirmed_contact: false,
+                            has_unconfirmed_contact: u.has_unconfirmed_contact,
                             grace_logins_used: u.grace_logins_used,
                             locked_until: u.locked_until.map(timestamp),
                         }

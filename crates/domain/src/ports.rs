@@ -198,6 +198,9 @@ pub enum UserFilter {
 pub struct UserSummary {
     pub user_id: String,
     pub totp_state: Option<StoredTotpState>,
+    /// Email and SMS, when turned on (TOTP is in `totp_state`).
+    pub contact_methods: Vec<Method>,
+    pub has_unconfirmed_contact: bool,
     pub recovery_codes_remaining: u32,
     pub grace_logins_used: u32,
     pub locked_until: Option<DateTime<Utc>>,

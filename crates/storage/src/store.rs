@@ -1016,12 +1016,14 @@ impl Store for SeaStore {
                 recovery_codes_remaining: 0,
                 grace_logins_used: u32::try_from(grace).unwrap_or(0),
                 locked_until: None,
+                contact_methods: Vec::new(),
+                has_unconfirmed_contact: false,
             });
         }
         if page.is_empty() {
             return Ok(page);
         }
-        // The page's recovery codes and lockouts, in two queries.
+        // The page's recovery codes, lockouts, methods and contacts.
         let ids: Vec<String> = page.iter().map(|u| u.user_id.clone()).collect();
         let codes = recovery_code::Entity::find()
             .filter(recovery_code::Column::TenantId.eq(query.tenant.as_str()))
@@ -1032,7 +1034,20 @@ impl Store for SeaStore {
             .map_err(unavailable)?;
         let locks = user_lockout::Entity::find()
             .filter(user_lockout::Column::TenantId.eq(query.tenant.as_str()))
-            .filter(user_lockout::Column::UserId.is_in(ids))
+            .filter(user_lockout::Column::UserId.is_in(ids.clone()))
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?;
+        let methods = user_method::Entity::find()
+            .filter(user_method::Column::TenantId.eq(query.tenant.as_str()))
+            .filter(user_method::Column::UserId.is_in(ids.clone()))
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?;
+        let unconfirmed = contact::Entity::find()
+            .filter(contact::Column::TenantId.eq(query.tenant.as_str()))
+            .filter(contact::Column::UserId.is_in(ids))
+            .filter(contact::Column::ConfirmedAt.is_null())
             .all(&self.db)
             .await
             .map_err(unavailable)?;
@@ -1046,6 +1061,13 @@ impl Store for SeaStore {
                 .find(|l| l.user_id == summary.user_id)
                 .and_then(|l| l.locked_until)
                 .map(instant);
+            summary.contact_methods = methods
+                .iter()
+                .filter(|m| m.user_id == summary.user_id)
+                .filter_map(|m| Method::parse(&m.method))
+                .collect();
+            summary.has_unconfirmed_contact =
+                unconfirmed.iter().any(|c| c.user_id == summary.user_id);
         }
         Ok(page)
     }
