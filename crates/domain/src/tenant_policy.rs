@@ -132,9 +132,15 @@ impl TenantPolicy {
             .chain(after.audiences.keys())
             .collect();
         for name in names {
-            let (old, new) = (self.audiences.get(name), after.audiences.get(name));
-            if old != new {
-                changes.push((format!("audiences[{name}]"), format!("{old:?} -> {new:?}")));
+            match (self.audiences.get(name), after.audiences.get(name)) {
+                (Some(old), Some(new)) => {
+                    diff_override(old, new, &format!("audiences[{name}]."), &mut changes)
+                }
+                (None, Some(_)) => changes.push((format!("audiences[{name}]"), "added".to_owned())),
+                (Some(_), None) => {
+                    changes.push((format!("audiences[{name}]"), "removed".to_owned()))
+                }
+                (None, None) => {}
             }
         }
         changes
@@ -183,6 +189,27 @@ fn diff_policy(old: &Policy, new: &Policy, prefix: &str, changes: &mut Vec<(Stri
         "allow_self_disable_when_required" => allow_self_disable_when_required,
         "pending_enrollment_ttl" => pending_enrollment_ttl,
         "challenge_ttl" => challenge_ttl,
+    );
+}
+
+fn diff_override(
+    old: &PolicyOverride,
+    new: &PolicyOverride,
+    prefix: &str,
+    changes: &mut Vec<(String, String)>,
+) {
+    diff_fields!(changes, prefix, old, new,
+        "two_factor_enabled" => two_factor_enabled,
+        "allowed_methods" => allowed_methods,
+        "enforcement" => enforcement,
+        "admin_roles" => admin_roles,
+        "effective_at" => effective_at,
+        "grace_logins" => grace_logins,
+        "trusted_devices_allowed" => trusted_devices_allowed,
+        "trusted_device_ttl" => trusted_device_ttl,
+        "max_failed_attempts" => max_failed_attempts,
+        "lockout_duration" => lockout_duration,
+        "allow_self_disable_when_required" => allow_self_disable_when_required,
     );
 }
 
@@ -422,6 +449,17 @@ mod tests {
         let paths: Vec<String> = before.diff(&after).into_iter().map(|(p, _)| p).collect();
         assert_eq!(paths, ["grace_logins", "totp.issuer", "audiences[staff]"]);
         assert_eq!(before.diff(&before), vec![]);
+        let mut later = after.clone();
+        if let Some(staff) = later.audiences.get_mut("staff") {
+            staff.enforcement = Some(Enforcement::RequiredForAll);
+        }
+        assert_eq!(
+            after.diff(&later),
+            [(
+                "audiences[staff].enforcement".to_owned(),
+                "None -> Some(RequiredForAll)".to_owned()
+            )]
+        );
     }
 
     #[test]
