@@ -34,6 +34,17 @@ pub struct SeaStore {
 }
 
 impl SeaStore {
+    /// The user's row in `users`, if the tenant has seen them.
+    async fn user_row(&self, user: &UserRef) -> Result<Option<user::Model>, DomainError> {
+        user::Entity::find_by_id((
+            user.tenant.as_str().to_owned(),
+            user.user.as_str().to_owned(),
+        ))
+        .one(&self.db)
+        .await
+        .map_err(unavailable)
+    }
+
     pub fn new(db: DatabaseConnection) -> Self {
         Self { db }
     }
@@ -803,15 +814,7 @@ impl Store for SeaStore {
 
     async fn ensure_user(&self, user: &UserRef, now: DateTime<Utc>) -> Result<(), DomainError> {
         use user::Column as C;
-        let statement = Query::insert()
-            .into_table(user::Entity)
-            .columns([C::TenantId, C::UserId, C::CreatedAt, C::GraceLoginsUsed])
-            .values_panic([
-                user.tenant.as_str().into(),
-                user.user.as_str().into(),
-                millis(now).into(),
-                0i32.into(),
-            ])
+        let statement = insert_user(user, now, 0)
             .on_conflict(
                 OnConflict::columns([C::TenantId, C::UserId])
                     .do_nothing()
@@ -823,13 +826,7 @@ impl Store for SeaStore {
     }
 
     async fn grace_logins_used(&self, user: &UserRef) -> Result<u32, DomainError> {
-        let row = user::Entity::find_by_id((
-            user.tenant.as_str().to_owned(),
-            user.user.as_str().to_owned(),
-        ))
-        .one(&self.db)
-        .await
-        .map_err(unavailable)?;
+        let row = self.user_row(user).await?;
         Ok(row.map_or(0, |r| u32::try_from(r.grace_logins_used).unwrap_or(0)))
     }
 
@@ -846,15 +843,7 @@ impl Store for SeaStore {
         let limit = i32::try_from(limit).unwrap_or(i32::MAX);
         // One statement: count a login only while fewer than `limit` were
         // counted, so replicas racing on the same user never grant more.
-        let statement = Query::insert()
-            .into_table(user::Entity)
-            .columns([C::TenantId, C::UserId, C::CreatedAt, C::GraceLoginsUsed])
-            .values_panic([
-                user.tenant.as_str().into(),
-                user.user.as_str().into(),
-                millis(now).into(),
-                1i32.into(),
-            ])
+        let statement = insert_user(user, now, 1)
             .on_conflict(
                 OnConflict::columns([C::TenantId, C::UserId])
                     .value(
@@ -1135,13 +1124,7 @@ impl Store for SeaStore {
     }
 
     async fn default_method(&self, user: &UserRef) -> Result<Option<Method>, DomainError> {
-        let row = user::Entity::find_by_id((
-            user.tenant.as_str().to_owned(),
-            user.user.as_str().to_owned(),
-        ))
-        .one(&self.db)
-        .await
-        .map_err(unavailable)?;
+        let row = self.user_row(user).await?;
         Ok(row.and_then(|r| Method::parse(&r.default_method)))
     }
 
@@ -1553,6 +1536,25 @@ impl Store for SeaStore {
         }
         txn.commit().await.map_err(unavailable)
     }
+}
+
+/// An insert of a new `users` row.
+fn insert_user(
+    user: &UserRef,
+    now: DateTime<Utc>,
+    grace_logins_used: i32,
+) -> sea_orm::sea_query::InsertStatement {
+    use user::Column as C;
+    Query::insert()
+        .into_table(user::Entity)
+        .columns([C::TenantId, C::UserId, C::CreatedAt, C::GraceLoginsUsed])
+        .values_panic([
+            user.tenant.as_str().into(),
+            user.user.as_str().into(),
+            millis(now).into(),
+            grace_logins_used.into(),
+        ])
+        .to_owned()
 }
 
 /// Puts a message in the outbox inside `conn`.
