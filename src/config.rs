@@ -78,6 +78,89 @@ pub struct ServeArgs {
     )]
     pub outbox_ack_timeout: u32,
 
+    /// How email leaves: `outbox` (your application streams it with
+    /// StreamOutbox), `smtp`, `webhook` or `log` (development only).
+    #[arg(long, env = "TOLLGATE_EMAIL_TRANSPORT", value_enum, default_value_t = EmailTransportKind::Outbox)]
+    pub email_transport: EmailTransportKind,
+
+    /// How SMS leaves: `outbox`, `twilio` (or any Twilio-compatible API),
+    /// `webhook` or `log` (development only).
+    #[arg(long, env = "TOLLGATE_SMS_TRANSPORT", value_enum, default_value_t = SmsTransportKind::Outbox)]
+    pub sms_transport: SmsTransportKind,
+
+    /// SMTP server host (email transport `smtp`).
+    #[arg(long, env = "TOLLGATE_SMTP_HOST", value_name = "HOST")]
+    pub smtp_host: Option<String>,
+
+    /// SMTP port; 587 for starttls, 465 for tls, 25 for none when unset.
+    #[arg(long, env = "TOLLGATE_SMTP_PORT", value_name = "PORT")]
+    pub smtp_port: Option<u16>,
+
+    /// SMTP connection security: starttls, tls, or none (localhost only).
+    #[arg(long, env = "TOLLGATE_SMTP_SECURITY", value_enum, default_value_t = SmtpSecurityKind::Starttls)]
+    pub smtp_security: SmtpSecurityKind,
+
+    /// SMTP user name (with --smtp-password-file).
+    #[arg(long, env = "TOLLGATE_SMTP_USERNAME", value_name = "NAME")]
+    pub smtp_username: Option<String>,
+
+    /// File holding the SMTP password.
+    #[arg(long, env = "TOLLGATE_SMTP_PASSWORD_FILE", value_name = "FILE")]
+    pub smtp_password_file: Option<PathBuf>,
+
+    /// The sender of emails, e.g. "Acme <no-reply@acme.example>".
+    #[arg(long, env = "TOLLGATE_SMTP_FROM", value_name = "MAILBOX")]
+    pub smtp_from: Option<String>,
+
+    /// Twilio account SID (SMS transport `twilio`).
+    #[arg(long, env = "TOLLGATE_TWILIO_ACCOUNT_SID", value_name = "SID")]
+    pub twilio_account_sid: Option<String>,
+
+    /// File holding the Twilio auth token.
+    #[arg(long, env = "TOLLGATE_TWILIO_AUTH_TOKEN_FILE", value_name = "FILE")]
+    pub twilio_auth_token_file: Option<PathBuf>,
+
+    /// The sending number (E.164) or sender id.
+    #[arg(long, env = "TOLLGATE_TWILIO_FROM", value_name = "NUMBER")]
+    pub twilio_from: Option<String>,
+
+    /// Base URL of a Twilio-compatible API.
+    #[arg(
+        long,
+        env = "TOLLGATE_TWILIO_BASE_URL",
+        default_value = "https://api.twilio.com",
+        value_name = "URL"
+    )]
+    pub twilio_base_url: String,
+
+    /// URL the `webhook` transport POSTs messages to (signed with HMAC).
+    #[arg(long, env = "TOLLGATE_WEBHOOK_URL", value_name = "URL")]
+    pub webhook_url: Option<String>,
+
+    /// File holding the webhook signing secret.
+    #[arg(long, env = "TOLLGATE_WEBHOOK_SECRET_FILE", value_name = "FILE")]
+    pub webhook_secret_file: Option<PathBuf>,
+
+    /// File the `log` transport appends messages to (development only: it
+    /// holds the codes).
+    #[arg(long, env = "TOLLGATE_MESSAGE_LOG_FILE", value_name = "FILE")]
+    pub message_log_file: Option<PathBuf>,
+
+    /// Directory with template overrides (e.g. sign_in_code.subject.txt,
+    /// sign_in_code.txt, sign_in_code.html, contact_confirmation.txt).
+    #[arg(long, env = "TOLLGATE_TEMPLATES_DIR", value_name = "DIR")]
+    pub templates_dir: Option<PathBuf>,
+
+    /// Seconds one delivery attempt may take before it counts as failed
+    /// (and is retried in the background).
+    #[arg(
+        long,
+        env = "TOLLGATE_DELIVERY_TIMEOUT",
+        default_value_t = 10,
+        value_name = "SECONDS"
+    )]
+    pub delivery_timeout: u32,
+
     /// Log format.
     #[arg(long, env = "TOLLGATE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -90,6 +173,32 @@ pub struct ServeArgs {
         value_name = "FILTER"
     )]
     pub log: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailTransportKind {
+    Outbox,
+    Smtp,
+    Webhook,
+    Log,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmsTransportKind {
+    Outbox,
+    Twilio,
+    Webhook,
+    Log,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurityKind {
+    Starttls,
+    Tls,
+    None,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
@@ -111,6 +220,23 @@ struct FileConfig {
     issuer: Option<String>,
     confirm_link_base: Option<String>,
     outbox_ack_timeout: Option<u32>,
+    email_transport: Option<EmailTransportKind>,
+    sms_transport: Option<SmsTransportKind>,
+    smtp_host: Option<String>,
+    smtp_port: Option<u16>,
+    smtp_security: Option<SmtpSecurityKind>,
+    smtp_username: Option<String>,
+    smtp_password_file: Option<PathBuf>,
+    smtp_from: Option<String>,
+    twilio_account_sid: Option<String>,
+    twilio_auth_token_file: Option<PathBuf>,
+    twilio_from: Option<String>,
+    twilio_base_url: Option<String>,
+    webhook_url: Option<String>,
+    webhook_secret_file: Option<PathBuf>,
+    message_log_file: Option<PathBuf>,
+    templates_dir: Option<PathBuf>,
+    delivery_timeout: Option<u32>,
     log_format: Option<LogFormat>,
     log: Option<String>,
 }
@@ -145,8 +271,56 @@ pub struct ServerConfig {
     pub issuer: String,
     pub confirm_link_base: Option<String>,
     pub outbox_ack_timeout: u32,
+    pub delivery: DeliveryConfig,
     pub log_format: LogFormat,
     pub log: String,
+}
+
+/// How messages leave the server.
+#[derive(Debug, Clone)]
+pub struct DeliveryConfig {
+    pub email_transport: EmailTransportKind,
+    pub sms_transport: SmsTransportKind,
+    pub smtp_host: Option<String>,
+    pub smtp_port: Option<u16>,
+    pub smtp_security: SmtpSecurityKind,
+    pub smtp_username: Option<String>,
+    pub smtp_password_file: Option<PathBuf>,
+    pub smtp_from: Option<String>,
+    pub twilio_account_sid: Option<String>,
+    pub twilio_auth_token_file: Option<PathBuf>,
+    pub twilio_from: Option<String>,
+    pub twilio_base_url: String,
+    pub webhook_url: Option<String>,
+    pub webhook_secret_file: Option<PathBuf>,
+    pub message_log_file: Option<PathBuf>,
+    pub templates_dir: Option<PathBuf>,
+    pub delivery_timeout: u32,
+}
+
+impl Default for DeliveryConfig {
+    /// Everything through the outbox.
+    fn default() -> Self {
+        Self {
+            email_transport: EmailTransportKind::Outbox,
+            sms_transport: SmsTransportKind::Outbox,
+            smtp_host: None,
+            smtp_port: None,
+            smtp_security: SmtpSecurityKind::Starttls,
+            smtp_username: None,
+            smtp_password_file: None,
+            smtp_from: None,
+            twilio_account_sid: None,
+            twilio_auth_token_file: None,
+            twilio_from: None,
+            twilio_base_url: "https://api.twilio.com".to_owned(),
+            webhook_url: None,
+            webhook_secret_file: None,
+            message_log_file: None,
+            templates_dir: None,
+            delivery_timeout: 10,
+        }
+    }
 }
 
 impl ServerConfig {
@@ -162,6 +336,7 @@ impl ServerConfig {
             issuer: tollgate_domain::policy::DEFAULT_ISSUER.to_owned(),
             confirm_link_base: None,
             outbox_ack_timeout: 60,
+            delivery: DeliveryConfig::default(),
             log_format: LogFormat::Text,
             log: "info".to_owned(),
         }
@@ -182,7 +357,8 @@ impl ServerConfig {
             .collect();
         format!(
             "database_url = {}\nsocket = {}\nlisten = {}\nsecret_key_file = {}\nprevious_secret_key_files = [{}]\n\
-             issuer = {}\nconfirm_link_base = {}\noutbox_ack_timeout = {}\nlog_format = {:?}\nlog = {}\n",
+             issuer = {}\nconfirm_link_base = {}\noutbox_ack_timeout = {}\nemail_transport = {:?}\nsms_transport = {:?}\n\
+             log_format = {:?}\nlog = {}\n",
             redact_password(&self.database_url),
             path(&self.socket),
             self.listen.map_or("off".to_owned(), |a| a.to_string()),
@@ -193,6 +369,8 @@ impl ServerConfig {
             self.issuer,
             self.confirm_link_base.as_deref().unwrap_or("(none)"),
             self.outbox_ack_timeout,
+            self.delivery.email_transport,
+            self.delivery.sms_transport,
             self.log_format,
             self.log,
         )
@@ -244,13 +422,37 @@ impl ServeArgs {
                 listen,
                 issuer,
                 outbox_ack_timeout,
+                email_transport,
+                sms_transport,
+                smtp_security,
+                twilio_base_url,
+                delivery_timeout,
                 log_format,
                 log,
                 previous_secret_key_files
             );
-            if defaulted("confirm_link_base") && file.confirm_link_base.is_some() {
-                self.confirm_link_base = file.confirm_link_base;
+            macro_rules! fill_optional {
+                ($($field:ident),*) => {$(
+                    if defaulted(stringify!($field)) && file.$field.is_some() {
+                        self.$field = file.$field;
+                    }
+                )*};
             }
+            fill_optional!(
+                confirm_link_base,
+                smtp_host,
+                smtp_port,
+                smtp_username,
+                smtp_password_file,
+                smtp_from,
+                twilio_account_sid,
+                twilio_auth_token_file,
+                twilio_from,
+                webhook_url,
+                webhook_secret_file,
+                message_log_file,
+                templates_dir
+            );
             if defaulted("secret_key_file") && file.secret_key_file.is_some() {
                 self.secret_key_file = file.secret_key_file;
             }
@@ -280,6 +482,25 @@ impl ServeArgs {
             issuer: self.issuer,
             confirm_link_base: self.confirm_link_base,
             outbox_ack_timeout: self.outbox_ack_timeout.max(1),
+            delivery: DeliveryConfig {
+                email_transport: self.email_transport,
+                sms_transport: self.sms_transport,
+                smtp_host: self.smtp_host,
+                smtp_port: self.smtp_port,
+                smtp_security: self.smtp_security,
+                smtp_username: self.smtp_username,
+                smtp_password_file: self.smtp_password_file,
+                smtp_from: self.smtp_from,
+                twilio_account_sid: self.twilio_account_sid,
+                twilio_auth_token_file: self.twilio_auth_token_file,
+                twilio_from: self.twilio_from,
+                twilio_base_url: self.twilio_base_url,
+                webhook_url: self.webhook_url,
+                webhook_secret_file: self.webhook_secret_file,
+                message_log_file: self.message_log_file,
+                templates_dir: self.templates_dir,
+                delivery_timeout: self.delivery_timeout.max(1),
+            },
             log_format: self.log_format,
             log: self.log,
         })

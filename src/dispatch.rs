@@ -1,24 +1,69 @@
-//! The dispatcher: turns outbox messages into text and hands them to a
-//! transport. With no transport configured for a channel, messages wait in
-//! the outbox for the application's StreamOutbox.
+//! The dispatcher: renders outbox messages from the templates and hands them
+//! to the transport configured for their channel, retrying transient
+//! failures with backoff from a background worker. A channel with no
+//! transport keeps its messages in the outbox for StreamOutbox.
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::TimeDelta;
 use tokio::sync::Notify;
+use tollgate_delivery::{
+    DeliveryError, LogTransport, Message, Rendered, SmtpTransport, Templates, Transport, TwilioSms,
+    Vars, WebhookTransport,
+};
 use tollgate_domain::DomainError;
 use tollgate_domain::delivery::Payload;
-use tollgate_domain::ports::{Channel, MessageKind, OutboxRecord};
-use tollgate_domain::secret::SecretString;
+use tollgate_domain::ports::{Channel, OutboxFilter, OutboxRecord};
 
 use crate::grpc::Core;
 
-/// A message as the recipient reads it.
-#[derive(Debug)]
-pub struct Rendered {
-    pub subject: String,
-    pub text: SecretString,
-    pub html: Option<SecretString>,
+/// How long a message is leased to the dispatcher while it sends it.
+const SEND_LEASE: TimeDelta = TimeDelta::minutes(2);
+/// How often the worker looks for messages due a retry.
+const WORKER_POLL: Duration = Duration::from_secs(1);
+/// The longest wait between two tries of one message.
+const MAX_BACKOFF_SECONDS: i64 = 300;
+
+/// Email transports.
+pub enum EmailTransport {
+    Smtp(SmtpTransport),
+    Webhook(WebhookTransport),
+    Log(LogTransport),
+}
+
+/// SMS transports.
+pub enum SmsTransport {
+    Twilio(TwilioSms),
+    Webhook(WebhookTransport),
+    Log(LogTransport),
+}
+
+async fn send_email(transport: &EmailTransport, message: &Message) -> Result<(), DeliveryError> {
+    match transport {
+        EmailTransport::Smtp(t) => t.send(message).await,
+        EmailTransport::Webhook(t) => t.send(message).await,
+        EmailTransport::Log(t) => t.send(message).await,
+    }
+}
+
+async fn send_sms(transport: &SmsTransport, message: &Message) -> Result<(), DeliveryError> {
+    match transport {
+        SmsTransport::Twilio(t) => t.send(message).await,
+        SmsTransport::Webhook(t) => t.send(message).await,
+        SmsTransport::Log(t) => t.send(message).await,
+    }
+}
+
+/// What the dispatcher is built from.
+pub struct DispatcherSettings {
+    pub product: String,
+    pub templates: Templates,
+    pub email: Option<EmailTransport>,
+    pub sms: Option<SmsTransport>,
+    /// StreamOutbox offers an unacknowledged message again after this.
+    pub ack_timeout: TimeDelta,
+    /// One delivery attempt may take this long before it counts as failed.
+    pub send_timeout: Duration,
 }
 
 /// Shared by every service and background task.
@@ -28,11 +73,10 @@ pub struct Dispatcher {
 }
 
 struct Inner {
+    settings: DispatcherSettings,
     notify: Notify,
-    /// Set once the server shuts down: open outbox streams end.
+    /// Set once the server shuts down: open outbox streams and the worker end.
     stopping: tokio::sync::watch::Sender<bool>,
-    ack_timeout: TimeDelta,
-    product: String,
 }
 
 /// "90 seconds", "15 minutes", "24 hours".
@@ -40,7 +84,7 @@ fn human(duration: TimeDelta) -> String {
     let seconds = duration.num_seconds().max(0);
     let (value, unit) = if seconds % 3600 == 0 && seconds >= 3600 {
         (seconds / 3600, "hour")
-    } else if seconds % 60 == 0 && seconds >= 60 && seconds > 120 {
+    } else if seconds % 60 == 0 && seconds > 120 {
         (seconds / 60, "minute")
     } else {
         (seconds, "second")
@@ -48,31 +92,69 @@ fn human(duration: TimeDelta) -> String {
     format!("{value} {unit}{}", if value == 1 { "" } else { "s" })
 }
 
+/// Seconds before try number `attempts + 1`: 5, 10, 20 ... up to 5 minutes.
+fn backoff(attempts: u32) -> TimeDelta {
+    let exponent = attempts.saturating_sub(1).min(10);
+    TimeDelta::seconds((5_i64 << exponent).min(MAX_BACKOFF_SECONDS))
+}
+
 impl Dispatcher {
-    /// Messages wait in the outbox; unacknowledged ones are offered again
-    /// after `ack_timeout`.
-    pub fn new(product: impl Into<String>, ack_timeout: TimeDelta) -> Self {
+    pub fn new(settings: DispatcherSettings) -> Self {
         Self {
             inner: Arc::new(Inner {
+                settings,
                 notify: Notify::new(),
                 stopping: tokio::sync::watch::Sender::new(false),
-                ack_timeout,
-                product: product.into(),
             }),
         }
     }
 
-    pub fn ack_timeout(&self) -> TimeDelta {
-        self.inner.ack_timeout
+    /// Outbox only, with the default templates.
+    pub fn outbox_only(product: impl Into<String>, ack_timeout: TimeDelta) -> Self {
+        Self::new(DispatcherSettings {
+            product: product.into(),
+            templates: Templates::default(),
+            email: None,
+            sms: None,
+            ack_timeout,
+            send_timeout: Duration::from_secs(10),
+        })
     }
 
-    /// Tells waiting outbox streams that there is something new.
+    pub fn ack_timeout(&self) -> TimeDelta {
+        self.inner.settings.ack_timeout
+    }
+
+    fn has_transport(&self, channel: Channel) -> bool {
+        match channel {
+            Channel::Email => self.inner.settings.email.is_some(),
+            Channel::Sms => self.inner.settings.sms.is_some(),
+        }
+    }
+
+    /// The channels whose messages StreamOutbox hands out.
+    pub fn outbox_channels(&self) -> Vec<Channel> {
+        [Channel::Email, Channel::Sms]
+            .into_iter()
+            .filter(|c| !self.has_transport(*c))
+            .collect()
+    }
+
+    fn transport_channels(&self) -> Vec<Channel> {
+        [Channel::Email, Channel::Sms]
+            .into_iter()
+            .filter(|c| self.has_transport(*c))
+            .collect()
+    }
+
+    /// Tells waiting outbox streams and the worker that there is something
+    /// new.
     pub fn wake(&self) {
         self.inner.notify.notify_waiters();
     }
 
-    /// Ends open outbox streams, so a graceful shutdown is not held up by
-    /// them (their messages stay leased until the ack timeout).
+    /// Ends open outbox streams and the worker, so a graceful shutdown is
+    /// not held up (their messages stay in the outbox).
     pub fn shut_down(&self) {
         self.inner.stopping.send_replace(true);
         self.wake();
@@ -89,48 +171,126 @@ impl Dispatcher {
         let _ = tokio::time::timeout(at_most, self.inner.notify.notified()).await;
     }
 
-    /// The subject and body of a message.
+    /// The subject and bodies of a message, from the templates.
     pub fn render(&self, record: &OutboxRecord, payload: &Payload) -> Rendered {
-        let product = &self.inner.product;
-        let code = payload.code.expose();
-        let expires_in = human(record.expires_at - record.created_at);
-        let (subject, text) = match (record.kind, record.channel) {
-            (MessageKind::SignInCode, _) => (
-                format!("Your {product} sign-in code"),
-                format!("{code} is your {product} sign-in code. It expires in {expires_in}."),
-            ),
-            (MessageKind::ContactConfirmation, Channel::Sms) => (
-                format!("Confirm your phone number for {product}"),
-                format!("{code} is your {product} confirmation code. It expires in {expires_in}."),
-            ),
-            (MessageKind::ContactConfirmation, Channel::Email) => {
-                let link = payload.link.expose();
-                let how = if link.is_empty() {
-                    format!("enter this confirmation code: {code}")
-                } else {
-                    format!("open this link: {link}")
-                };
-                (
-                    format!("Confirm your email address for {product}"),
-                    format!(
-                        "To confirm this email address for {product}, {how}\n\nIt expires in {expires_in}. \
-                         If you did not ask for this, ignore this message."
-                    ),
-                )
+        let link = payload.link.expose();
+        let vars = Vars {
+            product: self.inner.settings.product.clone(),
+            code: payload.code.clone(),
+            expires_in: human(record.expires_at - record.created_at),
+            link: (!link.is_empty()).then(|| payload.link.clone()),
+        };
+        self.inner
+            .settings
+            .templates
+            .render(record.kind, record.channel, &vars)
+    }
+
+    /// One attempt to deliver a leased message, then its outcome recorded:
+    /// delivered, to retry later (transient), or given up (permanent).
+    async fn attempt(
+        &self,
+        core: &Core,
+        record: &OutboxRecord,
+        payload: &Payload,
+    ) -> Result<(), DeliveryError> {
+        let rendered = self.render(record, payload);
+        let message = Message {
+            id: record.id.clone(),
+            channel: record.channel,
+            recipient: record.recipient.clone(),
+            subject: rendered.subject,
+            text_body: rendered.text,
+            html_body: rendered.html,
+        };
+        let send = async {
+            match (
+                record.channel,
+                &self.inner.settings.email,
+                &self.inner.settings.sms,
+            ) {
+                (Channel::Email, Some(t), _) => send_email(t, &message).await,
+                (Channel::Sms, _, Some(t)) => send_sms(t, &message).await,
+                _ => Err(DeliveryError::Permanent(
+                    "no transport for this channel".to_owned(),
+                )),
             }
         };
-        Rendered {
-            subject,
-            text: SecretString::new(text),
-            html: None,
+        let outcome = tokio::time::timeout(self.inner.settings.send_timeout, send)
+            .await
+            .unwrap_or_else(|_| {
+                Err(DeliveryError::Transient(
+                    "the provider did not answer in time".to_owned(),
+                ))
+            });
+        let recorded = match &outcome {
+            Ok(()) => core.ack_message(&record.id).await,
+            Err(error) => {
+                tracing::warn!(message_id = %record.id, channel = record.channel.as_str(), %error, "delivery failed");
+                let retry_at =
+                    (!error.is_permanent()).then(|| core.clock().now() + backoff(record.attempts));
+                core.message_failed(&record.id, &error.to_string(), retry_at)
+                    .await
+            }
+        };
+        if let Err(error) = recorded {
+            tracing::warn!(message_id = %record.id, error = error.reason(), "could not record a delivery outcome");
+        }
+        outcome
+    }
+
+    /// Delivers a queued message now, within the send timeout. With no
+    /// transport for its channel it stays in the outbox for StreamOutbox.
+    /// A permanent failure is `DELIVERY_FAILED`; a transient one is retried
+    /// in the background.
+    pub async fn deliver_now(&self, core: &Core, message_id: &str) -> Result<(), DomainError> {
+        let filter = OutboxFilter {
+            channels: self.transport_channels(),
+            id: Some(message_id.to_owned()),
+            ..OutboxFilter::default()
+        };
+        if filter.channels.is_empty() {
+            self.wake();
+            return Ok(());
+        }
+        let leased = core.lease_outbox(&filter, SEND_LEASE, 1).await?;
+        let Some((record, payload)) = leased.into_iter().next() else {
+            // Not a transport channel's message: it waits for StreamOutbox.
+            self.wake();
+            return Ok(());
+        };
+        match self.attempt(core, &record, &payload).await {
+            Err(error) if error.is_permanent() => Err(DomainError::DeliveryFailed),
+            _ => Ok(()),
         }
     }
 
-    /// Delivers a queued message now. With no transport for its channel it
-    /// stays in the outbox for StreamOutbox, which is woken.
-    pub async fn deliver_now(&self, _core: &Core, _message_id: &str) -> Result<(), DomainError> {
-        self.wake();
-        Ok(())
+    /// Retries due messages until shutdown.
+    pub async fn run_worker(self, core: Arc<Core>) {
+        let filter = OutboxFilter {
+            channels: self.transport_channels(),
+            ..OutboxFilter::default()
+        };
+        if filter.channels.is_empty() {
+            return;
+        }
+        loop {
+            match core.lease_outbox(&filter, SEND_LEASE, 16).await {
+                Ok(due) => {
+                    for (record, payload) in due {
+                        let _ = self.attempt(&core, &record, &payload).await;
+                    }
+                }
+                Err(error) => tracing::warn!(
+                    error = error.reason(),
+                    "the delivery worker could not read the outbox"
+                ),
+            }
+            tokio::select! {
+                () = self.stopping() => return,
+                () = self.wait(WORKER_POLL) => {}
+            }
+        }
     }
 }
 
@@ -144,5 +304,11 @@ mod tests {
         assert_eq!(human(TimeDelta::minutes(15)), "15 minutes");
         assert_eq!(human(TimeDelta::hours(24)), "24 hours");
         assert_eq!(human(TimeDelta::seconds(1)), "1 second");
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_five_minutes() {
+        let secs: Vec<i64> = (1..=8).map(|a| backoff(a).num_seconds()).collect();
+        assert_eq!(secs, [5, 10, 20, 40, 80, 160, 300, 300]);
     }
 }

@@ -18,10 +18,11 @@ use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 
 use crate::config::ServerConfig;
-use crate::dispatch::Dispatcher;
+use crate::dispatch::{Dispatcher, DispatcherSettings};
 use crate::grpc::{Api, TokioOffload};
 use crate::keys::{self, KeyError};
 use crate::pb;
+use crate::transports::{self, TransportError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -29,6 +30,8 @@ pub enum StartError {
     Keys(#[from] KeyError),
     #[error(transparent)]
     Storage(#[from] tollgate_storage::StorageError),
+    #[error(transparent)]
+    Transport(#[from] TransportError),
     #[error("could not listen on {what}: {reason}")]
     Bind { what: String, reason: String },
     #[error("reflection could not be set up: {0}")]
@@ -52,10 +55,16 @@ impl App {
         tollgate_storage::migrate(&db).await?;
         let store = SeaStore::new(db);
         let policy = TenantPolicy::with_issuer(&config.issuer);
-        let dispatcher = Dispatcher::new(
-            config.issuer.clone(),
-            chrono::TimeDelta::seconds(i64::from(config.outbox_ack_timeout)),
-        );
+        let dispatcher = Dispatcher::new(DispatcherSettings {
+            product: config.issuer.clone(),
+            templates: transports::templates(&config.delivery)?,
+            email: transports::email(&config.delivery, &clock)?,
+            sms: transports::sms(&config.delivery, &clock)?,
+            ack_timeout: chrono::TimeDelta::seconds(i64::from(config.outbox_ack_timeout)),
+            send_timeout: std::time::Duration::from_secs(u64::from(
+                config.delivery.delivery_timeout,
+            )),
+        });
         let core = Service::new(
             Arc::new(store.clone()),
             TokioOffload,
@@ -204,6 +213,7 @@ pub async fn run(
         }
     };
 
+    let worker = tokio::spawn(app.dispatcher.clone().run_worker(app.api.core()));
     let mut servers = tokio::task::JoinSet::new();
     let mut socket_path = None;
     if let Some((listener, path)) = listeners.unix {
@@ -235,6 +245,7 @@ pub async fn run(
             Err(e) => failure = Some(StartError::Serve(e.to_string())),
         }
     }
+    let _ = worker.await;
     if let Some(path) = socket_path {
         let _ = std::fs::remove_file(&path);
     }

@@ -51,6 +51,11 @@ impl Api {
     pub fn new(core: Arc<Core>, dispatcher: crate::dispatch::Dispatcher) -> Self {
         Self { core, dispatcher }
     }
+
+    /// The use cases behind the services.
+    pub fn core(&self) -> Arc<Core> {
+        self.core.clone()
+    }
 }
 
 impl Api {

@@ -12,3 +12,4 @@ mod enrollment;
 mod policy;
 mod secrets;
 mod service;
+mod transports;

@@ -11,7 +11,7 @@ use crate::ids::{TenantId, UserRef};
 use crate::policy::Method;
 use crate::ports::{
     Channel, ClientInfo, CodeSend, ContactRecord, MessageKind, NewMessage, NewRecoverySet, Offload,
-    OutboxRecord, Store,
+    OutboxFilter, OutboxRecord, Store,
 };
 use crate::random;
 use crate::secret::{Keyring, Sealed, SecretString, hex_lower};
@@ -488,14 +488,14 @@ impl<S: Store, O: Offload> Service<S, O> {
     /// again after it, even across restarts.
     pub async fn lease_outbox(
         &self,
-        tenant: Option<&TenantId>,
+        filter: &OutboxFilter,
         lease: TimeDelta,
         limit: u32,
     ) -> Result<Vec<(OutboxRecord, Payload)>, DomainError> {
         let now = self.clock.now();
         let records = self
             .store
-            .lease_messages(tenant, now, now + lease, limit)
+            .lease_messages(filter, now, now + lease, limit)
             .await?;
         records
             .into_iter()
@@ -504,20 +504,6 @@ impl<S: Store, O: Offload> Service<S, O> {
                 Ok((record, payload))
             })
             .collect()
-    }
-
-    /// One undelivered message with its payload, for immediate delivery.
-    pub async fn outbox_message(
-        &self,
-        id: &str,
-    ) -> Result<Option<(OutboxRecord, Payload)>, DomainError> {
-        match self.store.outbox_message(id).await? {
-            Some(record) => {
-                let payload = open_payload(&self.keys, &record)?;
-                Ok(Some((record, payload)))
-            }
-            None => Ok(None),
-        }
     }
 
     /// Marks a message sent. Unknown or already acknowledged ids are

@@ -535,17 +535,11 @@ pub trait Store: Send + Sync + 'static {
     /// the caller until `lease_until` (one conditional update each).
     fn lease_messages(
         &self,
-        tenant: Option<&TenantId>,
+        filter: &OutboxFilter,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<OutboxRecord>, DomainError>> + Send;
-
-    /// One message, if it is undelivered (for an immediate delivery).
-    fn outbox_message(
-        &self,
-        id: &str,
-    ) -> impl Future<Output = Result<Option<OutboxRecord>, DomainError>> + Send;
 
     /// Marks a message delivered; false if it was already (or is unknown).
     fn ack_message(
@@ -646,6 +640,17 @@ pub struct OutboxRecord {
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub attempts: u32,
+}
+
+/// Which outbox messages a lease may take.
+#[derive(Debug, Clone, Default)]
+pub struct OutboxFilter {
+    /// Only this tenant's.
+    pub tenant: Option<TenantId>,
+    /// Only these channels (empty: any).
+    pub channels: Vec<Channel>,
+    /// Only this message.
+    pub id: Option<String>,
 }
 
 /// A user's contact as stored.

@@ -12,7 +12,7 @@ use tollgate_domain::policy::Method;
 use tollgate_domain::ports::{
     AuditEvent, AuditQuery, AuditRecord, ChallengeRecord, ChallengeStatus, Channel, ClientInfo,
     CodeSend, Completion, Consume, ContactRecord, MessageKind, NewChallenge, NewMessage,
-    NewRecoverySet, NewTrustedDevice, OutboxRecord, PendingTotp, RecoveryCodeRecord,
+    NewRecoverySet, NewTrustedDevice, OutboxFilter, OutboxRecord, PendingTotp, RecoveryCodeRecord,
     RecoveryStatus, Store, StoredPolicy, StoredTotpState, TotpRecord, UserFilter, UserQuery,
     UserSummary,
 };
@@ -1424,7 +1424,7 @@ impl Store for SeaStore {
 
     async fn lease_messages(
         &self,
-        tenant: Option<&TenantId>,
+        filter: &OutboxFilter,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
         limit: u32,
@@ -1441,8 +1441,14 @@ impl Store for SeaStore {
             )
             .order_by_asc(C::CreatedAt)
             .limit(u64::from(limit));
-        if let Some(tenant) = tenant {
+        if let Some(tenant) = &filter.tenant {
             select = select.filter(C::TenantId.eq(tenant.as_str()));
+        }
+        if !filter.channels.is_empty() {
+            select = select.filter(C::Channel.is_in(filter.channels.iter().map(|c| c.as_str())));
+        }
+        if let Some(id) = &filter.id {
+            select = select.filter(C::Id.eq(id.as_str()));
         }
         let candidates = select.all(&self.db).await.map_err(unavailable)?;
         let mut leased = Vec::with_capacity(candidates.len());
@@ -1470,15 +1476,6 @@ impl Store for SeaStore {
             }
         }
         Ok(leased)
-    }
-
-    async fn outbox_message(&self, id: &str) -> Result<Option<OutboxRecord>, DomainError> {
-        let row = outbox::Entity::find_by_id(id.to_owned())
-            .filter(outbox::Column::DeliveredAt.is_null())
-            .one(&self.db)
-            .await
-            .map_err(unavailable)?;
-        Ok(row.and_then(to_outbox_record))
     }
 
     async fn ack_message(&self, id: &str, now: DateTime<Utc>) -> Result<bool, DomainError> {

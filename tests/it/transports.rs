@@ -1,0 +1,416 @@
+//! Real transports end to end: email through a real SMTP server on a
+//! loopback port (mailin's protocol engine), and SMS through a
+//! Twilio-compatible API (a local HTTP server that checks the exact request
+//! Twilio would get and answers like Twilio), including a refusal.
+use std::sync::{Arc, Mutex};
+
+use mailin::{Action, Handler, Response, SessionBuilder, response};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tollgate::config::{EmailTransportKind, SmsTransportKind, SmtpSecurityKind};
+use tollgate::pb;
+use tollgate::pb::challenge_service_client::ChallengeServiceClient;
+use tollgate::pb::delivery_service_client::DeliveryServiceClient;
+use tollgate::pb::enrollment_service_client::EnrollmentServiceClient;
+use tonic::Code;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use crate::support::{TestDb, TestServer, clock, reason};
+
+const SID: &str = "AC0123456789abcdef0123456789abcdef";
+const TOKEN: &str = "twilio-test-token";
+
+/// The form fields of a request Twilio received.
+fn form(request: &Request) -> Vec<(String, String)> {
+    url_decode_pairs(&String::from_utf8_lossy(&request.body))
+}
+
+fn url_decode_pairs(body: &str) -> Vec<(String, String)> {
+    body.split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect()
+}
+
+fn decode(text: &str) -> String {
+    let bytes = text.replace('+', " ").into_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+            out.push(u8::from_str_radix(hex, 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_else(|| panic!("no {name} field in {fields:?}"))
+}
+
+/// The six-digit code in an SMS body.
+fn code_in(body: &str) -> String {
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|word| word.len() == 6)
+        .unwrap_or_else(|| panic!("no code in {body:?}"))
+        .to_owned()
+}
+
+async fn twilio_server(db: &TestDb, twilio: &MockServer) -> TestServer {
+    let token_file = db.dir.path().join("twilio.token");
+    std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+    let base = twilio.uri();
+    TestServer::start_with(db, clock(), move |config| {
+        config.delivery.sms_transport = SmsTransportKind::Twilio;
+        config.delivery.twilio_account_sid = Some(SID.to_owned());
+        config.delivery.twilio_auth_token_file = Some(token_file);
+        config.delivery.twilio_from = Some("+15005550006".to_owned());
+        config.delivery.twilio_base_url = base;
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_with_a_code_sent_through_twilio() {
+    let db = TestDb::sqlite().await;
+    let twilio = MockServer::start().await;
+    let basic = format!("Basic {}", base64_of(&format!("{SID}:{TOKEN}")));
+    Mock::given(method("POST"))
+        .and(path(format!("/2010-04-01/Accounts/{SID}/Messages.json")))
+        .and(header("authorization", basic.as_str()))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(serde_json_like(r#"{"sid":"SM123","status":"queued"}"#)),
+        )
+        .mount(&twilio)
+        .await;
+    let server = twilio_server(&db, &twilio).await;
+    let mut delivery = DeliveryServiceClient::new(server.channel().await);
+    let mut enrollment = EnrollmentServiceClient::new(server.channel().await);
+    let mut challenge = ChallengeServiceClient::new(server.channel().await);
+
+    delivery
+        .register_contact(pb::RegisterContactRequest {
+            user_id: "sam".into(),
+            kind: pb::ContactKind::Phone as i32,
+            address: "+44 20 7946 0123".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    delivery
+        .send_confirmation(pb::SendConfirmationRequest {
+            user_id: "sam".into(),
+            kind: pb::ContactKind::Phone as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let requests = twilio.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1, "sent while the RPC waited");
+    let fields = form(&requests[0]);
+    assert_eq!(field(&fields, "To"), "+442079460123");
+    assert_eq!(field(&fields, "From"), "+15005550006");
+    let code = code_in(field(&fields, "Body"));
+    delivery
+        .confirm_contact(pb::ConfirmContactRequest {
+            user_id: "sam".into(),
+            kind: pb::ContactKind::Phone as i32,
+            token_or_code: code,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    enrollment
+        .enable_method(pb::EnableMethodRequest {
+            user_id: "sam".into(),
+            method: pb::Method::Sms as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+
+    let started = challenge
+        .begin_challenge(pb::BeginChallengeRequest {
+            user_id: "sam".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    challenge
+        .send_code(pb::SendCodeRequest {
+            user_id: "sam".into(),
+            challenge_id: started.challenge_id.clone(),
+            method: pb::Method::Sms as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let requests = twilio.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    let body = field(&form(&requests[1]), "Body").to_owned();
+    challenge
+        .verify_challenge(pb::VerifyChallengeRequest {
+            user_id: "sam".into(),
+            challenge_id: started.challenge_id,
+            method: pb::Method::Sms as i32,
+            code: code_in(&body),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_number_is_delivery_failed_and_shown_on_the_contact() {
+    let db = TestDb::sqlite().await;
+    let twilio = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(serde_json_like(
+            r#"{"code":21211,"message":"The 'To' number is not a valid phone number.","status":400}"#,
+        )))
+        .mount(&twilio)
+        .await;
+    let server = twilio_server(&db, &twilio).await;
+    let mut delivery = DeliveryServiceClient::new(server.channel().await);
+    delivery
+        .register_contact(pb::RegisterContactRequest {
+            user_id: "tom".into(),
+            kind: pb::ContactKind::Phone as i32,
+            address: "+1 415 555 2671".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let err = delivery
+        .send_confirmation(pb::SendConfirmationRequest {
+            user_id: "tom".into(),
+            kind: pb::ContactKind::Phone as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), reason(&err).as_str()),
+        (Code::Unavailable, "DELIVERY_FAILED")
+    );
+    let contacts = delivery
+        .list_contacts(pb::ListContactsRequest {
+            user_id: "tom".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .contacts;
+    assert!(
+        contacts[0].last_delivery_error.contains("21211"),
+        "{:?}",
+        contacts[0]
+    );
+    let requests = twilio.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1, "a permanent refusal is not retried");
+    server.stop().await;
+}
+
+fn serde_json_like(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap()
+}
+
+fn base64_of(text: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The DATA of every mail an SMTP server on 127.0.0.1 accepted.
+#[derive(Clone, Default)]
+struct Mailbox {
+    mails: Arc<Mutex<Vec<String>>>,
+    current: String,
+}
+
+impl Handler for Mailbox {
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.current.push_str(&String::from_utf8_lossy(buf));
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> Response {
+        let mail = std::mem::take(&mut self.current);
+        self.mails.lock().unwrap().push(mail);
+        response::OK
+    }
+}
+
+/// A real SMTP server (mailin's engine over tokio) on a loopback port.
+async fn smtp_server() -> (u16, Arc<Mutex<Vec<String>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mailbox = Mailbox::default();
+    let mails = mailbox.mails.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, peer)) = listener.accept().await {
+            let handler = mailbox.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut read = BufReader::new(read);
+                let mut session = SessionBuilder::new("mx.test").build(peer.ip(), handler);
+                write.write_all(&session.greeting().buffer()?).await?;
+                let mut line = Vec::new();
+                loop {
+                    line.clear();
+                    if read.read_until(b'\n', &mut line).await? == 0 {
+                        return Ok::<_, std::io::Error>(());
+                    }
+                    let reply = session.process(&line);
+                    if reply.action != Action::NoReply {
+                        write.write_all(&reply.buffer()?).await?;
+                    }
+                    if reply.action == Action::Close {
+                        return Ok(());
+                    }
+                }
+            });
+        }
+    });
+    (port, mails)
+}
+
+/// The token or code in a delivered mail's text part (the line after the
+/// prompt, or a 40-hex-digit token anywhere).
+fn token_in(mail: &str) -> String {
+    mail.split(|c: char| !c.is_ascii_hexdigit())
+        .find(|word| word.len() == 40)
+        .unwrap_or_else(|| panic!("no token in {mail}"))
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_with_a_code_emailed_over_smtp() {
+    let db = TestDb::sqlite().await;
+    let (port, mails) = smtp_server().await;
+    let server = TestServer::start_with(&db, clock(), move |config| {
+        config.delivery.email_transport = EmailTransportKind::Smtp;
+        config.delivery.smtp_host = Some("127.0.0.1".to_owned());
+        config.delivery.smtp_port = Some(port);
+        config.delivery.smtp_security = SmtpSecurityKind::None;
+        config.delivery.smtp_from = Some("Acme <no-reply@acme.test>".to_owned());
+    })
+    .await;
+    let mut delivery = DeliveryServiceClient::new(server.channel().await);
+    let mut enrollment = EnrollmentServiceClient::new(server.channel().await);
+    let mut challenge = ChallengeServiceClient::new(server.channel().await);
+
+    delivery
+        .register_contact(pb::RegisterContactRequest {
+            user_id: "uma".into(),
+            kind: pb::ContactKind::Email as i32,
+            address: "uma@example.com".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    delivery
+        .send_confirmation(pb::SendConfirmationRequest {
+            user_id: "uma".into(),
+            kind: pb::ContactKind::Email as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let confirmation = mails
+        .lock()
+        .unwrap()
+        .last()
+        .cloned()
+        .expect("the confirmation was delivered");
+    assert!(
+        confirmation.contains("To: uma@example.com"),
+        "{confirmation}"
+    );
+    assert!(
+        confirmation.contains("no-reply@acme.test"),
+        "{confirmation}"
+    );
+    delivery
+        .confirm_contact(pb::ConfirmContactRequest {
+            user_id: "uma".into(),
+            kind: pb::ContactKind::Email as i32,
+            token_or_code: token_in(&confirmation),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    enrollment
+        .enable_method(pb::EnableMethodRequest {
+            user_id: "uma".into(),
+            method: pb::Method::Email as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let started = challenge
+        .begin_challenge(pb::BeginChallengeRequest {
+            user_id: "uma".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    challenge
+        .send_code(pb::SendCodeRequest {
+            user_id: "uma".into(),
+            challenge_id: started.challenge_id.clone(),
+            method: pb::Method::Email as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mail = mails.lock().unwrap().last().cloned().unwrap();
+    assert!(mail.contains("Subject: "), "{mail}");
+    challenge
+        .verify_challenge(pb::VerifyChallengeRequest {
+            user_id: "uma".into(),
+            challenge_id: started.challenge_id,
+            method: pb::Method::Email as i32,
+            code: code_in(
+                mail.split_once("sign-in code is:")
+                    .expect("the text part")
+                    .1,
+            ),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(mails.lock().unwrap().len(), 2);
+    server.stop().await;
+}
