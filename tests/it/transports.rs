@@ -305,8 +305,15 @@ async fn smtp_server() -> (u16, Arc<Mutex<Vec<String>>>) {
     (port, mails)
 }
 
-/// The token or code in a delivered mail's text part (the line after the
-/// prompt, or a 40-hex-digit token anywhere).
+/// A mail's text with quoted-printable soft line breaks and `=3D` undone
+/// (enough for links and codes).
+fn unfold(mail: &str) -> String {
+    mail.replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=")
+}
+
+/// The 40-hex-digit confirmation token in a delivered mail.
 fn token_in(mail: &str) -> String {
     mail.split(|c: char| !c.is_ascii_hexdigit())
         .find(|word| word.len() == 40)
@@ -324,6 +331,7 @@ async fn sign_in_with_a_code_emailed_over_smtp() {
         config.delivery.smtp_port = Some(port);
         config.delivery.smtp_security = SmtpSecurityKind::None;
         config.delivery.smtp_from = Some("Acme <no-reply@acme.test>".to_owned());
+        config.confirm_link_base = Some("https://app.example/confirm-email".to_owned());
     })
     .await;
     let mut delivery = DeliveryServiceClient::new(server.channel().await);
@@ -347,12 +355,14 @@ async fn sign_in_with_a_code_emailed_over_smtp() {
         })
         .await
         .unwrap();
-    let confirmation = mails
-        .lock()
-        .unwrap()
-        .last()
-        .cloned()
-        .expect("the confirmation was delivered");
+    let confirmation = unfold(
+        &mails
+            .lock()
+            .unwrap()
+            .last()
+            .cloned()
+            .expect("the confirmation was delivered"),
+    );
     assert!(
         confirmation.contains("To: uma@example.com"),
         "{confirmation}"
@@ -361,11 +371,15 @@ async fn sign_in_with_a_code_emailed_over_smtp() {
         confirmation.contains("no-reply@acme.test"),
         "{confirmation}"
     );
+    // The link flow: the application's page receives tenant, user and token.
+    let token = token_in(&confirmation);
+    let link = format!("https://app.example/confirm-email?tenant=default&user=uma&token={token}");
+    assert!(confirmation.contains(&link), "{confirmation}");
     delivery
         .confirm_contact(pb::ConfirmContactRequest {
             user_id: "uma".into(),
             kind: pb::ContactKind::Email as i32,
-            token_or_code: token_in(&confirmation),
+            token_or_code: token,
             ..Default::default()
         })
         .await
@@ -395,7 +409,7 @@ async fn sign_in_with_a_code_emailed_over_smtp() {
         })
         .await
         .unwrap();
-    let mail = mails.lock().unwrap().last().cloned().unwrap();
+    let mail = unfold(&mails.lock().unwrap().last().cloned().unwrap());
     assert!(mail.contains("Subject: "), "{mail}");
     challenge
         .verify_challenge(pb::VerifyChallengeRequest {
@@ -412,5 +426,83 @@ async fn sign_in_with_a_code_emailed_over_smtp() {
         .await
         .unwrap();
     assert_eq!(mails.lock().unwrap().len(), 2);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_outage_is_retried_in_the_background() {
+    let db = TestDb::sqlite().await;
+    let twilio = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&twilio)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json_like(r#"{"sid":"SM1"}"#)))
+        .mount(&twilio)
+        .await;
+    let server = twilio_server(&db, &twilio).await;
+    let mut delivery = DeliveryServiceClient::new(server.channel().await);
+    delivery
+        .register_contact(pb::RegisterContactRequest {
+            user_id: "val".into(),
+            kind: pb::ContactKind::Phone as i32,
+            address: "+44 20 7946 0123".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    // The first attempt fails for now: the call still succeeds (the message
+    // is queued), and the failure shows on the contact.
+    delivery
+        .send_confirmation(pb::SendConfirmationRequest {
+            user_id: "val".into(),
+            kind: pb::ContactKind::Phone as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let contacts = |mut client: DeliveryServiceClient<tonic::transport::Channel>| async move {
+        client
+            .list_contacts(pb::ListContactsRequest {
+                user_id: "val".into(),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .contacts
+    };
+    assert!(
+        !contacts(delivery.clone()).await[0]
+            .last_delivery_error
+            .is_empty()
+    );
+    // After the backoff the worker tries again, and it goes through.
+    server.clock.advance(chrono::TimeDelta::seconds(6));
+    let mut delivered = false;
+    for _ in 0..100 {
+        if twilio.received_requests().await.unwrap().len() == 2 {
+            delivered = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(delivered, "the worker retried the message");
+    for _ in 0..100 {
+        if contacts(delivery.clone()).await[0]
+            .last_delivery_error
+            .is_empty()
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        contacts(delivery.clone()).await[0]
+            .last_delivery_error
+            .is_empty()
+    );
     server.stop().await;
 }
