@@ -95,25 +95,9 @@ async fn sign_in_with_a_code_sent_through_twilio() {
         .mount(&twilio)
         .await;
     let server = twilio_server(&db, &twilio).await;
-    let mut delivery = DeliveryServiceClient::new(server.channel().await);
-    let mut enrollment = EnrollmentServiceClient::new(server.channel().await);
-    let mut challenge = ChallengeServiceClient::new(server.channel().await);
 
-    delivery
-        .register_contact(pb::RegisterContactRequest {
-            user_id: "sam".into(),
-            kind: pb::ContactKind::Phone as i32,
-            address: "+44 20 7946 0123".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    delivery
-        .send_confirmation(pb::SendConfirmationRequest {
-            user_id: "sam".into(),
-            kind: pb::ContactKind::Phone as i32,
-            ..Default::default()
-        })
+    register(&server, "sam", pb::ContactKind::Phone, "+44 20 7946 0123").await;
+    send_confirmation(&server, "sam", pb::ContactKind::Phone)
         .await
         .unwrap();
     let requests = twilio.received_requests().await.unwrap();
@@ -122,54 +106,27 @@ async fn sign_in_with_a_code_sent_through_twilio() {
     assert_eq!(field(&fields, "To"), "+442079460123");
     assert_eq!(field(&fields, "From"), "+15005550006");
     let code = code_in(field(&fields, "Body"));
-    delivery
-        .confirm_contact(pb::ConfirmContactRequest {
-            user_id: "sam".into(),
-            kind: pb::ContactKind::Phone as i32,
-            token_or_code: code,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    enrollment
-        .enable_method(pb::EnableMethodRequest {
-            user_id: "sam".into(),
-            method: pb::Method::Sms as i32,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    confirm_and_enable(
+        &server,
+        "sam",
+        pb::ContactKind::Phone,
+        pb::Method::Sms,
+        code,
+    )
+    .await;
 
-    let started = challenge
-        .begin_challenge(pb::BeginChallengeRequest {
-            user_id: "sam".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    challenge
-        .send_code(pb::SendCodeRequest {
-            user_id: "sam".into(),
-            challenge_id: started.challenge_id.clone(),
-            method: pb::Method::Sms as i32,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let challenge_id = begin_and_send_code(&server, "sam", pb::Method::Sms).await;
     let requests = twilio.received_requests().await.unwrap();
     assert_eq!(requests.len(), 2);
     let body = field(&form(&requests[1]), "Body").to_owned();
-    challenge
-        .verify_challenge(pb::VerifyChallengeRequest {
-            user_id: "sam".into(),
-            challenge_id: started.challenge_id,
-            method: pb::Method::Sms as i32,
-            code: code_in(&body),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    verify(
+        &server,
+        "sam",
+        &challenge_id,
+        pb::Method::Sms,
+        &code_in(&body),
+    )
+    .await;
     server.stop().await;
 }
 
@@ -185,15 +142,7 @@ async fn a_refused_number_is_delivery_failed_and_shown_on_the_contact() {
         .await;
     let server = twilio_server(&db, &twilio).await;
     let mut delivery = DeliveryServiceClient::new(server.channel().await);
-    delivery
-        .register_contact(pb::RegisterContactRequest {
-            user_id: "tom".into(),
-            kind: pb::ContactKind::Phone as i32,
-            address: "+1 415 555 2671".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    register(&server, "tom", pb::ContactKind::Phone, "+1 415 555 2671").await;
     let err = delivery
         .send_confirmation(pb::SendConfirmationRequest {
             user_id: "tom".into(),
@@ -223,6 +172,103 @@ async fn a_refused_number_is_delivery_failed_and_shown_on_the_contact() {
     let requests = twilio.received_requests().await.unwrap();
     assert_eq!(requests.len(), 1, "a permanent refusal is not retried");
     server.stop().await;
+}
+
+async fn register(server: &TestServer, user: &str, kind: pb::ContactKind, address: &str) {
+    DeliveryServiceClient::new(server.channel().await)
+        .register_contact(pb::RegisterContactRequest {
+            user_id: user.to_owned(),
+            kind: kind as i32,
+            address: address.to_owned(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+}
+
+async fn send_confirmation(
+    server: &TestServer,
+    user: &str,
+    kind: pb::ContactKind,
+) -> Result<(), tonic::Status> {
+    DeliveryServiceClient::new(server.channel().await)
+        .send_confirmation(pb::SendConfirmationRequest {
+            user_id: user.to_owned(),
+            kind: kind as i32,
+            ..Default::default()
+        })
+        .await
+        .map(|_| ())
+}
+
+/// Confirms the contact with the code the user received, and turns the
+/// method on.
+async fn confirm_and_enable(
+    server: &TestServer,
+    user: &str,
+    kind: pb::ContactKind,
+    method: pb::Method,
+    code: String,
+) {
+    DeliveryServiceClient::new(server.channel().await)
+        .confirm_contact(pb::ConfirmContactRequest {
+            user_id: user.to_owned(),
+            kind: kind as i32,
+            token_or_code: code,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    EnrollmentServiceClient::new(server.channel().await)
+        .enable_method(pb::EnableMethodRequest {
+            user_id: user.to_owned(),
+            method: method as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+}
+
+/// Begins a sign-in and has a code sent; returns the challenge id.
+async fn begin_and_send_code(server: &TestServer, user: &str, method: pb::Method) -> String {
+    let mut challenge = ChallengeServiceClient::new(server.channel().await);
+    let started = challenge
+        .begin_challenge(pb::BeginChallengeRequest {
+            user_id: user.to_owned(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    challenge
+        .send_code(pb::SendCodeRequest {
+            user_id: user.to_owned(),
+            challenge_id: started.challenge_id.clone(),
+            method: method as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    started.challenge_id
+}
+
+async fn verify(
+    server: &TestServer,
+    user: &str,
+    challenge_id: &str,
+    method: pb::Method,
+    code: &str,
+) {
+    ChallengeServiceClient::new(server.channel().await)
+        .verify_challenge(pb::VerifyChallengeRequest {
+            user_id: user.to_owned(),
+            challenge_id: challenge_id.to_owned(),
+            method: method as i32,
+            code: code.to_owned(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
 }
 
 fn serde_json_like(text: &str) -> serde_json::Value {
@@ -334,25 +380,9 @@ async fn sign_in_with_a_code_emailed_over_smtp() {
         config.confirm_link_base = Some("https://app.example/confirm-email".to_owned());
     })
     .await;
-    let mut delivery = DeliveryServiceClient::new(server.channel().await);
-    let mut enrollment = EnrollmentServiceClient::new(server.channel().await);
-    let mut challenge = ChallengeServiceClient::new(server.channel().await);
 
-    delivery
-        .register_contact(pb::RegisterContactRequest {
-            user_id: "uma".into(),
-            kind: pb::ContactKind::Email as i32,
-            address: "uma@example.com".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    delivery
-        .send_confirmation(pb::SendConfirmationRequest {
-            user_id: "uma".into(),
-            kind: pb::ContactKind::Email as i32,
-            ..Default::default()
-        })
+    register(&server, "uma", pb::ContactKind::Email, "uma@example.com").await;
+    send_confirmation(&server, "uma", pb::ContactKind::Email)
         .await
         .unwrap();
     let confirmation = unfold(
@@ -375,56 +405,29 @@ async fn sign_in_with_a_code_emailed_over_smtp() {
     let token = token_in(&confirmation);
     let link = format!("https://app.example/confirm-email?tenant=default&user=uma&token={token}");
     assert!(confirmation.contains(&link), "{confirmation}");
-    delivery
-        .confirm_contact(pb::ConfirmContactRequest {
-            user_id: "uma".into(),
-            kind: pb::ContactKind::Email as i32,
-            token_or_code: token,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    enrollment
-        .enable_method(pb::EnableMethodRequest {
-            user_id: "uma".into(),
-            method: pb::Method::Email as i32,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    let started = challenge
-        .begin_challenge(pb::BeginChallengeRequest {
-            user_id: "uma".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    challenge
-        .send_code(pb::SendCodeRequest {
-            user_id: "uma".into(),
-            challenge_id: started.challenge_id.clone(),
-            method: pb::Method::Email as i32,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    confirm_and_enable(
+        &server,
+        "uma",
+        pb::ContactKind::Email,
+        pb::Method::Email,
+        token,
+    )
+    .await;
+    let challenge_id = begin_and_send_code(&server, "uma", pb::Method::Email).await;
     let mail = unfold(&mails.lock().unwrap().last().cloned().unwrap());
     assert!(mail.contains("Subject: "), "{mail}");
-    challenge
-        .verify_challenge(pb::VerifyChallengeRequest {
-            user_id: "uma".into(),
-            challenge_id: started.challenge_id,
-            method: pb::Method::Email as i32,
-            code: code_in(
-                mail.split_once("sign-in code is:")
-                    .expect("the text part")
-                    .1,
-            ),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    verify(
+        &server,
+        "uma",
+        &challenge_id,
+        pb::Method::Email,
+        &code_in(
+            mail.split_once("sign-in code is:")
+                .expect("the text part")
+                .1,
+        ),
+    )
+    .await;
     assert_eq!(mails.lock().unwrap().len(), 2);
     server.stop().await;
 }
@@ -443,24 +446,11 @@ async fn a_provider_outage_is_retried_in_the_background() {
         .mount(&twilio)
         .await;
     let server = twilio_server(&db, &twilio).await;
-    let mut delivery = DeliveryServiceClient::new(server.channel().await);
-    delivery
-        .register_contact(pb::RegisterContactRequest {
-            user_id: "val".into(),
-            kind: pb::ContactKind::Phone as i32,
-            address: "+44 20 7946 0123".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let delivery = DeliveryServiceClient::new(server.channel().await);
+    register(&server, "val", pb::ContactKind::Phone, "+44 20 7946 0123").await;
     // The first attempt fails for now: the call still succeeds (the message
     // is queued), and the failure shows on the contact.
-    delivery
-        .send_confirmation(pb::SendConfirmationRequest {
-            user_id: "val".into(),
-            kind: pb::ContactKind::Phone as i32,
-            ..Default::default()
-        })
+    send_confirmation(&server, "val", pb::ContactKind::Phone)
         .await
         .unwrap();
     let contacts = |mut client: DeliveryServiceClient<tonic::transport::Channel>| async move {

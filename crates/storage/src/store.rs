@@ -127,6 +127,13 @@ fn owned_by<E: PerUser>(user: &UserRef) -> sea_orm::Condition {
         .add(E::USER.eq(user.user.as_str()))
 }
 
+/// The rows of `E` that belong to any of `user_ids` of `tenant`.
+fn page_rows<E: PerUser>(tenant: &TenantId, user_ids: &[String]) -> sea_orm::Select<E> {
+    E::find()
+        .filter(E::TENANT.eq(tenant.as_str()))
+        .filter(E::USER.is_in(user_ids.iter().cloned()))
+}
+
 /// Replaces the user's recovery codes inside `txn`.
 async fn put_recovery_set<C: ConnectionTrait>(
     txn: &C,
@@ -1014,28 +1021,20 @@ impl Store for SeaStore {
         }
         // The page's recovery codes, lockouts, methods and contacts.
         let ids: Vec<String> = page.iter().map(|u| u.user_id.clone()).collect();
-        let codes = recovery_code::Entity::find()
-            .filter(recovery_code::Column::TenantId.eq(query.tenant.as_str()))
-            .filter(recovery_code::Column::UserId.is_in(ids.clone()))
+        let codes = page_rows::<recovery_code::Entity>(&query.tenant, &ids)
             .filter(recovery_code::Column::UsedAt.is_null())
             .all(&self.db)
             .await
             .map_err(unavailable)?;
-        let locks = user_lockout::Entity::find()
-            .filter(user_lockout::Column::TenantId.eq(query.tenant.as_str()))
-            .filter(user_lockout::Column::UserId.is_in(ids.clone()))
+        let locks = page_rows::<user_lockout::Entity>(&query.tenant, &ids)
             .all(&self.db)
             .await
             .map_err(unavailable)?;
-        let methods = user_method::Entity::find()
-            .filter(user_method::Column::TenantId.eq(query.tenant.as_str()))
-            .filter(user_method::Column::UserId.is_in(ids.clone()))
+        let methods = page_rows::<user_method::Entity>(&query.tenant, &ids)
             .all(&self.db)
             .await
             .map_err(unavailable)?;
-        let unconfirmed = contact::Entity::find()
-            .filter(contact::Column::TenantId.eq(query.tenant.as_str()))
-            .filter(contact::Column::UserId.is_in(ids))
+        let unconfirmed = page_rows::<contact::Entity>(&query.tenant, &ids)
             .filter(contact::Column::ConfirmedAt.is_null())
             .all(&self.db)
             .await
