@@ -246,6 +246,26 @@ def test_app_chart_includes_sidecar(workdir: Path) -> None:
           f"{[v['name'] for v in pod['volumes']]}, hook Job {jobs[0]['metadata']['name']}")
 
 
+def test_readme_documents_every_value(workdir: Path) -> None:
+    """helm/README.md's table names every value in values.yaml."""
+    readme = (HERE.parent / "README.md").read_text()
+    opaque = {"resources", "podSecurityContext", "securityContext", "affinity", "podAnnotations",
+              "podLabels", "nodeSelector", "annotations", "startup", "readiness", "liveness"}
+
+    def leaves(d: dict, prefix: str = ""):
+        for key, value in d.items():
+            path = f"{prefix}.{key}" if prefix else key
+            if isinstance(value, dict) and value and key not in opaque:
+                yield from leaves(value, path)
+            else:
+                yield path
+
+    paths = list(leaves(load_yaml(CHART / "values.yaml")))
+    missing = [p for p in paths if f"| `{p}` |" not in readme]
+    assert not missing, f"values missing from helm/README.md's table: {missing}"
+    print(f"  ok   helm/README.md documents all {len(paths)} values")
+
+
 # (name, values on top of ci/sidecar-values.yaml, the field Helm must name)
 BAD_VALUES = [
     ("wrong type", {"replicaCount": "three"}, "/replicaCount"),
@@ -296,7 +316,7 @@ def test_schema_rejects_bad_values(workdir: Path) -> None:
 
 def main() -> int:
     tests = [test_lint_ci_values, test_install_ci_values, test_app_chart_includes_sidecar,
-             test_schema_rejects_bad_values]
+             test_schema_rejects_bad_values, test_readme_documents_every_value]
     failed = []
     with tempfile.TemporaryDirectory(prefix="tollgate-chart-") as tmp:
         for test in tests:
