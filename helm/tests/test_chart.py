@@ -187,7 +187,9 @@ def test_install_ci_values(workdir: Path) -> None:
             c = job["spec"]["template"]["spec"]["containers"][0]
             assert c["args"] == ["migrate"], c["args"]
             assert "secretKeyRef" in env_of(c)["TOLLGATE_DATABASE_URL"]["valueFrom"]
-            assert "TOLLGATE_SECRET_KEY_FILE" not in env_of(c)
+            # Only the database URL (no key; --socket/--listen left at their
+            # defaults, since both `off` is refused as "no listener").
+            assert set(env_of(c)) == {"TOLLGATE_DATABASE_URL", "TOLLGATE_LOG_FORMAT", "TOLLGATE_LOG"}, env_of(c)
         if not standalone:
             assert not deployments and not by_kind(docs, "Service"), kinds
             print(f"  ok   helm install -f ci/{path.name}: {kinds or 'nothing'} (sidecar: no Deployment)")
@@ -266,6 +268,41 @@ def test_readme_documents_every_value(workdir: Path) -> None:
     print(f"  ok   helm/README.md documents all {len(paths)} values")
 
 
+def test_binary_accepts_rendered_env(workdir: Path) -> None:
+    """With TOLLGATE_BIN set (e.g. target/debug/tollgate after `cargo build`),
+    `tollgate config` must accept the environment of every container the chart
+    renders: every TOLLGATE_* name and value the chart sets is one the server
+    knows. (`config` resolves and checks options like serve/migrate, binding
+    nothing.) Skipped without it: the chart's tests need no Rust build."""
+    binary = os.environ.get("TOLLGATE_BIN")
+    if not binary:
+        print("  skip TOLLGATE_BIN is not set: rendered environments not checked against the binary")
+        return
+    import subprocess
+    app = workdir / "app-chart-bin"
+    shutil.copytree(APP_CHART, app)
+    shutil.copytree(CHART, app / "charts" / "tollgate")
+    releases = [(path.name, install(CHART, load_yaml(path))) for path in CI_VALUES]
+    releases.append(("app-chart", install(app, {})))
+    checked = 0
+    for name, release in releases:
+        for doc in documents(release):
+            if doc["kind"] not in ("Deployment", "Job"):
+                continue
+            for c in doc["spec"]["template"]["spec"]["containers"]:
+                if c["name"] not in ("tollgate", "migrate"):
+                    continue
+                env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+                for e in c.get("env", []):
+                    # A Secret's value is not in the manifest: stand in for it.
+                    env[e["name"]] = e.get("value", "postgres://tollgate@127.0.0.1/tollgate")
+                run = subprocess.run([binary, "config"], env=env, capture_output=True, text=True,
+                                     cwd=workdir, timeout=60)
+                assert run.returncode == 0, f"{name} {doc['kind']}: tollgate config refused:\n{run.stderr}"
+                checked += 1
+    print(f"  ok   {binary} config accepts the environment of {checked} rendered containers")
+
+
 # (name, values on top of ci/sidecar-values.yaml, the field Helm must name)
 BAD_VALUES = [
     ("wrong type", {"replicaCount": "three"}, "/replicaCount"),
@@ -316,7 +353,8 @@ def test_schema_rejects_bad_values(workdir: Path) -> None:
 
 def main() -> int:
     tests = [test_lint_ci_values, test_install_ci_values, test_app_chart_includes_sidecar,
-             test_schema_rejects_bad_values, test_readme_documents_every_value]
+             test_schema_rejects_bad_values, test_readme_documents_every_value,
+             test_binary_accepts_rendered_env]
     failed = []
     with tempfile.TemporaryDirectory(prefix="tollgate-chart-") as tmp:
         for test in tests:
