@@ -6,8 +6,20 @@ use std::sync::Arc;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use tollgate_domain::SystemClock;
 
-use crate::config::{LogFormat, ServeArgs, ServerConfig};
-use crate::server::{self, App, Listeners};
+use crate::config::ServeArgs;
+use crate::server::{self, App, Listeners, StartError};
+use crate::telemetry::{self, TelemetryError};
+
+/// Why `serve` or `migrate` stopped with an error.
+#[derive(Debug, thiserror::Error)]
+enum CommandError {
+    #[error(transparent)]
+    Start(#[from] StartError),
+    #[error(transparent)]
+    Telemetry(#[from] TelemetryError),
+    #[error(transparent)]
+    Storage(#[from] tollgate_storage::StorageError),
+}
 
 /// tollgate: two-factor authentication (TOTP, email and SMS codes, recovery
 /// codes, policy) for your application, over gRPC.
@@ -35,20 +47,11 @@ enum Command {
     },
 }
 
+/// How long the exit waits for the last spans and metrics to be exported.
+const FLUSH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Exit code when start-up fails (bad configuration, storage, keys).
 const EXIT_START_FAILED: u8 = 1;
-
-fn init_logging(config: &ServerConfig) {
-    let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = match config.log_format {
-        LogFormat::Json => builder.json().try_init(),
-        LogFormat::Text => builder.try_init(),
-    };
-}
 
 fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
@@ -96,16 +99,30 @@ pub fn main() -> ExitCode {
                 Ok(config) => config,
                 Err(e) => return fail(e),
             };
-            init_logging(&config);
             let runtime = match runtime() {
                 Ok(rt) => rt,
                 Err(e) => return fail(e),
             };
             let outcome = runtime.block_on(async move {
+                let telemetry = telemetry::init(&config)?;
                 if serve {
-                    let app = App::open(&config, Arc::new(SystemClock)).await?;
-                    let listeners = Listeners::bind(&config).await?;
-                    server::run(app, listeners, server::shutdown_signal()).await
+                    let served = async {
+                        let app = App::open(&config, Arc::new(SystemClock))
+                            .await?
+                            .with_metrics_registry(telemetry.registry());
+                        let listeners = Listeners::bind(&config).await?;
+                        server::run(app, listeners, server::shutdown_signal()).await
+                    }
+                    .await;
+                    // Flushing blocks on the exporters' own threads; an
+                    // unreachable collector must not hold up the exit.
+                    let flush = tokio::task::spawn_blocking(move || telemetry.shut_down());
+                    if tokio::time::timeout(FLUSH_TIMEOUT, flush).await.is_err() {
+                        eprintln!(
+                            "tollgate: the telemetry collector did not take the last spans in time"
+                        );
+                    }
+                    served.map_err(CommandError::from)
                 } else {
                     let db = tollgate_storage::connect(&config.database_url).await?;
                     tollgate_storage::migrate(&db).await?;

@@ -42,6 +42,35 @@ pub struct ServeArgs {
     )]
     pub listen: String,
 
+    /// PEM certificate chain for TLS on the TCP listener (with
+    /// --tls-key-file). The Unix socket never uses TLS.
+    #[arg(long, env = "TOLLGATE_TLS_CERT_FILE", value_name = "FILE")]
+    pub tls_cert_file: Option<PathBuf>,
+
+    /// PEM private key for --tls-cert-file.
+    #[arg(long, env = "TOLLGATE_TLS_KEY_FILE", value_name = "FILE")]
+    pub tls_key_file: Option<PathBuf>,
+
+    /// PEM CA certificate(s): with it, TCP clients must present a
+    /// certificate signed by this CA (mutual TLS).
+    #[arg(long, env = "TOLLGATE_TLS_CLIENT_CA_FILE", value_name = "FILE")]
+    pub tls_client_ca_file: Option<PathBuf>,
+
+    /// Allow a non-loopback --listen address without TLS (e.g. behind a
+    /// service mesh that provides mTLS). Anyone who can connect is trusted.
+    #[arg(long, env = "TOLLGATE_ALLOW_PLAINTEXT_REMOTE")]
+    pub allow_plaintext_remote: bool,
+
+    /// OTLP/gRPC collector to export traces and metrics to, e.g.
+    /// `http://127.0.0.1:4317`. Off when unset.
+    #[arg(long, env = "TOLLGATE_OTLP_ENDPOINT", value_name = "URL")]
+    pub otlp_endpoint: Option<String>,
+
+    /// Address for the Prometheus scrape endpoint (`http://ADDR/metrics`),
+    /// e.g. `127.0.0.1:9464`. Off when unset.
+    #[arg(long, env = "TOLLGATE_METRICS_ADDR", value_name = "ADDR")]
+    pub metrics_addr: Option<String>,
+
     /// File holding the 32-byte secret key as 64 hex digits (`tollgate
     /// generate-key` writes one). Required with Postgres; with SQLite and
     /// none given, a key file is created beside the database.
@@ -215,6 +244,12 @@ struct FileConfig {
     database_url: Option<String>,
     socket: Option<String>,
     listen: Option<String>,
+    tls_cert_file: Option<PathBuf>,
+    tls_key_file: Option<PathBuf>,
+    tls_client_ca_file: Option<PathBuf>,
+    allow_plaintext_remote: Option<bool>,
+    otlp_endpoint: Option<String>,
+    metrics_addr: Option<String>,
     secret_key_file: Option<PathBuf>,
     previous_secret_key_files: Option<Vec<PathBuf>>,
     issuer: Option<String>,
@@ -255,9 +290,38 @@ pub enum ConfigError {
     #[error("both --socket and --listen are off: tollgate would not be reachable")]
     NoListener,
     #[error(
-        "--listen {0} is not a loopback address; tollgate has no TLS yet, so it listens on loopback only"
+        "--listen {0} is not a loopback address: give --tls-cert-file and --tls-key-file, or \
+         --allow-plaintext-remote if something else (a service mesh) encrypts and authenticates the traffic"
     )]
     NotLoopback(std::net::SocketAddr),
+    #[error("--tls-cert-file and --tls-key-file go together: give both or neither")]
+    TlsPair,
+    #[error("--{0} needs --listen: TLS applies to the TCP listener only")]
+    TlsWithoutListen(&'static str),
+    #[error("--tls-client-ca-file needs --tls-cert-file and --tls-key-file")]
+    ClientCaWithoutTls,
+    #[error("--metrics-addr {0:?} is not a socket address such as 127.0.0.1:9464")]
+    MetricsAddr(String),
+    #[error("--otlp-endpoint {0:?} is not an http:// or https:// URL")]
+    OtlpEndpoint(String),
+}
+
+/// TLS on the TCP listener: files read at start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsConfig {
+    pub cert_file: PathBuf,
+    pub key_file: PathBuf,
+    /// With it, clients must present a certificate this CA signed.
+    pub client_ca_file: Option<PathBuf>,
+}
+
+/// Where traces and metrics go.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TelemetryConfig {
+    /// OTLP/gRPC collector for traces and metrics.
+    pub otlp_endpoint: Option<String>,
+    /// Prometheus scrape endpoint.
+    pub metrics_addr: Option<std::net::SocketAddr>,
 }
 
 /// Validated server settings.
@@ -266,6 +330,8 @@ pub struct ServerConfig {
     pub database_url: String,
     pub socket: Option<PathBuf>,
     pub listen: Option<std::net::SocketAddr>,
+    pub tls: Option<TlsConfig>,
+    pub telemetry: TelemetryConfig,
     pub secret_key_file: Option<PathBuf>,
     pub previous_secret_key_files: Vec<PathBuf>,
     pub issuer: String,
@@ -331,6 +397,8 @@ impl ServerConfig {
             database_url: database_url.into(),
             socket,
             listen: None,
+            tls: None,
+            telemetry: TelemetryConfig::default(),
             secret_key_file: None,
             previous_secret_key_files: Vec::new(),
             issuer: tollgate_domain::policy::DEFAULT_ISSUER.to_owned(),
@@ -356,12 +424,27 @@ impl ServerConfig {
             .map(|p| p.display().to_string())
             .collect();
         format!(
-            "database_url = {}\nsocket = {}\nlisten = {}\nsecret_key_file = {}\nprevious_secret_key_files = [{}]\n\
+            "database_url = {}\nsocket = {}\nlisten = {}\ntls = {}\notlp_endpoint = {}\nmetrics_addr = {}\nsecret_key_file = {}\nprevious_secret_key_files = [{}]\n\
              issuer = {}\nconfirm_link_base = {}\noutbox_ack_timeout = {}\nemail_transport = {:?}\nsms_transport = {:?}\n\
              log_format = {:?}\nlog = {}\n",
             redact_password(&self.database_url),
             path(&self.socket),
             self.listen.map_or("off".to_owned(), |a| a.to_string()),
+            match &self.tls {
+                None => "off".to_owned(),
+                Some(tls) => format!(
+                    "cert {} key {}{}",
+                    tls.cert_file.display(),
+                    tls.key_file.display(),
+                    tls.client_ca_file
+                        .as_ref()
+                        .map_or(String::new(), |ca| format!(" client-ca {}", ca.display()))
+                ),
+            },
+            self.telemetry.otlp_endpoint.as_deref().unwrap_or("off"),
+            self.telemetry
+                .metrics_addr
+                .map_or("off".to_owned(), |a| a.to_string()),
             self.secret_key_file
                 .as_ref()
                 .map_or("(none)".to_owned(), |p| p.display().to_string()),
@@ -429,7 +512,8 @@ impl ServeArgs {
                 delivery_timeout,
                 log_format,
                 log,
-                previous_secret_key_files
+                previous_secret_key_files,
+                allow_plaintext_remote
             );
             macro_rules! fill_optional {
                 ($($field:ident),*) => {$(
@@ -440,6 +524,11 @@ impl ServeArgs {
             }
             fill_optional!(
                 confirm_link_base,
+                tls_cert_file,
+                tls_key_file,
+                tls_client_ca_file,
+                otlp_endpoint,
+                metrics_addr,
                 smtp_host,
                 smtp_port,
                 smtp_username,
@@ -464,10 +553,43 @@ impl ServeArgs {
                 .listen
                 .parse()
                 .map_err(|_| ConfigError::Listen(self.listen.clone()))?;
-            if !addr.ip().is_loopback() {
+            Some(addr)
+        };
+        let tls = match (self.tls_cert_file, self.tls_key_file) {
+            (Some(cert_file), Some(key_file)) => Some(TlsConfig {
+                cert_file,
+                key_file,
+                client_ca_file: self.tls_client_ca_file,
+            }),
+            (None, None) if self.tls_client_ca_file.is_some() => {
+                return Err(ConfigError::ClientCaWithoutTls);
+            }
+            (None, None) => None,
+            _ => return Err(ConfigError::TlsPair),
+        };
+        match listen {
+            None if tls.is_some() => return Err(ConfigError::TlsWithoutListen("tls-cert-file")),
+            Some(addr)
+                if !addr.ip().is_loopback() && tls.is_none() && !self.allow_plaintext_remote =>
+            {
                 return Err(ConfigError::NotLoopback(addr));
             }
-            Some(addr)
+            _ => {}
+        }
+        let metrics_addr = match self.metrics_addr.as_deref() {
+            None => None,
+            Some(value) if off(value) => None,
+            Some(value) => Some(
+                value
+                    .parse()
+                    .map_err(|_| ConfigError::MetricsAddr(value.to_owned()))?,
+            ),
+        };
+        let otlp_endpoint = match self.otlp_endpoint {
+            Some(url) if off(&url) => None,
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => Some(url),
+            Some(url) => return Err(ConfigError::OtlpEndpoint(url)),
+            None => None,
         };
         let socket = (!off(&self.socket)).then(|| PathBuf::from(&self.socket));
         if socket.is_none() && listen.is_none() {
@@ -477,6 +599,11 @@ impl ServeArgs {
             database_url: self.database_url,
             socket,
             listen,
+            tls,
+            telemetry: TelemetryConfig {
+                otlp_endpoint,
+                metrics_addr,
+            },
             secret_key_file: self.secret_key_file,
             previous_secret_key_files: self.previous_secret_key_files,
             issuer: self.issuer,
@@ -521,6 +648,95 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::{CommandFactory, FromArgMatches, Parser};
+
+    #[derive(Debug, Parser)]
+    struct Serve {
+        #[command(flatten)]
+        args: ServeArgs,
+    }
+
+    fn resolve(flags: &[&str]) -> Result<ServerConfig, ConfigError> {
+        let argv = std::iter::once("serve").chain(flags.iter().copied());
+        let matches = Serve::command().get_matches_from(argv);
+        let serve = Serve::from_arg_matches(&matches).map_err(|e| ConfigError::Parse {
+            path: PathBuf::new(),
+            message: e.to_string(),
+        })?;
+        serve.args.resolve(&matches)
+    }
+
+    #[test]
+    fn a_remote_listener_needs_tls_or_an_explicit_opt_out() {
+        let remote = ["--listen", "0.0.0.0:50051"];
+        assert!(matches!(resolve(&remote), Err(ConfigError::NotLoopback(_))));
+        let with_tls = [
+            &remote[..],
+            &["--tls-cert-file", "c.pem", "--tls-key-file", "k.pem"],
+        ]
+        .concat();
+        let config = resolve(&with_tls).unwrap();
+        assert_eq!(
+            config.tls,
+            Some(TlsConfig {
+                cert_file: "c.pem".into(),
+                key_file: "k.pem".into(),
+                client_ca_file: None,
+            })
+        );
+        let plaintext = [&remote[..], &["--allow-plaintext-remote"]].concat();
+        assert!(resolve(&plaintext).unwrap().tls.is_none());
+        assert!(resolve(&["--listen", "127.0.0.1:50051"]).is_ok());
+    }
+
+    #[test]
+    fn tls_flags_must_be_complete_and_have_a_listener() {
+        assert!(matches!(
+            resolve(&["--tls-cert-file", "c.pem"]),
+            Err(ConfigError::TlsPair)
+        ));
+        assert!(matches!(
+            resolve(&["--tls-client-ca-file", "ca.pem"]),
+            Err(ConfigError::ClientCaWithoutTls)
+        ));
+        assert!(matches!(
+            resolve(&[
+                "--listen",
+                "off",
+                "--tls-cert-file",
+                "c.pem",
+                "--tls-key-file",
+                "k.pem"
+            ]),
+            Err(ConfigError::TlsWithoutListen(_))
+        ));
+    }
+
+    #[test]
+    fn telemetry_addresses_are_checked() {
+        let config = resolve(&[
+            "--otlp-endpoint",
+            "http://127.0.0.1:4317",
+            "--metrics-addr",
+            "127.0.0.1:9464",
+        ])
+        .unwrap();
+        assert_eq!(
+            config.telemetry,
+            TelemetryConfig {
+                otlp_endpoint: Some("http://127.0.0.1:4317".to_owned()),
+                metrics_addr: Some("127.0.0.1:9464".parse().unwrap()),
+            }
+        );
+        assert!(matches!(
+            resolve(&["--metrics-addr", "localhost"]),
+            Err(ConfigError::MetricsAddr(_))
+        ));
+        assert!(matches!(
+            resolve(&["--otlp-endpoint", "collector:4317"]),
+            Err(ConfigError::OtlpEndpoint(_))
+        ));
+    }
 
     #[test]
     fn passwords_are_redacted() {

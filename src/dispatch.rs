@@ -16,6 +16,7 @@ use tollgate_domain::delivery::Payload;
 use tollgate_domain::ports::{Channel, OutboxFilter, OutboxRecord};
 
 use crate::grpc::Core;
+use crate::telemetry::Metrics;
 
 /// How long a message is leased to the dispatcher while it sends it.
 const SEND_LEASE: TimeDelta = TimeDelta::minutes(2);
@@ -36,6 +37,28 @@ pub enum SmsTransport {
     Twilio(TwilioSms),
     Webhook(WebhookTransport),
     Log(LogTransport),
+}
+
+impl EmailTransport {
+    /// The transport's name in metrics.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Smtp(_) => "smtp",
+            Self::Webhook(_) => "webhook",
+            Self::Log(_) => "log",
+        }
+    }
+}
+
+impl SmsTransport {
+    /// The transport's name in metrics.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Twilio(_) => "twilio",
+            Self::Webhook(_) => "webhook",
+            Self::Log(_) => "log",
+        }
+    }
 }
 
 async fn send_email(transport: &EmailTransport, message: &Message) -> Result<(), DeliveryError> {
@@ -74,6 +97,7 @@ pub struct Dispatcher {
 
 struct Inner {
     settings: DispatcherSettings,
+    metrics: Metrics,
     notify: Notify,
     /// Set once the server shuts down: open outbox streams and the worker end.
     stopping: tokio::sync::watch::Sender<bool>,
@@ -103,6 +127,7 @@ impl Dispatcher {
         Self {
             inner: Arc::new(Inner {
                 settings,
+                metrics: Metrics::from_global(),
                 notify: Notify::new(),
                 stopping: tokio::sync::watch::Sender::new(false),
             }),
@@ -203,12 +228,14 @@ impl Dispatcher {
             text_body: rendered.text,
             html_body: rendered.html,
         };
+        let settings = &self.inner.settings;
+        let transport = match (record.channel, &settings.email, &settings.sms) {
+            (Channel::Email, Some(t), _) => t.name(),
+            (Channel::Sms, _, Some(t)) => t.name(),
+            _ => "none",
+        };
         let send = async {
-            match (
-                record.channel,
-                &self.inner.settings.email,
-                &self.inner.settings.sms,
-            ) {
+            match (record.channel, &settings.email, &settings.sms) {
                 (Channel::Email, Some(t), _) => send_email(t, &message).await,
                 (Channel::Sms, _, Some(t)) => send_sms(t, &message).await,
                 _ => Err(DeliveryError::Permanent(
@@ -223,6 +250,9 @@ impl Dispatcher {
                     "the provider did not answer in time".to_owned(),
                 ))
             });
+        self.inner
+            .metrics
+            .delivery(record.channel.as_str(), transport, outcome.is_ok());
         let recorded = match &outcome {
             Ok(()) => core.ack_message(&record.id).await,
             Err(error) => {

@@ -13,6 +13,7 @@ pub mod keys;
 pub mod qr;
 pub mod server;
 pub mod status;
+pub mod telemetry;
 pub mod transports;
 
 /// Generated gRPC types and services for package `tollgate.v1`.

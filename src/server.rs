@@ -12,16 +12,18 @@ use tollgate_domain::Clock;
 use tollgate_domain::enrollment::Service;
 use tollgate_domain::tenant_policy::TenantPolicy;
 use tollgate_storage::SeaStore;
-use tonic::transport::Server;
 use tonic::transport::server::Router;
+use tonic::transport::{Certificate, Identity as TlsIdentity, Server, ServerTlsConfig};
 use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
+use tower::layer::util::{Identity, Stack};
 
-use crate::config::ServerConfig;
+use crate::config::{ServerConfig, TlsConfig};
 use crate::dispatch::{Dispatcher, DispatcherSettings};
 use crate::grpc::{Api, TokioOffload};
 use crate::keys::{self, KeyError};
 use crate::pb;
+use crate::telemetry::{Metrics, RpcTelemetryLayer};
 use crate::transports::{self, TransportError};
 
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +36,8 @@ pub enum StartError {
     Transport(#[from] TransportError),
     #[error("could not listen on {what}: {reason}")]
     Bind { what: String, reason: String },
+    #[error("TLS could not be set up: {0}")]
+    Tls(String),
     #[error("reflection could not be set up: {0}")]
     Reflection(String),
     #[error("the gRPC server failed: {0}")]
@@ -45,6 +49,9 @@ pub struct App {
     api: Api,
     dispatcher: Dispatcher,
     store: SeaStore,
+    metrics: Metrics,
+    /// What `--metrics-addr` serves; empty unless telemetry was set up.
+    registry: prometheus::Registry,
 }
 
 impl App {
@@ -65,6 +72,7 @@ impl App {
                 config.delivery.delivery_timeout,
             )),
         });
+        let metrics = Metrics::from_global();
         let core = Service::new(
             Arc::new(store.clone()),
             TokioOffload,
@@ -72,12 +80,21 @@ impl App {
             Arc::new(keyring),
             policy,
         )
-        .with_confirm_link_base(config.confirm_link_base.clone());
+        .with_confirm_link_base(config.confirm_link_base.clone())
+        .with_audit_observer(Arc::new(metrics.clone()));
         Ok(Self {
-            api: Api::new(Arc::new(core), dispatcher.clone()),
+            api: Api::new(Arc::new(core), dispatcher.clone(), metrics.clone()),
             dispatcher,
             store,
+            metrics,
+            registry: prometheus::Registry::new(),
         })
+    }
+
+    /// The registry `--metrics-addr` serves (from [`crate::telemetry::init`]).
+    pub fn with_metrics_registry(mut self, registry: prometheus::Registry) -> Self {
+        self.registry = registry;
+        self
     }
 
     /// The storage, for tests that inspect what was written.
@@ -90,6 +107,8 @@ impl App {
 pub struct Listeners {
     unix: Option<(UnixListener, PathBuf)>,
     tcp: Option<TcpListener>,
+    tls: Option<ServerTlsConfig>,
+    metrics: Option<TcpListener>,
 }
 
 impl Listeners {
@@ -110,13 +129,48 @@ impl Listeners {
             ),
             None => None,
         };
-        Ok(Self { unix, tcp })
+        let tls = config.tls.as_ref().map(tls_config).transpose()?;
+        let metrics = match config.telemetry.metrics_addr {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .await
+                    .map_err(|e| StartError::Bind {
+                        what: format!("{addr} (metrics)"),
+                        reason: e.to_string(),
+                    })?,
+            ),
+            None => None,
+        };
+        Ok(Self {
+            unix,
+            tcp,
+            tls,
+            metrics,
+        })
     }
 
     /// The bound TCP address (useful with port 0).
     pub fn tcp_addr(&self) -> Option<SocketAddr> {
         self.tcp.as_ref().and_then(|l| l.local_addr().ok())
     }
+
+    /// The bound address of the Prometheus endpoint (useful with port 0).
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|l| l.local_addr().ok())
+    }
+}
+
+/// Reads the certificate, key and optional client CA for the TCP listener.
+fn tls_config(tls: &TlsConfig) -> Result<ServerTlsConfig, StartError> {
+    let read = |path: &Path| {
+        std::fs::read(path).map_err(|e| StartError::Tls(format!("{}: {e}", path.display())))
+    };
+    let identity = TlsIdentity::from_pem(read(&tls.cert_file)?, read(&tls.key_file)?);
+    let mut config = ServerTlsConfig::new().identity(identity);
+    if let Some(ca) = &tls.client_ca_file {
+        config = config.client_ca_root(Certificate::from_pem(read(ca)?));
+    }
+    Ok(config)
 }
 
 fn bind_unix(path: &Path) -> Result<UnixListener, StartError> {
@@ -163,7 +217,9 @@ fn router(
     health: &tonic_health::pb::health_server::HealthServer<
         impl tonic_health::pb::health_server::Health,
     >,
-) -> Result<Router, StartError> {
+    tls: Option<ServerTlsConfig>,
+    metrics: &Metrics,
+) -> Result<Router<Stack<RpcTelemetryLayer, Identity>>, StartError> {
     let reflection = || {
         tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
@@ -175,7 +231,14 @@ fn router(
     let v1alpha = reflection()
         .build_v1alpha()
         .map_err(|e| StartError::Reflection(e.to_string()))?;
-    Ok(Server::builder()
+    let mut builder = Server::builder();
+    if let Some(tls) = tls {
+        builder = builder
+            .tls_config(tls)
+            .map_err(|e| StartError::Tls(e.to_string()))?;
+    }
+    Ok(builder
+        .layer(RpcTelemetryLayer::new(metrics.clone()))
         .add_service(health.clone())
         .add_service(v1)
         .add_service(v1alpha)
@@ -214,20 +277,32 @@ pub async fn run(
     };
 
     let worker = tokio::spawn(app.dispatcher.clone().run_worker(app.api.core()));
+    let gauges = tokio::spawn(refresh_gauges(
+        app.api.core(),
+        app.metrics.clone(),
+        stopped(),
+    ));
+    if let Some(listener) = listeners.metrics {
+        tokio::spawn(crate::telemetry::serve_prometheus(
+            listener,
+            app.registry.clone(),
+            stopped(),
+        ));
+    }
     let mut servers = tokio::task::JoinSet::new();
     let mut socket_path = None;
     if let Some((listener, path)) = listeners.unix {
         tracing::info!(socket = %path.display(), "serving gRPC on a Unix socket");
-        let serve = router(&app.api, &health)?
+        let serve = router(&app.api, &health, None, &app.metrics)?
             .serve_with_incoming_shutdown(UnixListenerStream::new(listener), stopped());
         servers.spawn(serve);
         socket_path = Some(path);
     }
     if let Some(listener) = listeners.tcp {
         if let Ok(addr) = listener.local_addr() {
-            tracing::info!(%addr, "serving gRPC on TCP");
+            tracing::info!(%addr, tls = listeners.tls.is_some(), "serving gRPC on TCP");
         }
-        let serve = router(&app.api, &health)?
+        let serve = router(&app.api, &health, listeners.tls, &app.metrics)?
             .serve_with_incoming_shutdown(TcpListenerStream::new(listener), stopped());
         servers.spawn(serve);
     }
@@ -246,12 +321,35 @@ pub async fn run(
         }
     }
     let _ = worker.await;
+    let _ = gauges.await;
     if let Some(path) = socket_path {
         let _ = std::fs::remove_file(&path);
     }
     app.store.connection().clone().close().await.ok();
     tracing::info!("stopped");
     failure.map_or(Ok(()), Err)
+}
+
+/// How often the open-challenge gauge is brought up to date.
+const GAUGE_REFRESH: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Keeps the gauges that need a query current, until `stop` completes.
+async fn refresh_gauges(
+    core: Arc<crate::grpc::Core>,
+    metrics: Metrics,
+    stop: impl Future<Output = ()>,
+) {
+    tokio::pin!(stop);
+    loop {
+        match core.open_challenges().await {
+            Ok(count) => metrics.set_open_challenges(count),
+            Err(e) => tracing::debug!(reason = e.reason(), "could not count open challenges"),
+        }
+        tokio::select! {
+            () = &mut stop => return,
+            () = tokio::time::sleep(GAUGE_REFRESH) => {}
+        }
+    }
 }
 
 /// Completes on SIGTERM or Ctrl-C.

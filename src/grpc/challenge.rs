@@ -96,7 +96,9 @@ impl ChallengeService for Api {
                         },
                     },
                 )
-                .await?;
+                .await;
+            self.metrics.verification(method, verified.as_ref().err());
+            let verified = verified?;
             let device = verified.trusted_device.as_ref();
             Ok(pb::VerifyChallengeResponse {
                 trusted_device_token: device

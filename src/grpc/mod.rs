@@ -16,10 +16,10 @@ use tollgate_domain::ports::Offload;
 use tollgate_domain::{DomainError, UserRef};
 use tollgate_storage::SeaStore;
 use tonic::{Response, Status};
-use tracing::Instrument;
 
 use crate::pb;
 use crate::status::to_status;
+use crate::telemetry::Metrics;
 
 /// Runs argon2 and other CPU-heavy work on tokio's blocking pool.
 #[derive(Debug, Clone, Copy, Default)]
@@ -45,11 +45,16 @@ pub type Core = Service<SeaStore, TokioOffload>;
 pub struct Api {
     core: Arc<Core>,
     dispatcher: crate::dispatch::Dispatcher,
+    metrics: Metrics,
 }
 
 impl Api {
-    pub fn new(core: Arc<Core>, dispatcher: crate::dispatch::Dispatcher) -> Self {
-        Self { core, dispatcher }
+    pub fn new(core: Arc<Core>, dispatcher: crate::dispatch::Dispatcher, metrics: Metrics) -> Self {
+        Self {
+            core,
+            dispatcher,
+            metrics,
+        }
     }
 
     /// The use cases behind the services.
@@ -59,8 +64,9 @@ impl Api {
 }
 
 impl Api {
-    /// Runs one RPC inside a span with its method, tenant, outcome and reason
-    /// (never codes or secrets), and maps a domain error to a status.
+    /// Runs one RPC, adds its tenant, outcome and reason (never codes or
+    /// secrets) to the call's span (opened by the telemetry layer), and maps
+    /// a domain error to a status.
     async fn handle<T>(
         &self,
         method: &'static str,
@@ -72,31 +78,21 @@ impl Api {
         } else {
             tenant_id
         };
-        let span = tracing::info_span!(
-            "rpc",
-            rpc.method = method,
-            tenant = tenant.get(..64).unwrap_or(tenant),
-            outcome = tracing::field::Empty,
-            reason = tracing::field::Empty,
-        );
-        async move {
-            match call.await {
-                Ok(value) => {
-                    tracing::Span::current().record("outcome", "ok");
-                    tracing::debug!("rpc succeeded");
-                    Ok(Response::new(value))
-                }
-                Err(error) => {
-                    let span = tracing::Span::current();
-                    span.record("outcome", "error");
-                    span.record("reason", error.reason());
-                    tracing::info!("rpc failed");
-                    Err(to_status(error, self.core.clock().now()))
-                }
+        let span = tracing::Span::current();
+        span.record("tollgate.tenant", tenant.get(..64).unwrap_or(tenant));
+        match call.await {
+            Ok(value) => {
+                span.record("tollgate.outcome", "ok");
+                tracing::debug!(rpc = method, "rpc succeeded");
+                Ok(Response::new(value))
+            }
+            Err(error) => {
+                span.record("tollgate.outcome", "error");
+                span.record("tollgate.reason", error.reason());
+                tracing::info!(rpc = method, reason = error.reason(), "rpc failed");
+                Err(to_status(error, self.core.clock().now()))
             }
         }
-        .instrument(span)
-        .await
     }
 }
 

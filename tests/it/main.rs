@@ -12,4 +12,6 @@ mod enrollment;
 mod policy;
 mod secrets;
 mod service;
+mod telemetry;
+mod tls;
 mod transports;

@@ -134,6 +134,8 @@ pub(crate) use on_both_databases;
 /// A server running in-process on a Unix socket.
 pub struct TestServer {
     pub socket: PathBuf,
+    /// The TCP address when the config set `listen` (port 0 is resolved).
+    pub tcp_addr: Option<std::net::SocketAddr>,
     pub clock: Arc<ManualClock>,
     pub app_store: tollgate_storage::SeaStore,
     shutdown: Option<oneshot::Sender<()>>,
@@ -162,12 +164,14 @@ impl TestServer {
             .expect("server opens");
         let app_store = app.store().clone();
         let listeners = Listeners::bind(&config).await.expect("listeners bind");
+        let tcp_addr = listeners.tcp_addr();
         let (tx, rx) = oneshot::channel();
         let handle = tokio::spawn(tollgate::server::run(app, listeners, async {
             let _ = rx.await;
         }));
         Self {
             socket,
+            tcp_addr,
             clock,
             app_store,
             shutdown: Some(tx),
@@ -255,10 +259,16 @@ pub struct ServerProcess(Child);
 
 impl ServerProcess {
     pub async fn start(database_url: &str, key: &Path, socket: &Path) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tollgate"))
-            .args(["serve", "--listen", "off", "--database-url", database_url])
-            .arg("--secret-key-file")
-            .arg(key)
+        let mut command = Command::new(env!("CARGO_BIN_EXE_tollgate"));
+        command.arg("serve").arg("--secret-key-file").arg(key);
+        Self::start_with(database_url, socket, command).await
+    }
+
+    /// Starts `command` (the binary with `serve`, any extra flags and
+    /// environment already added) on the database and socket.
+    pub async fn start_with(database_url: &str, socket: &Path, mut command: Command) -> Self {
+        let mut child = command
+            .args(["--listen", "off", "--database-url", database_url])
             .arg("--socket")
             .arg(socket)
             .env("TOLLGATE_LOG", "warn")

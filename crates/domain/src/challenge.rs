@@ -182,7 +182,7 @@ impl<S: Store, O: Offload> Service<S, O> {
                 let mut event =
                     self.audit_event(user, "challenge.trusted_device", None, &request.client);
                 event.details.push(("device_id".to_owned(), device_id));
-                self.store.record_audit(event).await?;
+                self.record_audit(event).await?;
                 return Ok(BeginOutcome::Allow(AllowReason::TrustedDevice));
             }
         }
@@ -235,7 +235,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             event
                 .details
                 .push(("grace_logins_left".to_owned(), logins_left.to_string()));
-            self.store.record_audit(event).await?;
+            self.record_audit(event).await?;
             return Ok(BeginOutcome::Allow(AllowReason::GraceLogin { logins_left }));
         }
         let verdict = policy.verdict(roles, false, policy.grace_logins, now);
@@ -280,8 +280,13 @@ impl<S: Store, O: Offload> Service<S, O> {
         if let Some(id) = device_id {
             event.details.push(("device_id".to_owned(), id.to_owned()));
         }
-        self.store.record_audit(event).await?;
+        self.record_audit(event).await?;
         Ok(revoked)
+    }
+
+    /// How many sign-in challenges are open right now, across tenants.
+    pub async fn open_challenges(&self) -> Result<u64, DomainError> {
+        self.store.count_open_challenges(self.clock.now()).await
     }
 
     pub async fn verify_challenge(
@@ -300,7 +305,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             );
             event.outcome = Outcome::Failure;
             event.reason = error.reason();
-            self.store.record_audit(event).await?;
+            self.record_audit(event).await?;
         }
         result
     }
@@ -513,7 +518,7 @@ impl<S: Store, O: Offload> Service<S, O> {
                     event
                         .details
                         .push(("locked_until".to_owned(), until.to_rfc3339()));
-                    self.store.record_audit(event).await?;
+                    self.record_audit(event).await?;
                 }
                 return Ok(outcome.into_error());
             }

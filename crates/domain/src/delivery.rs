@@ -329,7 +329,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         event
             .details
             .push(("kind".to_owned(), kind.as_str().to_owned()));
-        self.store.record_audit(event).await?;
+        self.record_audit(event).await?;
         let record = self
             .contact(user, kind)
             .await?
@@ -380,7 +380,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             .enable_contact_method(user, method, now, recovery)
             .await?;
         let event = self.audit_event(user, "method.enabled", Some(method), &ClientInfo::default());
-        self.store.record_audit(event).await?;
+        self.record_audit(event).await?;
         Ok(shown)
     }
 

@@ -80,6 +80,15 @@ pub struct Service<S, O> {
     pub(crate) defaults: TenantPolicy,
     /// Where email confirmation links point (the application's page).
     pub(crate) confirm_link_base: Option<String>,
+    /// Told of every audit event once it is stored (metrics count them).
+    pub(crate) observer: Option<Arc<dyn AuditObserver>>,
+}
+
+/// Hears of each audit event after it is stored, e.g. to count lockouts.
+/// Called on the request path: keep it cheap and never block.
+pub trait AuditObserver: Send + Sync {
+    /// `kind` is the event's, e.g. "user.locked_out".
+    fn recorded(&self, kind: &'static str, outcome: Outcome);
 }
 
 impl<S: Store, O: Offload> Service<S, O> {
@@ -97,7 +106,24 @@ impl<S: Store, O: Offload> Service<S, O> {
             keys,
             defaults,
             confirm_link_base: None,
+            observer: None,
         }
+    }
+
+    /// Tells `observer` of every audit event stored from now on.
+    pub fn with_audit_observer(mut self, observer: Arc<dyn AuditObserver>) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
+    /// Stores an audit event, then tells the observer.
+    pub(crate) async fn record_audit(&self, event: AuditEvent) -> Result<(), DomainError> {
+        let (kind, outcome) = (event.kind, event.outcome);
+        self.store.record_audit(event).await?;
+        if let Some(observer) = &self.observer {
+            observer.recorded(kind, outcome);
+        }
+        Ok(())
     }
 
     /// Email confirmation links point at `base` (the application's page,
@@ -323,7 +349,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             Some(Method::Totp),
             &ClientInfo::default(),
         );
-        self.store.record_audit(event).await?;
+        self.record_audit(event).await?;
         Ok(TotpConfirmed {
             confirmed_at: now,
             recovery_codes: shown,
@@ -399,7 +425,7 @@ impl<S: Store, O: Offload> Service<S, O> {
                     Some(target),
                     &ClientInfo::default(),
                 );
-                self.store.record_audit(event).await?;
+                self.record_audit(event).await?;
             }
         }
         self.get_enrollment(user).await
@@ -428,7 +454,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             None,
             &ClientInfo::default(),
         );
-        self.store.record_audit(event).await?;
+        self.record_audit(event).await?;
         Ok(RecoveryCodes {
             codes: shown,
             generated_at: now,

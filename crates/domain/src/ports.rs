@@ -312,6 +312,12 @@ pub trait Store: Send + Sync + 'static {
         id_hash: &str,
     ) -> impl Future<Output = Result<Option<ChallengeRecord>, DomainError>> + Send;
 
+    /// How many challenges, across all tenants, are open and unexpired.
+    fn count_open_challenges(
+        &self,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<u64, DomainError>> + Send;
+
     /// Cancels an open challenge; false when there is none to cancel.
     fn cancel_challenge(
         &self,

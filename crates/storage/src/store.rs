@@ -575,6 +575,15 @@ impl Store for SeaStore {
         }))
     }
 
+    async fn count_open_challenges(&self, now: DateTime<Utc>) -> Result<u64, DomainError> {
+        challenge::Entity::find()
+            .filter(challenge::Column::Status.eq(challenge::OPEN))
+            .filter(challenge::Column::ExpiresAt.gt(now.timestamp()))
+            .count(&self.db)
+            .await
+            .map_err(unavailable)
+    }
+
     async fn cancel_challenge(&self, user: &UserRef, id_hash: &str) -> Result<bool, DomainError> {
         let updated = challenge::Entity::update_many()
             .col_expr(challenge::Column::Status, Expr::value(challenge::CANCELLED))

@@ -7,6 +7,7 @@ mod m20261122_000001_enrollment;
 mod m20261122_000002_challenge;
 mod m20261122_000003_policy;
 mod m20261122_000004_delivery;
+mod m20261122_000005_open_challenges;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_challenge::Migration),
             Box::new(m20261122_000003_policy::Migration),
             Box::new(m20261122_000004_delivery::Migration),
+            Box::new(m20261122_000005_open_challenges::Migration),
         ]
     }
 }
