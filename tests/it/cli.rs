@@ -468,3 +468,54 @@ fn help_documents_client_commands_and_exit_codes() {
         );
     }
 }
+
+/// `--addr https://...` with `--ca-file`, against a health service served
+/// over TLS with the test certificate in `tests/it/tls` (a CA and a
+/// `localhost` certificate it signed, valid until 2126; test use only).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_over_https_with_a_ca_file() {
+    use tonic::transport::{Identity, Server, ServerTlsConfig};
+
+    let tls = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/tls");
+    let read = |name: &str| std::fs::read(tls.join(name)).unwrap();
+    let identity = Identity::from_pem(read("server.pem"), read("server.key"));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (_reporter, health) = tonic_health::server::health_reporter();
+    let server = tokio::spawn(
+        Server::builder()
+            .tls_config(ServerTlsConfig::new().identity(identity))
+            .unwrap()
+            .add_service(health)
+            .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)),
+    );
+    let addr = format!("https://localhost:{port}");
+    let ca = tls.join("ca.pem");
+    let unused = Path::new("unused.sock");
+
+    let doc = json_of(
+        unused,
+        &["health", "--addr", &addr, "--ca-file", ca.to_str().unwrap()],
+        0,
+    )
+    .await;
+    assert_eq!(doc["status"], "serving");
+    // No CA file: refused here, before connecting.
+    json_of(unused, &["health", "--addr", &addr], 1).await;
+    // A CA that did not sign the server's certificate: no connection.
+    let wrong = tls.join("server.pem");
+    let doc = json_of(
+        unused,
+        &[
+            "health",
+            "--addr",
+            &addr,
+            "--ca-file",
+            wrong.to_str().unwrap(),
+        ],
+        3,
+    )
+    .await;
+    assert_eq!(doc["error"]["code"], "UNAVAILABLE");
+    server.abort();
+}
