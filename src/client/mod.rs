@@ -29,7 +29,8 @@ Exit codes of the client commands (health, status, totp, challenge, policy, user
   0  success
   1  local error (unreadable file, bad JSON)
   2  usage error (bad or missing options)
-  3  could not reach the server (connect failure, UNAVAILABLE, DEADLINE_EXCEEDED)
+  3  could not reach the server (connect failure, no answer within --timeout,
+     UNAVAILABLE, DEADLINE_EXCEEDED)
   4  the server refused the request (printed: gRPC code, ErrorInfo reason, message)
   5  health: the service is NOT_SERVING or unknown";
 
@@ -151,10 +152,13 @@ impl ClientCommand {
 pub enum ClientError {
     /// Something on this side: a file, its JSON, a bad value.
     Local(String),
-    /// The server could not be reached or did not answer in time.
+    /// The server could not be reached.
     Unreachable(String),
-    /// The server answered with an error status.
-    Refused(Status),
+    /// The server did not answer within `--timeout`.
+    TimedOut(String),
+    /// The server answered with an error status: it refused the request
+    /// or, for `UNAVAILABLE` and `DEADLINE_EXCEEDED`, could not serve it.
+    Status(Status),
     /// Health: the service is not serving, or unknown; `status` is the
     /// health status name, e.g. `NOT_SERVING` or `SERVICE_UNKNOWN`.
     NotServing { status: String, message: String },
@@ -162,14 +166,7 @@ pub enum ClientError {
 
 impl From<Status> for ClientError {
     fn from(status: Status) -> Self {
-        match status.code() {
-            Code::Unavailable | Code::DeadlineExceeded => Self::Unreachable(format!(
-                "{}: {}",
-                code_name(status.code()),
-                status.message()
-            )),
-            _ => Self::Refused(status),
-        }
+        Self::Status(status)
     }
 }
 
@@ -202,7 +199,7 @@ pub fn main(command: ClientCommand) -> ExitCode {
             };
             match tokio::time::timeout(timeout(&conn), work).await {
                 Ok(outcome) => outcome,
-                Err(_) => Err(ClientError::Unreachable(format!(
+                Err(_) => Err(ClientError::TimedOut(format!(
                     "no answer within {} s",
                     conn.timeout
                 ))),
@@ -238,8 +235,7 @@ async fn connect(conn: &Conn) -> Result<Channel, ClientError> {
     };
     let mut endpoint = Endpoint::from_shared(addr.clone())
         .map_err(|e| ClientError::Local(format!("--addr {addr}: {e}")))?
-        .connect_timeout(timeout)
-        .timeout(timeout);
+        .connect_timeout(timeout);
     if addr.starts_with("https://") {
         let Some(ca_file) = &conn.ca_file else {
             return Err(ClientError::Local(
@@ -261,7 +257,7 @@ async fn connect(conn: &Conn) -> Result<Channel, ClientError> {
 
 /// A channel to a server's Unix socket. The `:authority` it sends is
 /// `localhost`: tonic's HTTP/2 layer rejects a socket path there.
-/// With `timeout`, connecting and each call give up after it.
+/// With `timeout`, connecting gives up after it.
 pub async fn unix_channel(
     path: &Path,
     timeout: Option<Duration>,
@@ -269,7 +265,7 @@ pub async fn unix_channel(
     let path = path.to_owned();
     let mut endpoint = Endpoint::from_static("http://localhost");
     if let Some(timeout) = timeout {
-        endpoint = endpoint.connect_timeout(timeout).timeout(timeout);
+        endpoint = endpoint.connect_timeout(timeout);
     }
     endpoint
         .connect_with_connector(tower::service_fn(move |_: Uri| {
@@ -303,6 +299,13 @@ fn report_error(error: &ClientError, json: bool) -> ExitCode {
             message.clone(),
             None,
         ),
+        ClientError::TimedOut(message) => (
+            EXIT_UNREACHABLE,
+            "DEADLINE_EXCEEDED",
+            String::new(),
+            message.clone(),
+            None,
+        ),
         ClientError::NotServing { status, message } => (
             EXIT_NOT_SERVING,
             status.as_str(),
@@ -310,13 +313,17 @@ fn report_error(error: &ClientError, json: bool) -> ExitCode {
             message.clone(),
             None,
         ),
-        ClientError::Refused(status) => {
+        ClientError::Status(status) => {
             let info = status.get_error_details().error_info().cloned();
             let (reason, metadata) = info
                 .map(|i| (i.reason, i.metadata.into_iter().collect::<BTreeMap<_, _>>()))
                 .unwrap_or_default();
+            let exit = match status.code() {
+                Code::Unavailable | Code::DeadlineExceeded => EXIT_UNREACHABLE,
+                _ => EXIT_REFUSED,
+            };
             (
-                EXIT_REFUSED,
+                exit,
                 code_name(status.code()),
                 reason,
                 status.message().to_owned(),

@@ -106,6 +106,12 @@ async fn health_exits_0_when_serving_5_for_an_unknown_service_3_when_nobody_list
     assert!(stderr.contains("nobody.sock"), "{stderr}");
     let doc = json_of(&nobody, &["health"], 3).await;
     assert_eq!(doc["error"]["code"], "UNAVAILABLE");
+
+    // A listener that never answers: --timeout gives up, exit 3.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = format!("http://{}", silent.local_addr().unwrap());
+    let doc = json_of(&nobody, &["health", "--addr", &addr, "--timeout", "0.5"], 3).await;
+    assert_eq!(doc["error"]["code"], "DEADLINE_EXCEEDED");
     server.stop().await;
 }
 
