@@ -280,13 +280,17 @@ pub async fn unix_channel(
 
 /// An error with its sources, e.g. `transport error: No such file or directory`.
 fn chain(error: &dyn std::error::Error) -> String {
-    let mut message = error.to_string();
+    let mut parts = vec![error.to_string()];
     let mut source = error.source();
     while let Some(inner) = source {
-        message = format!("{message}: {inner}");
+        let text = inner.to_string();
+        // Layers often repeat their inner error's words; say them once.
+        if parts.last() != Some(&text) {
+            parts.push(text);
+        }
         source = inner.source();
     }
-    message
+    parts.join(": ")
 }
 
 fn report_error(error: &ClientError, json: bool) -> ExitCode {
