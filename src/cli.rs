@@ -1,4 +1,6 @@
-//! The command line: `serve`, `migrate` and `generate-key`.
+//! The command line: `serve`, `migrate`, `config` and `generate-key` run the
+//! server side; the client commands (`health`, `status`, `totp`, ...) live
+//! in [`crate::client`].
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -24,7 +26,12 @@ enum CommandError {
 /// tollgate: two-factor authentication (TOTP, email and SMS codes, recovery
 /// codes, policy) for your application, over gRPC.
 #[derive(Debug, Parser)]
-#[command(name = "tollgate", version, propagate_version = true)]
+#[command(
+    name = "tollgate",
+    version,
+    propagate_version = true,
+    after_help = crate::client::EXIT_CODES_HELP
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -45,6 +52,8 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    #[command(flatten)]
+    Client(crate::client::ClientCommand),
 }
 
 /// How long the exit waits for the last spans and metrics to be exported.
@@ -75,6 +84,7 @@ pub fn main() -> ExitCode {
         .map(|(_, m)| m.clone())
         .unwrap_or_default();
     match cli.command {
+        Command::Client(command) => crate::client::main(command),
         Command::GenerateKey { out } => match crate::keys::create_key_file(&out) {
             Ok(key) => {
                 println!(

@@ -2,10 +2,12 @@
 //!
 //! [`cli`] parses the command line, [`config`] merges flags, environment and
 //! the TOML file, [`server`] opens storage and keys and serves the gRPC
-//! services in [`grpc`] on a Unix socket and/or TCP.
+//! services in [`grpc`] on a Unix socket and/or TCP. [`client`] is the
+//! command-line client of a running server.
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod client;
 pub mod config;
 pub mod dispatch;
 pub mod grpc;

@@ -6,6 +6,8 @@ mod enrollment;
 mod policy;
 mod recovery;
 
+pub(crate) use policy::effective_policy;
+
 use std::future::Future;
 use std::sync::Arc;
 

@@ -305,6 +305,26 @@ const ALL_PATHS: &[&str] = &[
     "audiences",
 ];
 
+/// The policy in effect for `audience`: the tenant's values with that
+/// audience's overrides on top (by the domain's own rule), without the
+/// audiences map. The command-line client shows it; no RPC needs it.
+pub fn effective_policy(policy: &pb::Policy, audience: &str) -> Result<pb::Policy, DomainError> {
+    let mut tenant = TenantPolicy::default();
+    let mut reader = Reader::default();
+    ALL_PATHS
+        .iter()
+        .for_each(|path| reader.apply(path, policy, &mut tenant));
+    if !reader.violations.is_empty() {
+        return Err(DomainError::InvalidArgument(reader.violations));
+    }
+    Ok(pb::Policy {
+        tenant_id: policy.tenant_id.clone(),
+        etag: policy.etag.clone(),
+        update_time: policy.update_time,
+        ..base_to_pb(&tenant.effective(audience))
+    })
+}
+
 fn user_filter(value: i32) -> Result<UserFilter, DomainError> {
     match pb::UserFilter::try_from(value) {
         Ok(pb::UserFilter::Unspecified) => Ok(UserFilter::All),

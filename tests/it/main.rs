@@ -7,6 +7,7 @@ mod support;
 
 mod binary;
 mod challenge;
+mod cli;
 mod delivery;
 mod enrollment;
 mod policy;

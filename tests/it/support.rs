@@ -14,7 +14,7 @@ use tollgate::pb::recovery_service_client::RecoveryServiceClient;
 use tollgate::server::{App, Listeners, StartError};
 use tollgate_domain::ManualClock;
 use tonic::Status;
-use tonic::transport::{Channel, Endpoint, Uri};
+use tonic::transport::Channel;
 use tonic_types::StatusExt;
 
 /// The variable naming a Postgres server for the Postgres half of the suite.
@@ -204,20 +204,10 @@ impl TestServer {
     }
 }
 
-/// A gRPC channel over a Unix socket (`:authority` is `localhost`).
+/// A gRPC channel over a Unix socket (`:authority` is `localhost`), made
+/// the way `tollgate`'s own client makes it.
 pub async fn uds_channel(path: &Path) -> Channel {
-    let path = path.to_owned();
-    Endpoint::try_from("http://localhost")
-        .unwrap()
-        .connect_with_connector(tower::service_fn(move |_: Uri| {
-            let path = path.clone();
-            async move {
-                let stream = tokio::net::UnixStream::connect(path).await?;
-                Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(stream))
-            }
-        }))
-        .await
-        .unwrap()
+    tollgate::client::unix_channel(path, None).await.unwrap()
 }
 
 pub fn clock() -> Arc<ManualClock> {
