@@ -475,28 +475,24 @@ fn help_documents_client_commands_and_exit_codes() {
     }
 }
 
-/// `--addr https://...` with `--ca-file`, against a health service served
-/// over TLS with the test certificate in `tests/it/tls` (a CA and a
-/// `localhost` certificate it signed, valid until 2126; test use only).
+/// `--addr https://...` with `--ca-file`, against the server listening with
+/// TLS on TCP (certificates from a test CA made for this test).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_over_https_with_a_ca_file() {
-    use tonic::transport::{Identity, Server, ServerTlsConfig};
-
-    let tls = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/tls");
-    let read = |name: &str| std::fs::read(tls.join(name)).unwrap();
-    let identity = Identity::from_pem(read("server.pem"), read("server.key"));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let (_reporter, health) = tonic_health::server::health_reporter();
-    let server = tokio::spawn(
-        Server::builder()
-            .tls_config(ServerTlsConfig::new().identity(identity))
-            .unwrap()
-            .add_service(health)
-            .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)),
-    );
-    let addr = format!("https://localhost:{port}");
-    let ca = tls.join("ca.pem");
+    let db = TestDb::sqlite().await;
+    let dir = db.dir.path().to_owned();
+    crate::tls::write_pki(&dir);
+    let server = TestServer::start_with(&db, clock(), |config| {
+        config.listen = Some("127.0.0.1:0".parse().unwrap());
+        config.tls = Some(tollgate::config::TlsConfig {
+            cert_file: dir.join("server.pem"),
+            key_file: dir.join("server.key"),
+            client_ca_file: None,
+        });
+    })
+    .await;
+    let addr = format!("https://localhost:{}", server.tcp_addr.unwrap().port());
+    let ca = dir.join("ca.pem");
     let unused = Path::new("unused.sock");
 
     let doc = json_of(
@@ -509,7 +505,7 @@ async fn health_over_https_with_a_ca_file() {
     // No CA file: refused here, before connecting.
     json_of(unused, &["health", "--addr", &addr], 1).await;
     // A CA that did not sign the server's certificate: no connection.
-    let wrong = tls.join("server.pem");
+    let wrong = dir.join("server.pem");
     let doc = json_of(
         unused,
         &[
@@ -523,5 +519,6 @@ async fn health_over_https_with_a_ca_file() {
     )
     .await;
     assert_eq!(doc["error"]["code"], "UNAVAILABLE");
-    server.abort();
+    server.stop().await;
+    db.cleanup().await;
 }

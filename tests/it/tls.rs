@@ -12,15 +12,16 @@ use tonic_health::pb::health_client::HealthClient;
 
 use crate::support::{TestDb, TestServer, clock};
 
-/// PEM files of a CA, a server certificate for `localhost`, and a client
-/// certificate, written into `dir`.
-struct Pki {
+/// A test CA's certificate and a client certificate it signed (PEM); the
+/// CA (`ca.pem`) and a `localhost` server certificate and key
+/// (`server.pem`, `server.key`) are written as files.
+pub struct Pki {
     ca: String,
     client_cert: String,
     client_key: String,
 }
 
-fn write_pki(dir: &Path) -> Pki {
+pub fn write_pki(dir: &Path) -> Pki {
     let mut ca_params = CertificateParams::new(Vec::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
