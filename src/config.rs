@@ -190,6 +190,16 @@ pub struct ServeArgs {
     )]
     pub delivery_timeout: u32,
 
+    /// Seconds a shutdown (SIGTERM) waits for calls in flight before it
+    /// closes the connections that are left.
+    #[arg(
+        long,
+        env = "TOLLGATE_SHUTDOWN_GRACE",
+        default_value_t = 10,
+        value_name = "SECONDS"
+    )]
+    pub shutdown_grace: u32,
+
     /// Log format.
     #[arg(long, env = "TOLLGATE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -272,6 +282,7 @@ struct FileConfig {
     message_log_file: Option<PathBuf>,
     templates_dir: Option<PathBuf>,
     delivery_timeout: Option<u32>,
+    shutdown_grace: Option<u32>,
     log_format: Option<LogFormat>,
     log: Option<String>,
 }
@@ -338,6 +349,8 @@ pub struct ServerConfig {
     pub confirm_link_base: Option<String>,
     pub outbox_ack_timeout: u32,
     pub delivery: DeliveryConfig,
+    /// How long a shutdown waits for calls in flight.
+    pub shutdown_grace: std::time::Duration,
     pub log_format: LogFormat,
     pub log: String,
 }
@@ -405,6 +418,7 @@ impl ServerConfig {
             confirm_link_base: None,
             outbox_ack_timeout: 60,
             delivery: DeliveryConfig::default(),
+            shutdown_grace: std::time::Duration::from_secs(10),
             log_format: LogFormat::Text,
             log: "info".to_owned(),
         }
@@ -510,6 +524,7 @@ impl ServeArgs {
                 smtp_security,
                 twilio_base_url,
                 delivery_timeout,
+                shutdown_grace,
                 log_format,
                 log,
                 previous_secret_key_files,
@@ -628,6 +643,7 @@ impl ServeArgs {
                 templates_dir: self.templates_dir,
                 delivery_timeout: self.delivery_timeout.max(1),
             },
+            shutdown_grace: std::time::Duration::from_secs(u64::from(self.shutdown_grace)),
             log_format: self.log_format,
             log: self.log,
         })

@@ -50,6 +50,7 @@ pub struct App {
     dispatcher: Dispatcher,
     store: SeaStore,
     metrics: Metrics,
+    shutdown_grace: std::time::Duration,
     /// What `--metrics-addr` serves; empty unless telemetry was set up.
     registry: prometheus::Registry,
 }
@@ -87,6 +88,7 @@ impl App {
             dispatcher,
             store,
             metrics,
+            shutdown_grace: config.shutdown_grace,
             registry: prometheus::Registry::new(),
         })
     }
@@ -269,6 +271,7 @@ pub async fn run(
     let (reporter, health) = tonic_health::server::health_reporter();
     set_all(&reporter, ServingStatus::Serving).await;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stop_rx_for_watch = stop_rx.clone();
     let stopped = move || {
         let mut rx = stop_rx.clone();
         async move {
@@ -281,6 +284,11 @@ pub async fn run(
         app.api.core(),
         app.metrics.clone(),
         stopped(),
+    ));
+    let storage_watch = tokio::spawn(watch_storage(
+        app.store.clone(),
+        reporter.clone(),
+        stop_rx_for_watch,
     ));
     if let Some(listener) = listeners.metrics {
         tokio::spawn(crate::telemetry::serve_prometheus(
@@ -309,16 +317,30 @@ pub async fn run(
 
     shutdown.await;
     tracing::info!("shutting down: no new connections, finishing calls in flight");
+    let _ = stop_tx.send(true);
+    let _ = storage_watch.await;
     set_all(&reporter, ServingStatus::NotServing).await;
     app.dispatcher.shut_down();
-    let _ = stop_tx.send(true);
     let mut failure = None;
-    while let Some(result) = servers.join_next().await {
-        match result {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => failure = Some(StartError::Serve(e.to_string())),
-            Err(e) => failure = Some(StartError::Serve(e.to_string())),
+    let drained = tokio::time::timeout(app.shutdown_grace, async {
+        while let Some(result) = servers.join_next().await {
+            match result {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => failure = Some(StartError::Serve(e.to_string())),
+                Err(e) => failure = Some(StartError::Serve(e.to_string())),
+            }
         }
+    })
+    .await;
+    if drained.is_err() {
+        // A client that keeps a connection open (or never speaks) must not
+        // hold the exit: past the grace period the rest are closed.
+        tracing::warn!(
+            grace_seconds = app.shutdown_grace.as_secs(),
+            "connections still open after the shutdown grace period: closing them"
+        );
+        servers.abort_all();
+        while servers.join_next().await.is_some() {}
     }
     let _ = worker.await;
     let _ = gauges.await;
@@ -328,6 +350,45 @@ pub async fn run(
     app.store.connection().clone().close().await.ok();
     tracing::info!("stopped");
     failure.map_or(Ok(()), Err)
+}
+
+/// How often the database is checked for the health service.
+const STORAGE_CHECK: std::time::Duration = std::time::Duration::from_secs(1);
+/// A check that takes longer than this counts as a failure.
+const STORAGE_CHECK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Reports NOT_SERVING on every health service while the database does not
+/// answer, and SERVING again once it does, until the server stops. The pool
+/// reconnects by itself; this only tells load balancers and probes.
+async fn watch_storage(
+    store: SeaStore,
+    reporter: HealthReporter,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut serving = true;
+    loop {
+        let answered = matches!(
+            tokio::time::timeout(STORAGE_CHECK_TIMEOUT, store.ping()).await,
+            Ok(true)
+        );
+        if *stop.borrow() {
+            return;
+        }
+        if answered != serving {
+            serving = answered;
+            if answered {
+                tracing::info!("the database answers again: serving");
+                set_all(&reporter, ServingStatus::Serving).await;
+            } else {
+                tracing::warn!("the database does not answer: not serving until it does");
+                set_all(&reporter, ServingStatus::NotServing).await;
+            }
+        }
+        tokio::select! {
+            _ = stop.wait_for(|stop| *stop) => return,
+            () = tokio::time::sleep(STORAGE_CHECK) => {}
+        }
+    }
 }
 
 /// How often the open-challenge gauge is brought up to date.

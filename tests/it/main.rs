@@ -10,6 +10,7 @@ mod challenge;
 mod cli;
 mod delivery;
 mod enrollment;
+mod faults;
 mod policy;
 mod secrets;
 mod service;

@@ -80,6 +80,18 @@ impl TestDb {
         })
     }
 
+    /// Runs `sql` as the Postgres superuser on the server (not in this
+    /// database); `{db}` in it is replaced by this database's name.
+    pub async fn postgres_admin(&self, sql: &str) {
+        let (base, name) = self.postgres.as_ref().expect("a Postgres test database");
+        let admin = Database::connect(base.as_str()).await.unwrap();
+        admin
+            .execute_unprepared(&sql.replace("{db}", name))
+            .await
+            .unwrap();
+        admin.close().await.ok();
+    }
+
     /// Drops the Postgres database; SQLite files go with the directory.
     pub async fn cleanup(self) {
         if let Some((base, name)) = &self.postgres
@@ -245,7 +257,7 @@ pub fn authenticator_code(secret_base32: &str, unix_seconds: i64) -> String {
 }
 
 /// A `tollgate serve` process on `database_url`, listening on `socket`.
-pub struct ServerProcess(Child);
+pub struct ServerProcess(Option<Child>);
 
 impl ServerProcess {
     pub async fn start(database_url: &str, key: &Path, socket: &Path) -> Self {
@@ -267,7 +279,7 @@ impl ServerProcess {
             .unwrap();
         for _ in 0..500 {
             if tokio::net::UnixStream::connect(socket).await.is_ok() {
-                return Self(child);
+                return Self(Some(child));
             }
             assert!(child.try_wait().unwrap().is_none(), "tollgate exited early");
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -276,12 +288,25 @@ impl ServerProcess {
     }
 }
 
+impl ServerProcess {
+    /// Sends SIGTERM and waits for the exit.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let mut child = self.0.take().expect("running");
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        child.wait().unwrap()
+    }
+}
+
 impl Drop for ServerProcess {
     fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.0.id().to_string()])
-            .status();
-        let _ = self.0.wait();
+        if let Some(mut child) = self.0.take() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
+            let _ = child.wait();
+        }
     }
 }
 

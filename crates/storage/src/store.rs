@@ -52,6 +52,11 @@ impl SeaStore {
     pub fn connection(&self) -> &DatabaseConnection {
         &self.db
     }
+
+    /// Whether the database answers a trivial query now.
+    pub async fn ping(&self) -> bool {
+        self.db.ping().await.is_ok()
+    }
 }
 
 /// Database failures become `StorageUnavailable`; the cause goes to the log
