@@ -64,10 +64,12 @@ fn read_key(path: &Path) -> Result<MasterKey, KeyError> {
 #[cfg(unix)]
 fn warn_if_readable_by_others(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
+    // Group access is how Kubernetes hands a Secret to a non-root pod
+    // (fsGroup); access for every user is the mistake worth a warning.
     if let Ok(meta) = std::fs::metadata(path)
-        && meta.permissions().mode() & 0o077 != 0
+        && meta.permissions().mode() & 0o007 != 0
     {
-        tracing::warn!(path = %path.display(), "the secret key file is readable by other users; chmod 600 it");
+        tracing::warn!(path = %path.display(), "the secret key file is readable by every user; chmod 600 (or 640 for a group) it");
     }
 }
 

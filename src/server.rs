@@ -368,7 +368,7 @@ async fn watch_storage(
     let mut serving = true;
     loop {
         let answered = matches!(
-            tokio::time::timeout(STORAGE_CHECK_TIMEOUT, store.ping()).await,
+            tokio::time::timeout(STORAGE_CHECK_TIMEOUT, store.probe()).await,
             Ok(true)
         );
         if *stop.borrow() {
@@ -380,7 +380,7 @@ async fn watch_storage(
                 tracing::info!("the database answers again: serving");
                 set_all(&reporter, ServingStatus::Serving).await;
             } else {
-                tracing::warn!("the database does not answer: not serving until it does");
+                tracing::warn!("the database does not take work: not serving until it does");
                 set_all(&reporter, ServingStatus::NotServing).await;
             }
         }

@@ -107,6 +107,73 @@ async fn postgres_outage_is_unavailable_and_the_server_recovers_by_itself() {
     db.cleanup().await;
 }
 
+/// Makes files immutable (`chattr +i`: refused writes even to root, unlike
+/// a chmod) for as long as it lives.
+struct Immutable(Vec<std::path::PathBuf>);
+
+impl Immutable {
+    /// `None` where chattr is not permitted (not root, or a file system
+    /// without the attribute).
+    fn set(paths: Vec<std::path::PathBuf>) -> Option<Self> {
+        let done = Command::new("chattr")
+            .arg("+i")
+            .args(&paths)
+            .status()
+            .is_ok_and(|s| s.success());
+        let guard = Self(paths);
+        done.then_some(guard)
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = Command::new("chattr").arg("-i").args(&self.0).status();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_file_refusing_writes_is_unavailable_and_the_server_recovers() {
+    let db = TestDb::sqlite().await;
+    let server = TestServer::start(&db, clock()).await;
+    let channel = server.channel().await;
+    enrol_over(channel.clone(), "before", server.clock.now().timestamp()).await;
+
+    let file = db.dir.path().join("tollgate.db");
+    let wal = db.dir.path().join("tollgate.db-wal");
+    let Some(read_only) = Immutable::set(vec![file, wal]) else {
+        eprintln!(
+            "SKIPPED faults::sqlite_file_refusing_writes: `chattr +i` is not permitted here (needs root)"
+        );
+        server.stop().await;
+        return;
+    };
+    wait_for_health(&channel, ServingStatus::NotServing).await;
+    let status = EnrollmentServiceClient::new(channel.clone())
+        .begin_totp(pb::BeginTotpRequest {
+            user_id: "during".to_owned(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::Unavailable, "{status:?}");
+    assert_eq!(reason(&status), "STORAGE_UNAVAILABLE");
+
+    drop(read_only);
+    wait_for_health(&channel, ServingStatus::Serving).await;
+    assert_eq!(
+        totp_state(channel.clone(), "before").await.unwrap(),
+        pb::TotpState::Enabled as i32
+    );
+    assert_eq!(
+        totp_state(channel.clone(), "during").await.unwrap(),
+        pb::TotpState::NotConfigured as i32,
+        "nothing half-written from the failed call"
+    );
+    enrol_over(channel, "after", server.clock.now().timestamp()).await;
+    server.stop().await;
+    db.cleanup().await;
+}
+
 /// Enrols fresh users one after another until a call fails; returns the
 /// users whose ConfirmTotp was acknowledged and the codes of the failures.
 async fn enrol_until_refused(channel: Channel, worker: usize) -> (Vec<String>, Vec<Code>) {

@@ -53,9 +53,28 @@ impl SeaStore {
         &self.db
     }
 
-    /// Whether the database answers a trivial query now.
-    pub async fn ping(&self) -> bool {
-        self.db.ping().await.is_ok()
+    /// Whether the database takes work now. On Postgres a round trip
+    /// tells; a SQLite file can still be read when it no longer takes
+    /// writes (read-only, a full disk), so there the probe rewrites the
+    /// header's `user_version` with the value it already has.
+    pub async fn probe(&self) -> bool {
+        if self.db.get_database_backend() != sea_orm::DbBackend::Sqlite {
+            return self.db.ping().await.is_ok();
+        }
+        let statement =
+            sea_orm::Statement::from_string(sea_orm::DbBackend::Sqlite, "PRAGMA user_version");
+        let version = match self.db.query_one_raw(statement).await {
+            Ok(Some(row)) => row.try_get_by_index::<i32>(0),
+            _ => return false,
+        };
+        match version {
+            Ok(version) => self
+                .db
+                .execute_unprepared(&format!("PRAGMA user_version = {version}"))
+                .await
+                .is_ok(),
+            Err(_) => false,
+        }
     }
 }
 
