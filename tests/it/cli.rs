@@ -482,15 +482,7 @@ async fn health_over_https_with_a_ca_file() {
     let db = TestDb::sqlite().await;
     let dir = db.dir.path().to_owned();
     crate::tls::write_pki(&dir);
-    let server = TestServer::start_with(&db, clock(), |config| {
-        config.listen = Some("127.0.0.1:0".parse().unwrap());
-        config.tls = Some(tollgate::config::TlsConfig {
-            cert_file: dir.join("server.pem"),
-            key_file: dir.join("server.key"),
-            client_ca_file: None,
-        });
-    })
-    .await;
+    let server = crate::tls::start_with_tls(&db, false).await;
     let addr = format!("https://localhost:{}", server.tcp_addr.unwrap().port());
     let ca = dir.join("ca.pem");
     let unused = Path::new("unused.sock");

@@ -45,6 +45,21 @@ pub fn write_pki(dir: &Path) -> Pki {
     }
 }
 
+/// A server on loopback TCP with the certificate `write_pki` wrote, asking
+/// clients for theirs when `mutual`.
+pub async fn start_with_tls(db: &TestDb, mutual: bool) -> TestServer {
+    let dir = db.dir.path().to_owned();
+    TestServer::start_with(db, clock(), |config| {
+        config.listen = Some("127.0.0.1:0".parse().unwrap());
+        config.tls = Some(TlsConfig {
+            cert_file: dir.join("server.pem"),
+            key_file: dir.join("server.key"),
+            client_ca_file: mutual.then(|| dir.join("ca.pem")),
+        });
+    })
+    .await
+}
+
 async fn health(channel: Channel) -> Result<i32, tonic::Status> {
     HealthClient::new(channel)
         .check(HealthCheckRequest {
@@ -58,16 +73,7 @@ async fn health(channel: Channel) -> Result<i32, tonic::Status> {
 async fn mutual_tls_serves_clients_with_a_certificate_and_refuses_others() {
     let db = TestDb::sqlite().await;
     let pki = write_pki(db.dir.path());
-    let dir = db.dir.path().to_owned();
-    let server = TestServer::start_with(&db, clock(), |config| {
-        config.listen = Some("127.0.0.1:0".parse().unwrap());
-        config.tls = Some(TlsConfig {
-            cert_file: dir.join("server.pem"),
-            key_file: dir.join("server.key"),
-            client_ca_file: Some(dir.join("ca.pem")),
-        });
-    })
-    .await;
+    let server = start_with_tls(&db, true).await;
     let addr = server.tcp_addr.unwrap();
     let url = format!("https://localhost:{}", addr.port());
     let trusting_ca = || {
@@ -125,16 +131,7 @@ async fn mutual_tls_serves_clients_with_a_certificate_and_refuses_others() {
 async fn tls_without_client_ca_serves_any_client_that_trusts_the_server() {
     let db = TestDb::sqlite().await;
     let pki = write_pki(db.dir.path());
-    let dir = db.dir.path().to_owned();
-    let server = TestServer::start_with(&db, clock(), |config| {
-        config.listen = Some("127.0.0.1:0".parse().unwrap());
-        config.tls = Some(TlsConfig {
-            cert_file: dir.join("server.pem"),
-            key_file: dir.join("server.key"),
-            client_ca_file: None,
-        });
-    })
-    .await;
+    let server = start_with_tls(&db, false).await;
     let port = server.tcp_addr.unwrap().port();
     let channel = Channel::from_shared(format!("https://localhost:{port}"))
         .unwrap()
