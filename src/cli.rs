@@ -109,6 +109,9 @@ pub fn main() -> ExitCode {
                 Ok(config) => config,
                 Err(e) => return fail(e),
             };
+            if serve && let Err(e) = config.require_listener() {
+                return fail(e);
+            }
             let runtime = match runtime() {
                 Ok(rt) => rt,
                 Err(e) => return fail(e),

@@ -426,6 +426,14 @@ impl ServerConfig {
 }
 
 impl ServerConfig {
+    /// `serve` needs somewhere to listen (`migrate` does not).
+    pub fn require_listener(&self) -> Result<(), ConfigError> {
+        if self.socket.is_none() && self.listen.is_none() {
+            return Err(ConfigError::NoListener);
+        }
+        Ok(())
+    }
+
     /// The settings as `key = value` lines (paths only, never key material).
     pub fn describe(&self) -> String {
         let path = |p: &Option<PathBuf>| {
@@ -607,9 +615,6 @@ impl ServeArgs {
             None => None,
         };
         let socket = (!off(&self.socket)).then(|| PathBuf::from(&self.socket));
-        if socket.is_none() && listen.is_none() {
-            return Err(ConfigError::NoListener);
-        }
         Ok(ServerConfig {
             database_url: self.database_url,
             socket,
@@ -726,6 +731,21 @@ mod tests {
             ]),
             Err(ConfigError::TlsWithoutListen(_))
         ));
+    }
+
+    #[test]
+    fn serve_needs_a_listener_and_migrate_does_not() {
+        let config = resolve(&["--socket", "off", "--listen", "off"]).unwrap();
+        assert!(matches!(
+            config.require_listener(),
+            Err(ConfigError::NoListener)
+        ));
+        assert!(
+            resolve(&["--listen", "off"])
+                .unwrap()
+                .require_listener()
+                .is_ok()
+        );
     }
 
     #[test]
