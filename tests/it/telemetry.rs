@@ -27,7 +27,8 @@ use tollgate::pb::challenge_service_client::ChallengeServiceClient;
 use tollgate::pb::enrollment_service_client::EnrollmentServiceClient;
 use tonic::{Request, Response, Status};
 
-use crate::support::{ServerProcess, reason, uds_channel};
+use crate::enrollment::enrol_over;
+use crate::support::{ServerProcess, authenticator_code, reason, uds_channel};
 
 /// What the collector received.
 #[derive(Default)]
@@ -181,7 +182,9 @@ async fn spans_and_metrics_reach_an_otlp_collector_and_prometheus() {
     );
     let status = enrollment.confirm_totp(confirm).await.unwrap_err();
     assert_eq!(reason(&status), "CODE_MISMATCH");
-    let status = ChallengeServiceClient::new(channel)
+    let mut challenges = ChallengeServiceClient::new(channel.clone());
+    let status = challenges
+        .clone()
         .verify_challenge(pb::VerifyChallengeRequest {
             tenant_id: "acme".into(),
             user_id: "alice".into(),
@@ -193,6 +196,35 @@ async fn spans_and_metrics_reach_an_otlp_collector_and_prometheus() {
         .await
         .unwrap_err();
     assert_eq!(reason(&status), "CHALLENGE_NOT_FOUND");
+
+    // Bob enrols, then types wrong codes until he is locked out.
+    #[allow(clippy::disallowed_methods)] // the server process runs on the wall clock
+    let now = chrono::Utc::now().timestamp();
+    let (bob_secret, _) = enrol_over(channel.clone(), "bob", now).await;
+    let challenge = challenges
+        .begin_challenge(pb::BeginChallengeRequest {
+            user_id: "bob".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let wrong = authenticator_code(&bob_secret, now - 3600);
+    let mut last = String::new();
+    for _ in 0..5 {
+        let status = challenges
+            .verify_challenge(pb::VerifyChallengeRequest {
+                user_id: "bob".into(),
+                challenge_id: challenge.challenge_id.clone(),
+                method: pb::Method::Totp as i32,
+                code: wrong.clone(),
+                ..Default::default()
+            })
+            .await
+            .unwrap_err();
+        last = reason(&status);
+    }
+    assert_eq!(last, "LOCKED_OUT");
 
     collector
         .wait_for("the ConfirmTotp span", |r| {
@@ -249,6 +281,9 @@ async fn spans_and_metrics_reach_an_otlp_collector_and_prometheus() {
         let text = format!("{span:?}");
         for secret in [
             begun.secret_base32.as_str(),
+            bob_secret.as_str(),
+            wrong.as_str(),
+            challenge.challenge_id.as_str(),
             "000000",
             "123456",
             "0123456789abcdef0123456789abcdef",
@@ -277,6 +312,8 @@ async fn spans_and_metrics_reach_an_otlp_collector_and_prometheus() {
         r#"rpc_method="ConfirmTotp""#,
         r#"tollgate_verifications_total{tollgate_method="totp",tollgate_outcome="challenge_not_found"} 1"#,
         "# TYPE tollgate_challenges_active gauge",
+        "tollgate_lockouts_total 1",
+        r#"tollgate_verifications_total{tollgate_method="totp",tollgate_outcome="locked_out"} 1"#,
     ] {
         assert!(
             scraped.contains(expected),
