@@ -660,7 +660,11 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
         path: path.to_owned(),
         source,
     })?;
-    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+    parse_file(&text, path)
+}
+
+fn parse_file(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
+    toml::from_str(text).map_err(|e| ConfigError::Parse {
         path: path.to_owned(),
         message: e.message().to_owned(),
     })
@@ -731,6 +735,29 @@ mod tests {
             ]),
             Err(ConfigError::TlsWithoutListen(_))
         ));
+    }
+
+    proptest::proptest! {
+        /// Whatever the file holds: read or refused, never a panic; a
+        /// refusal names the file.
+        #[test]
+        fn arbitrary_files_are_refused_or_read_never_a_panic(text in "\\PC{0,200}") {
+            if let Err(e) = parse_file(&text, Path::new("tollgate.toml")) {
+                proptest::prop_assert!(e.to_string().contains("tollgate.toml"));
+            }
+        }
+
+        /// Keys the file knows, with values of any shape.
+        #[test]
+        fn known_keys_with_any_values_never_panic(
+            key in proptest::sample::select(vec![
+                "database_url", "socket", "listen", "smtp_port", "delivery_timeout",
+                "email_transport", "previous_secret_key_files", "allow_plaintext_remote",
+            ]),
+            value in "\\PC{0,40}",
+        ) {
+            let _ = parse_file(&format!("{key} = {value}\n"), Path::new("t.toml"));
+        }
     }
 
     #[test]

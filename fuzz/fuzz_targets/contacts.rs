@@ -1,0 +1,26 @@
+//! Email addresses and phone numbers as users type them: normalising never
+//! panics, is idempotent, and masking whatever was accepted never panics
+//! and never shows the whole address.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use tollgate_domain::contact::{self, ContactKind};
+
+fuzz_target!(|input: &str| {
+    if let Ok(email) = contact::normalize_email(input) {
+        assert_eq!(contact::normalize_email(&email).as_deref(), Ok(email.as_str()));
+        let (_, domain) = email.rsplit_once('@').expect("an accepted address has an @");
+        assert_eq!(domain, domain.to_lowercase(), "the domain is lower case");
+        let masked = ContactKind::Email.mask(&email);
+        assert!(masked != email || email.len() <= 3, "{email:?} masked as itself");
+    }
+    if let Ok(phone) = contact::normalize_phone(input) {
+        assert!(phone.starts_with('+'), "{phone:?} is not E.164");
+        assert_eq!(contact::normalize_phone(&phone).as_deref(), Ok(phone.as_str()));
+        let _ = ContactKind::Phone.mask(&phone);
+    }
+    for kind in [ContactKind::Email, ContactKind::Phone] {
+        let _ = kind.normalize(input);
+        let _ = kind.mask(input);
+    }
+});
