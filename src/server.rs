@@ -20,7 +20,7 @@ use tower::layer::util::{Identity, Stack};
 
 use crate::config::{ServerConfig, TlsConfig};
 use crate::dispatch::{Dispatcher, DispatcherSettings};
-use crate::grpc::{Api, TokioOffload};
+use crate::grpc::{Api, WorkerPool};
 use crate::keys::{self, KeyError};
 use crate::pb;
 use crate::telemetry::{Metrics, RpcTelemetryLayer};
@@ -76,7 +76,7 @@ impl App {
         let metrics = Metrics::from_global();
         let core = Service::new(
             Arc::new(store.clone()),
-            TokioOffload,
+            WorkerPool::start().map_err(|e| StartError::Serve(e.to_string()))?,
             clock,
             Arc::new(keyring),
             policy,

@@ -23,24 +23,71 @@ use crate::pb;
 use crate::status::to_status;
 use crate::telemetry::Metrics;
 
-/// Runs argon2 and other CPU-heavy work on tokio's blocking pool.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct TokioOffload;
+/// Runs argon2 and other CPU-heavy work on a few dedicated threads (one
+/// per core, at most four), not on tokio's blocking pool: each argon2
+/// verification takes 7 MiB, and hundreds of blocking threads each keeping
+/// their allocator arena would grow the server's memory without bound.
+/// Work queues when every thread is busy.
+#[derive(Clone)]
+pub struct WorkerPool {
+    jobs: std::sync::mpsc::Sender<Job>,
+}
 
-impl Offload for TokioOffload {
+type Job = Box<dyn FnOnce() + Send>;
+
+impl WorkerPool {
+    /// Starts the threads; they end when the last handle is dropped.
+    pub fn start() -> std::io::Result<Self> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .min(4);
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        let queue = Arc::new(std::sync::Mutex::new(queue));
+        for n in 0..threads {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("tollgate-work-{n}"))
+                .spawn(move || {
+                    loop {
+                        // The lock is held only to take the next job.
+                        let job = match queue.lock() {
+                            Ok(queue) => queue.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => {
+                                // A panicking job loses its answer, not the thread.
+                                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                            }
+                            Err(_) => return,
+                        }
+                    }
+                })?;
+        }
+        Ok(Self { jobs })
+    }
+}
+
+impl Offload for WorkerPool {
     async fn run<T, F>(&self, work: F) -> Result<T, DomainError>
     where
         T: Send + 'static,
         F: FnOnce() -> T + Send + 'static,
     {
-        tokio::task::spawn_blocking(work)
+        let (done, result) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let _ = done.send(work());
+            }))
+            .map_err(|_| DomainError::Internal("the worker threads are gone"))?;
+        result
             .await
             .map_err(|_| DomainError::Internal("a background task failed"))
     }
 }
 
 /// The use cases, as the gRPC services see them.
-pub type Core = Service<SeaStore, TokioOffload>;
+pub type Core = Service<SeaStore, WorkerPool>;
 
 /// Every tollgate gRPC service, sharing one core and one dispatcher.
 #[derive(Clone)]
