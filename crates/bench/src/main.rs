@@ -1,0 +1,436 @@
+//! `tollgate-bench`: a load generator for tollgate. It starts a server
+//! itself (or targets a running one), drives it with concurrent gRPC callers
+//! over one or more HTTP/2 connections, and reports per scenario the
+//! requests, errors, throughput (also as a ratio to the empty call measured
+//! in the same run) and latency percentiles, plus the server's start-up time
+//! and resident memory idle and under load. `--soak` runs a mixed load and
+//! prints RSS samples, to show memory stays flat.
+mod report;
+mod scenario;
+mod server;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use tokio::sync::Mutex;
+use tonic::transport::{Channel, Endpoint};
+
+use report::{Report, Row, mib};
+use scenario::{RECOVERY_PER_USER, User, Work};
+use server::{RssSampler, Spawned};
+
+/// The error type of everything the bench does.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Load generator for tollgate.
+#[derive(Debug, Parser)]
+#[command(name = "tollgate-bench", version)]
+struct Args {
+    /// The `tollgate` binary to start; default: `tollgate` beside this binary.
+    #[arg(long, value_name = "PATH")]
+    server_bin: Option<PathBuf>,
+    /// Start the server on this Postgres (or other) database instead of a
+    /// fresh SQLite file; a key file is generated with `generate-key`.
+    #[arg(long, value_name = "URL")]
+    database_url: Option<String>,
+    /// Target a running server on this Unix socket instead of starting one.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["addr", "database_url", "server_bin"])]
+    socket: Option<PathBuf>,
+    /// Target a running server at this address (e.g. http://127.0.0.1:50051).
+    #[arg(long, value_name = "URL", conflicts_with_all = ["database_url", "server_bin"])]
+    addr: Option<String>,
+    /// The tenant (empty: the server's default).
+    #[arg(long, default_value = "")]
+    tenant: String,
+    /// Concurrent callers.
+    #[arg(long, default_value_t = 16)]
+    clients: usize,
+    /// HTTP/2 connections the callers share.
+    #[arg(long, default_value_t = 1)]
+    connections: usize,
+    /// Seconds each scenario runs (budgeted scenarios may stop earlier).
+    #[arg(long, default_value_t = 10.0)]
+    duration: f64,
+    /// Stop each scenario after this many requests.
+    #[arg(long)]
+    requests: Option<usize>,
+    /// Seconds of unrecorded load before each scenario.
+    #[arg(long, default_value_t = 1.0)]
+    warmup: f64,
+    /// Scenarios to run, comma-separated: empty, begin-challenge,
+    /// verify-totp, verify-wrong, recovery-redeem, enrol.
+    #[arg(long, value_delimiter = ',', default_values_t = scenario::ALL.map(String::from))]
+    scenario: Vec<String>,
+    /// Users enrolled before the clock for the verification scenarios: the
+    /// budget of verify-totp (one per user), verify-wrong (four per user)
+    /// and recovery-redeem (eight per user). Each enrolment costs eight
+    /// argon2id hashes on the server.
+    #[arg(long, default_value_t = 256)]
+    users: usize,
+    /// Print one JSON document instead of the table.
+    #[arg(long)]
+    json: bool,
+    /// Instead of the scenarios: a mixed load for this many seconds,
+    /// printing RSS and error counts every --soak-interval seconds.
+    #[arg(long, value_name = "SECONDS")]
+    soak: Option<f64>,
+    /// Seconds between soak samples.
+    #[arg(long, default_value_t = 10.0)]
+    soak_interval: f64,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tollgate-bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn default_server_bin() -> Result<PathBuf, BoxError> {
+    let exe = std::env::current_exe()?;
+    let dir = exe.parent().ok_or("the bench binary has no directory")?;
+    Ok(dir.join("tollgate"))
+}
+
+async fn connect(args: &Args, socket: Option<&PathBuf>) -> Result<Channel, BoxError> {
+    match (&args.addr, socket) {
+        (Some(addr), _) => Ok(Endpoint::from_shared(addr.clone())?.connect().await?),
+        (None, Some(socket)) => Ok(tollgate::client::unix_channel(socket, None).await?),
+        (None, None) => Err("no socket or address".into()),
+    }
+}
+
+async fn run(args: Args) -> Result<(), BoxError> {
+    for name in &args.scenario {
+        if !scenario::ALL.contains(&name.as_str()) {
+            return Err(format!(
+                "unknown scenario {name}; known: {}",
+                scenario::ALL.join(", ")
+            )
+            .into());
+        }
+    }
+    let spawned = if args.socket.is_none() && args.addr.is_none() {
+        let bin = match &args.server_bin {
+            Some(b) => b.clone(),
+            None => default_server_bin()?,
+        };
+        Some(Spawned::start(&bin, args.database_url.as_deref()).await?)
+    } else {
+        None
+    };
+    let socket = spawned
+        .as_ref()
+        .map(|s| s.socket.clone())
+        .or(args.socket.clone());
+    let target = match (&spawned, &args.addr, &args.socket) {
+        (Some(_), _, _) => format!(
+            "spawned server on {}",
+            if args.database_url.is_some() {
+                "Postgres"
+            } else {
+                "SQLite"
+            }
+        ),
+        (None, Some(addr), _) => addr.clone(),
+        (None, None, Some(s)) => s.display().to_string(),
+        _ => String::new(),
+    };
+    let mut channels = Vec::new();
+    for _ in 0..args.connections.max(1) {
+        channels.push(connect(&args, socket.as_ref()).await?);
+    }
+    let sampler = spawned.as_ref().map(|s| RssSampler::start(s.pid()));
+    let idle = match &sampler {
+        Some(sampler) => {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            Some(sampler.sample())
+        }
+        None => None,
+    };
+    let run_id = scenario::unix_now().to_string();
+    // Users are enrolled on first need, after the empty baseline: enrolment
+    // hashes recovery codes with argon2id, which leaves its mark on RSS.
+    let mut users: Option<Arc<Vec<User>>> = None;
+    if let Some(soak) = args.soak {
+        let users = enrol_users(&args, &channels, &run_id, sampler.as_ref()).await?;
+        return run_soak(&args, soak, &channels, users, sampler.as_ref(), idle).await;
+    }
+
+    let mut rows = Vec::new();
+    let mut overall_peak = 0;
+    for name in &args.scenario {
+        let pool = match (&users, name.as_str()) {
+            (None, "begin-challenge" | "verify-totp" | "verify-wrong" | "recovery-redeem") => {
+                let pool = enrol_users(&args, &channels, &run_id, sampler.as_ref()).await?;
+                users = Some(pool.clone());
+                pool
+            }
+            (Some(pool), _) => pool.clone(),
+            (None, _) => Arc::new(Vec::new()),
+        };
+        let (work, note) = prepare_work(name, &args, &channels, &pool, &run_id).await?;
+        let work = Arc::new(work);
+        if args.warmup > 0.0 {
+            let warm = if work.budget().is_some() {
+                Arc::new(Work::Empty)
+            } else if let Work::Enrol { .. } = *work {
+                Arc::new(Work::Enrol {
+                    run: format!("{run_id}-warm"),
+                })
+            } else {
+                work.clone()
+            };
+            let until = Instant::now() + Duration::from_secs_f64(args.warmup);
+            scenario::drive(warm, &channels, &args.tenant, args.clients, until, None).await?;
+        }
+        if let Some(s) = &sampler {
+            s.take_peak();
+        }
+        let deadline = Instant::now() + Duration::from_secs_f64(args.duration);
+        let measured = scenario::drive(
+            work.clone(),
+            &channels,
+            &args.tenant,
+            args.clients,
+            deadline,
+            args.requests,
+        )
+        .await?;
+        let peak = sampler.as_ref().map_or(0, RssSampler::take_peak);
+        overall_peak = overall_peak.max(peak);
+        let mut note = note;
+        if measured.budget_spent {
+            let spent = format!(
+                "stopped after {:.2} s: the prepared budget was spent",
+                measured.elapsed.as_secs_f64()
+            );
+            note = if note.is_empty() {
+                spent
+            } else {
+                format!("{note}; {spent}")
+            };
+        }
+        let row = Row::new(name, measured, peak, note);
+        if !args.json {
+            eprintln!(
+                "{}: {} requests, {:.0} req/s",
+                row.name, row.requests, row.throughput
+            );
+        }
+        rows.push(row);
+    }
+    if let Some(s) = &sampler {
+        s.stop();
+    }
+    let report = Report {
+        target,
+        clients: args.clients,
+        connections: args.connections.max(1),
+        startup_ms: spawned.as_ref().map(|s| s.startup.as_secs_f64() * 1000.0),
+        idle_rss_kib: idle,
+        peak_rss_kib: sampler.as_ref().map(|_| overall_peak),
+        rows,
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report.json())?);
+    } else {
+        print!("{}", report.text());
+    }
+    Ok(())
+}
+
+/// Enrols `--users` users (BeginTotp + ConfirmTotp each) before the clock.
+async fn enrol_users(
+    args: &Args,
+    channels: &[Channel],
+    run_id: &str,
+    sampler: Option<&RssSampler>,
+) -> Result<Arc<Vec<User>>, BoxError> {
+    let started = Instant::now();
+    let tenant = args.tenant.clone();
+    let run = run_id.to_owned();
+    let users = scenario::prepare(channels, args.clients, args.users.max(1), move |ch, i| {
+        let (tenant, user) = (tenant.clone(), format!("u-{run}-{i}"));
+        async move { scenario::enrol(ch, &tenant, &user).await }
+    })
+    .await?;
+    let rss = sampler.map(|s| format!(", server RSS now {}", mib(s.sample())));
+    eprintln!(
+        "enrolled {} users in {:.1} s{}",
+        users.len(),
+        started.elapsed().as_secs_f64(),
+        rss.unwrap_or_default()
+    );
+    Ok(Arc::new(users))
+}
+
+/// Prepares a scenario's state before the clock; returns it with a note
+/// for the report.
+async fn prepare_work(
+    name: &str,
+    args: &Args,
+    channels: &[Channel],
+    users: &Arc<Vec<User>>,
+    run_id: &str,
+) -> Result<(Work, String), BoxError> {
+    let tenant = args.tenant.clone();
+    let concurrency = args.clients;
+    // Challenges for the users at `indices`, begun before the clock.
+    let challenges = |indices: Vec<usize>| {
+        let users = users.clone();
+        let tenant = tenant.clone();
+        let indices = Arc::new(indices);
+        let count = indices.len();
+        scenario::prepare(channels, concurrency, count, move |ch, i| {
+            let (users, tenant, indices) = (users.clone(), tenant.clone(), indices.clone());
+            async move { scenario::begin(ch, &tenant, &users[indices[i]].id).await }
+        })
+    };
+    let limit = args.requests.unwrap_or(usize::MAX);
+    Ok(match name {
+        "empty" => (Work::Empty, "grpc.health.v1 Check: the baseline".to_owned()),
+        "begin-challenge" => (
+            Work::BeginChallenge {
+                users: users.clone(),
+            },
+            String::new(),
+        ),
+        "verify-totp" => {
+            let n = users.len().min(limit);
+            let ids = challenges((0..n).collect()).await?;
+            (
+                Work::VerifyTotp {
+                    users: users.clone(),
+                    challenges: ids,
+                },
+                format!(
+                    "VerifyChallenge only (challenges begun before the clock); budget {n}: one per user"
+                ),
+            )
+        }
+        "verify-wrong" => {
+            let ids = challenges((0..users.len()).collect()).await?;
+            (
+                Work::VerifyWrong {
+                    users: users.clone(),
+                    challenges: ids,
+                },
+                format!(
+                    "CODE_MISMATCH counts as success; budget {}: four failures per user, the fifth would lock",
+                    users.len() * scenario::WRONG_PER_USER
+                ),
+            )
+        }
+        "recovery-redeem" => {
+            let mut items = Vec::new();
+            'fill: for c in 0..RECOVERY_PER_USER {
+                for u in 0..users.len() {
+                    if items.len() >= limit {
+                        break 'fill;
+                    }
+                    items.push((u, c));
+                }
+            }
+            // Begin only as many challenges as the run can plausibly use: an
+            // argon2id verification takes tens of milliseconds.
+            let plausible = (args.duration * 200.0) as usize + args.clients;
+            items.truncate(plausible.max(args.clients));
+            let ids = challenges(items.iter().map(|(u, _)| *u).collect()).await?;
+            let n = items.len();
+            (
+                Work::RecoveryRedeem {
+                    items: items
+                        .into_iter()
+                        .zip(ids)
+                        .map(|((u, c), id)| (u, c, id))
+                        .collect(),
+                    users: users.clone(),
+                },
+                format!("VerifyChallenge with recovery codes; budget {n}"),
+            )
+        }
+        "enrol" => (
+            Work::Enrol {
+                run: run_id.to_owned(),
+            },
+            "BeginTotp + ConfirmTotp per request (confirm hashes 8 recovery codes)".to_owned(),
+        ),
+        other => return Err(format!("unknown scenario {other}").into()),
+    })
+}
+
+async fn run_soak(
+    args: &Args,
+    soak: f64,
+    channels: &[Channel],
+    users: Arc<Vec<User>>,
+    sampler: Option<&RssSampler>,
+    idle: Option<u64>,
+) -> Result<(), BoxError> {
+    let queue = (0..users.len()).map(|u| (u, 0)).collect();
+    let work = Arc::new(Work::Mixed {
+        users,
+        queue: Mutex::new(queue),
+    });
+    if let Some(kib) = idle {
+        println!("server RSS idle: {}", mib(kib));
+    }
+    println!(
+        "{:>7}  {:>9}  {:>7}  {:>7}  {:>10}  {:>10}",
+        "t s", "requests", "req/s", "errors", "RSS now", "RSS peak"
+    );
+    let started = Instant::now();
+    let end = started + Duration::from_secs_f64(soak);
+    let mut totals: std::collections::BTreeMap<String, u64> = Default::default();
+    let mut requests = 0u64;
+    while Instant::now() < end {
+        let until = (Instant::now() + Duration::from_secs_f64(args.soak_interval)).min(end);
+        let m = scenario::drive(
+            work.clone(),
+            channels,
+            &args.tenant,
+            args.clients,
+            until,
+            None,
+        )
+        .await?;
+        let n = m.latencies_ns.len() as u64;
+        requests += n;
+        let errors: u64 = m.errors.values().sum();
+        for (k, v) in m.errors {
+            *totals.entry(k).or_default() += v;
+        }
+        let (now, peak) = sampler.map_or((0, 0), |s| (s.latest(), s.take_peak()));
+        println!(
+            "{:>7.0}  {:>9}  {:>7.0}  {:>7}  {:>10}  {:>10}",
+            started.elapsed().as_secs_f64(),
+            n,
+            n as f64 / m.elapsed.as_secs_f64().max(1e-9),
+            errors,
+            mib(now),
+            mib(peak)
+        );
+    }
+    println!(
+        "soak: {requests} requests in {soak:.0} s (mixed: health check, BeginChallenge, sign-in = BeginChallenge + wrong code + right code)"
+    );
+    if totals.is_empty() {
+        println!("errors: none");
+    }
+    for (k, v) in totals {
+        println!("errors: {k} x{v}");
+    }
+    if let Some(s) = sampler {
+        s.stop();
+    }
+    Ok(())
+}

@@ -1,0 +1,491 @@
+//! The scenarios: what one request is, what must exist before the clock
+//! starts (enrolled users, open challenges), and how many requests the
+//! prepared state allows.
+//!
+//! TOTP codes are single-use per user and step, so the verification
+//! scenarios are *budgeted*: the users are enrolled before the clock, and
+//! each request spends prepared state. `verify-totp` spends one user per
+//! request: its challenge was begun before the clock and its code is the one
+//! for the step after the enrolment's (`max(now, confirm step + 1)`, which
+//! the server accepts since it forgives one step of skew), so no code is
+//! offered twice. `verify-wrong` spends one of the four failures a user may
+//! have before the fifth locks them out (default lockout policy: 5), round
+//! robin over the users so one user's attempts rarely race.
+//! `recovery-redeem` spends one of a user's eight recovery codes, each with
+//! its own challenge begun before the clock. A budgeted scenario stops when
+//! the budget is spent, and its throughput is measured over the time it
+//! actually ran.
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use tokio::sync::Mutex;
+use tollgate::pb;
+use tollgate::pb::challenge_service_client::ChallengeServiceClient;
+use tollgate::pb::enrollment_service_client::EnrollmentServiceClient;
+use tonic::transport::Channel;
+use tonic::{Code, Status};
+use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
+use tonic_types::StatusExt;
+
+use crate::BoxError;
+
+/// The TOTP step length the server uses by default.
+const STEP_SECONDS: u64 = 30;
+/// Failures a user may have without being locked (default policy locks at 5).
+pub const WRONG_PER_USER: usize = 4;
+/// Recovery codes a user gets at enrolment.
+pub const RECOVERY_PER_USER: usize = 8;
+
+/// Every scenario, in the order they run.
+pub const ALL: [&str; 6] = [
+    "empty",
+    "begin-challenge",
+    "verify-totp",
+    "verify-wrong",
+    "recovery-redeem",
+    "enrol",
+];
+
+/// Seconds since the Unix epoch: the bench computes codes as an
+/// authenticator app does, from the same wall clock the server reads.
+#[allow(clippy::disallowed_methods)]
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// An enrolled user.
+pub struct User {
+    pub id: String,
+    totp: totp_rs::Totp,
+    /// The step whose code confirmed the enrolment (spent).
+    confirm_step: u64,
+    pub recovery_codes: Vec<String>,
+}
+
+impl User {
+    /// The code for `step`.
+    pub fn code(&self, step: u64) -> String {
+        self.totp.generate(step * STEP_SECONDS).to_string()
+    }
+
+    /// A code the server has not seen for this user: the current step's,
+    /// or the next one while the current one confirmed the enrolment.
+    pub fn fresh_code(&self) -> String {
+        let now = unix_now() / STEP_SECONDS;
+        self.code(now.max(self.confirm_step + 1))
+    }
+
+    /// A six-digit code matching no step of the server's window.
+    pub fn wrong_code(&self) -> String {
+        let now = unix_now() / STEP_SECONDS;
+        let window: Vec<String> = (now.saturating_sub(2)..=now + 2)
+            .map(|s| self.code(s))
+            .collect();
+        ["000000", "111111", "222222", "333333", "444444", "555555"]
+            .into_iter()
+            .find(|c| !window.iter().any(|w| w == c))
+            .unwrap_or("999999")
+            .to_owned()
+    }
+}
+
+/// The outcome of one request: `Ok` or the error's key
+/// (`gRPC code/ErrorInfo reason`).
+pub type Outcome = Result<(), String>;
+
+/// The key an error is counted under, e.g. `InvalidArgument/CODE_MISMATCH`.
+pub fn error_key(status: &Status) -> String {
+    let reason = status
+        .get_error_details()
+        .error_info()
+        .map(|i| i.reason.clone())
+        .unwrap_or_default();
+    if reason.is_empty() {
+        format!("{:?}", status.code())
+    } else {
+        format!("{:?}/{reason}", status.code())
+    }
+}
+
+fn outcome<T>(result: Result<T, Status>) -> Outcome {
+    result.map(|_| ()).map_err(|s| error_key(&s))
+}
+
+/// Enrols `user` (BeginTotp + ConfirmTotp with the current code).
+pub async fn enrol(channel: Channel, tenant: &str, user: &str) -> Result<User, Status> {
+    let mut client = EnrollmentServiceClient::new(channel);
+    let begun = client
+        .begin_totp(pb::BeginTotpRequest {
+            tenant_id: tenant.to_owned(),
+            user_id: user.to_owned(),
+            account_name: format!("{user}@bench.invalid"),
+            ..Default::default()
+        })
+        .await?
+        .into_inner();
+    let secret = totp_rs::Secret::try_from_base32(&begun.secret_base32)
+        .map_err(|e| Status::internal(format!("server sent a bad secret: {e}")))?;
+    let totp = totp_rs::Builder::new()
+        .with_secret(secret.as_bytes().to_vec())
+        .build()
+        .map_err(|e| Status::internal(format!("totp: {e}")))?;
+    let step = unix_now() / STEP_SECONDS;
+    let code = totp.generate(step * STEP_SECONDS).to_string();
+    let confirmed = client
+        .confirm_totp(pb::ConfirmTotpRequest {
+            tenant_id: tenant.to_owned(),
+            user_id: user.to_owned(),
+            code,
+        })
+        .await?
+        .into_inner();
+    Ok(User {
+        id: user.to_owned(),
+        totp,
+        confirm_step: step,
+        recovery_codes: confirmed.recovery_codes,
+    })
+}
+
+/// Begins a challenge for `user`, which must be a CHALLENGE.
+pub async fn begin(channel: Channel, tenant: &str, user: &str) -> Result<String, Status> {
+    let answer = ChallengeServiceClient::new(channel)
+        .begin_challenge(begin_request(tenant, user))
+        .await?
+        .into_inner();
+    if answer.decision() != pb::Decision::Challenge {
+        return Err(Status::failed_precondition(format!(
+            "expected a challenge for {user}, got {:?}",
+            answer.decision()
+        )));
+    }
+    Ok(answer.challenge_id)
+}
+
+fn begin_request(tenant: &str, user: &str) -> pb::BeginChallengeRequest {
+    pb::BeginChallengeRequest {
+        tenant_id: tenant.to_owned(),
+        user_id: user.to_owned(),
+        client_ip: "127.0.0.1".into(),
+        user_agent: "tollgate-bench".into(),
+        ..Default::default()
+    }
+}
+
+async fn verify(
+    channel: Channel,
+    tenant: &str,
+    user: &str,
+    challenge_id: &str,
+    method: pb::Method,
+    code: String,
+) -> Result<pb::VerifyChallengeResponse, Status> {
+    ChallengeServiceClient::new(channel)
+        .verify_challenge(pb::VerifyChallengeRequest {
+            tenant_id: tenant.to_owned(),
+            user_id: user.to_owned(),
+            challenge_id: challenge_id.to_owned(),
+            method: method as i32,
+            code,
+            client_ip: "127.0.0.1".into(),
+            user_agent: "tollgate-bench".into(),
+            ..Default::default()
+        })
+        .await
+        .map(tonic::Response::into_inner)
+}
+
+/// Runs `make(i)` for i in 0..count on `concurrency` tasks over `channels`.
+pub async fn prepare<T, F, Fut>(
+    channels: &[Channel],
+    concurrency: usize,
+    count: usize,
+    make: F,
+) -> Result<Vec<T>, BoxError>
+where
+    T: Send + 'static,
+    F: Fn(Channel, usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, Status>> + Send,
+{
+    let next = Arc::new(AtomicUsize::new(0));
+    let make = Arc::new(make);
+    let mut tasks = Vec::new();
+    for worker in 0..concurrency.max(1) {
+        let (next, make) = (next.clone(), make.clone());
+        let channel = channels[worker % channels.len()].clone();
+        tasks.push(tokio::spawn(async move {
+            let mut made = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= count {
+                    return Ok::<_, Status>(made);
+                }
+                made.push((i, make(channel.clone(), i).await?));
+            }
+        }));
+    }
+    let mut all = Vec::with_capacity(count);
+    for task in tasks {
+        all.extend(task.await??);
+    }
+    all.sort_by_key(|(i, _)| *i);
+    Ok(all.into_iter().map(|(_, t)| t).collect())
+}
+
+/// What a scenario's requests need, prepared before the clock.
+pub enum Work {
+    Empty,
+    BeginChallenge {
+        users: Arc<Vec<User>>,
+    },
+    VerifyTotp {
+        users: Arc<Vec<User>>,
+        challenges: Vec<String>,
+    },
+    VerifyWrong {
+        users: Arc<Vec<User>>,
+        challenges: Vec<String>,
+    },
+    RecoveryRedeem {
+        /// (user index, code index, challenge id)
+        items: Vec<(usize, usize, String)>,
+        users: Arc<Vec<User>>,
+    },
+    Enrol {
+        run: String,
+    },
+    /// A mixed load for the soak: health, begin, and sign-ins (begin, one
+    /// wrong code, the right code) by users whose step is still unspent.
+    Mixed {
+        users: Arc<Vec<User>>,
+        /// Users' indices with the last step they verified in.
+        queue: Mutex<std::collections::VecDeque<(usize, u64)>>,
+    },
+}
+
+impl Work {
+    /// Requests the prepared state allows; `None` when unlimited.
+    pub fn budget(&self) -> Option<usize> {
+        match self {
+            Self::VerifyTotp { challenges, .. } => Some(challenges.len()),
+            Self::VerifyWrong { users, .. } => Some(users.len() * WRONG_PER_USER),
+            Self::RecoveryRedeem { items, .. } => Some(items.len()),
+            _ => None,
+        }
+    }
+
+    /// Performs request number `i`.
+    pub async fn call(&self, channel: Channel, tenant: &str, i: usize) -> Outcome {
+        match self {
+            Self::Empty => outcome(
+                HealthClient::new(channel)
+                    .check(HealthCheckRequest {
+                        service: String::new(),
+                    })
+                    .await,
+            ),
+            Self::BeginChallenge { users } => {
+                let user = &users[i % users.len()];
+                outcome(begin(channel, tenant, &user.id).await)
+            }
+            Self::VerifyTotp { users, challenges } => {
+                let user = &users[i];
+                let code = user.fresh_code();
+                outcome(
+                    verify(
+                        channel,
+                        tenant,
+                        &user.id,
+                        &challenges[i],
+                        pb::Method::Totp,
+                        code,
+                    )
+                    .await,
+                )
+            }
+            Self::VerifyWrong { users, challenges } => {
+                let u = i % users.len();
+                let user = &users[u];
+                match verify(
+                    channel,
+                    tenant,
+                    &user.id,
+                    &challenges[u],
+                    pb::Method::Totp,
+                    user.wrong_code(),
+                )
+                .await
+                {
+                    Err(s) if s.code() == Code::InvalidArgument => {
+                        let key = error_key(&s);
+                        if key.ends_with("/CODE_MISMATCH") {
+                            Ok(())
+                        } else {
+                            Err(key)
+                        }
+                    }
+                    Err(s) => Err(error_key(&s)),
+                    Ok(_) => Err("OK (a wrong code was accepted)".to_owned()),
+                }
+            }
+            Self::RecoveryRedeem { items, users } => {
+                let (u, c, id) = &items[i];
+                let user = &users[*u];
+                let code = user.recovery_codes.get(*c).cloned().unwrap_or_default();
+                outcome(
+                    verify(
+                        channel,
+                        tenant,
+                        &user.id,
+                        id,
+                        pb::Method::RecoveryCode,
+                        code,
+                    )
+                    .await,
+                )
+            }
+            Self::Enrol { run } => {
+                outcome(enrol(channel, tenant, &format!("enrol-{run}-{i}")).await)
+            }
+            Self::Mixed { users, queue } => match i % 3 {
+                0 => Box::pin(Self::Empty.call(channel, tenant, i)).await,
+                1 => {
+                    let user = &users[i % users.len()];
+                    outcome(begin(channel, tenant, &user.id).await)
+                }
+                _ => mixed_sign_in(channel, tenant, users, queue).await,
+            },
+        }
+    }
+}
+
+/// A sign-in by the next user whose current step is unspent: begin, a
+/// wrong code (one failure), then the right code (which clears it). When
+/// every user has verified in this step, a BeginChallenge instead.
+async fn mixed_sign_in(
+    channel: Channel,
+    tenant: &str,
+    users: &[User],
+    queue: &Mutex<std::collections::VecDeque<(usize, u64)>>,
+) -> Outcome {
+    let step = unix_now() / STEP_SECONDS;
+    let picked = {
+        let mut queue = queue.lock().await;
+        match queue.front() {
+            Some(&(u, last)) if last < step && users[u].confirm_step < step => {
+                queue.pop_front();
+                Some(u)
+            }
+            _ => None,
+        }
+    };
+    let Some(u) = picked else {
+        let user = &users[step as usize % users.len()];
+        return outcome(begin(channel, tenant, &user.id).await);
+    };
+    let user = &users[u];
+    let result = async {
+        let id = begin(channel.clone(), tenant, &user.id)
+            .await
+            .map_err(|s| error_key(&s))?;
+        match verify(
+            channel.clone(),
+            tenant,
+            &user.id,
+            &id,
+            pb::Method::Totp,
+            user.wrong_code(),
+        )
+        .await
+        {
+            Err(s) if error_key(&s).ends_with("/CODE_MISMATCH") => {}
+            Err(s) => return Err(error_key(&s)),
+            Ok(_) => return Err("OK (a wrong code was accepted)".to_owned()),
+        }
+        outcome(
+            verify(
+                channel,
+                tenant,
+                &user.id,
+                &id,
+                pb::Method::Totp,
+                user.code(step),
+            )
+            .await,
+        )
+    }
+    .await;
+    queue.lock().await.push_back((u, step));
+    result
+}
+
+/// Latencies and outcomes of one scenario's measured phase.
+pub struct Measured {
+    pub latencies_ns: Vec<u64>,
+    pub errors: BTreeMap<String, u64>,
+    pub elapsed: std::time::Duration,
+    pub budget_spent: bool,
+}
+
+/// Drives `work` with `clients` tasks until `deadline`, `limit` requests,
+/// or the budget; `record` false for a warm-up.
+pub async fn drive(
+    work: Arc<Work>,
+    channels: &[Channel],
+    tenant: &str,
+    clients: usize,
+    deadline: Instant,
+    limit: Option<usize>,
+) -> Result<Measured, BoxError> {
+    let budget = work.budget();
+    let cap = match (budget, limit) {
+        (Some(b), Some(l)) => Some(b.min(l)),
+        (b, l) => b.or(l),
+    };
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for worker in 0..clients.max(1) {
+        let (work, next) = (work.clone(), next.clone());
+        let channel = channels[worker % channels.len()].clone();
+        let tenant = tenant.to_owned();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors: BTreeMap<String, u64> = BTreeMap::new();
+            while Instant::now() < deadline {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if cap.is_some_and(|c| i >= c) {
+                    break;
+                }
+                let t = Instant::now();
+                let result = work.call(channel.clone(), &tenant, i).await;
+                latencies.push(u64::try_from(t.elapsed().as_nanos()).unwrap_or(u64::MAX));
+                if let Err(key) = result {
+                    *errors.entry(key).or_default() += 1;
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut measured = Measured {
+        latencies_ns: Vec::new(),
+        errors: BTreeMap::new(),
+        elapsed: std::time::Duration::ZERO,
+        budget_spent: false,
+    };
+    for task in tasks {
+        let (latencies, errors) = task.await?;
+        measured.latencies_ns.extend(latencies);
+        for (k, v) in errors {
+            *measured.errors.entry(k).or_default() += v;
+        }
+    }
+    measured.elapsed = started.elapsed();
+    measured.budget_spent =
+        budget.is_some_and(|b| next.load(Ordering::Relaxed) >= b && Instant::now() < deadline);
+    Ok(measured)
+}
