@@ -96,7 +96,11 @@ pub fn main() -> ExitCode {
             }
             Err(e) => fail(e),
         },
-        Command::Config(args) => match args.resolve(&sub_matches) {
+        // `config` shows what `serve` would run with, so it checks the same.
+        Command::Config(args) => match args
+            .resolve(&sub_matches)
+            .and_then(|config| config.require_listener().map(|()| config))
+        {
             Ok(config) => {
                 print!("{}", config.describe());
                 ExitCode::SUCCESS

@@ -79,6 +79,18 @@ async fn postgres_outage_is_unavailable_and_the_server_recovers_by_itself() {
     let status = totp_state(channel.clone(), "before").await.unwrap_err();
     assert_eq!(status.code(), Code::Unavailable, "{status:?}");
     assert_eq!(reason(&status), "STORAGE_UNAVAILABLE");
+    enrolment_is_unavailable(&channel).await;
+
+    // It comes back: the server follows without a restart.
+    db.postgres_admin(r#"ALTER DATABASE "{db}" ALLOW_CONNECTIONS true"#)
+        .await;
+    wait_for_health(&channel, ServingStatus::Serving).await;
+    assert_recovered(server, db).await;
+}
+
+/// During a storage fault, starting an enrolment (a write) for "during"
+/// fails UNAVAILABLE with the reason STORAGE_UNAVAILABLE.
+async fn enrolment_is_unavailable(channel: &Channel) {
     let status = EnrollmentServiceClient::new(channel.clone())
         .begin_totp(pb::BeginTotpRequest {
             user_id: "during".to_owned(),
@@ -86,13 +98,8 @@ async fn postgres_outage_is_unavailable_and_the_server_recovers_by_itself() {
         })
         .await
         .unwrap_err();
-    assert_eq!(status.code(), Code::Unavailable);
-
-    // It comes back: the server follows without a restart.
-    db.postgres_admin(r#"ALTER DATABASE "{db}" ALLOW_CONNECTIONS true"#)
-        .await;
-    wait_for_health(&channel, ServingStatus::Serving).await;
-    assert_recovered(server, db).await;
+    assert_eq!(status.code(), Code::Unavailable, "{status:?}");
+    assert_eq!(reason(&status), "STORAGE_UNAVAILABLE");
 }
 
 /// After a storage fault: the user enrolled before it is still enrolled,
@@ -156,15 +163,7 @@ async fn sqlite_file_refusing_writes_is_unavailable_and_the_server_recovers() {
         return;
     };
     wait_for_health(&channel, ServingStatus::NotServing).await;
-    let status = EnrollmentServiceClient::new(channel.clone())
-        .begin_totp(pb::BeginTotpRequest {
-            user_id: "during".to_owned(),
-            ..Default::default()
-        })
-        .await
-        .unwrap_err();
-    assert_eq!(status.code(), Code::Unavailable, "{status:?}");
-    assert_eq!(reason(&status), "STORAGE_UNAVAILABLE");
+    enrolment_is_unavailable(&channel).await;
 
     drop(read_only);
     wait_for_health(&channel, ServingStatus::Serving).await;
