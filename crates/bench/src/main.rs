@@ -305,15 +305,15 @@ async fn prepare_work(
             String::new(),
         ),
         "verify-totp" => {
-            let n = users.len().min(limit);
-            let ids = challenges((0..n).collect()).await?;
+            let n = (users.len() * scenario::TOTP_STEPS_PER_USER).min(limit);
+            let ids = challenges((0..n).map(|i| i % users.len()).collect()).await?;
             (
                 Work::VerifyTotp {
                     users: users.clone(),
                     challenges: ids,
                 },
                 format!(
-                    "VerifyChallenge only (challenges begun before the clock); budget {n}: one per user"
+                    "VerifyChallenge only (challenges begun before the clock); budget {n}: two steps per user"
                 ),
             )
         }

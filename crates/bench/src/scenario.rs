@@ -4,11 +4,12 @@
 //!
 //! TOTP codes are single-use per user and step, so the verification
 //! scenarios are *budgeted*: the users are enrolled before the clock, and
-//! each request spends prepared state. `verify-totp` spends one user per
-//! request: its challenge was begun before the clock and its code is the one
-//! for the step after the enrolment's (`max(now, confirm step + 1)`, which
-//! the server accepts since it forgives one step of skew), so no code is
-//! offered twice. `verify-wrong` spends one of the four failures a user may
+//! each request spends prepared state. Enrolment is confirmed with the
+//! previous step's code (the server forgives one step of skew each way), so
+//! each user has two steps to spend: the current one and the next.
+//! `verify-totp` spends one step of one user per request (every user once,
+//! then every user again), its challenge begun before the clock, so no code
+//! is offered twice. `verify-wrong` spends one of the four failures a user may
 //! have before the fifth locks them out (default lockout policy: 5), round
 //! robin over the users so one user's attempts rarely race.
 //! `recovery-redeem` spends one of a user's eight recovery codes, each with
@@ -17,7 +18,7 @@
 //! actually ran.
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use tokio::sync::Mutex;
@@ -33,6 +34,8 @@ use crate::BoxError;
 
 /// The TOTP step length the server uses by default.
 const STEP_SECONDS: u64 = 30;
+/// Steps a freshly enrolled user can verify in (the current and the next).
+pub const TOTP_STEPS_PER_USER: usize = 2;
 /// Failures a user may have without being locked (default policy locks at 5).
 pub const WRONG_PER_USER: usize = 4;
 /// Recovery codes a user gets at enrolment.
@@ -61,8 +64,9 @@ pub fn unix_now() -> u64 {
 pub struct User {
     pub id: String,
     totp: totp_rs::Totp,
-    /// The step whose code confirmed the enrolment (spent).
-    confirm_step: u64,
+    /// The last step whose code the server has seen (the confirmation's
+    /// first), so no code is ever offered twice.
+    spent_step: AtomicU64,
     pub recovery_codes: Vec<String>,
 }
 
@@ -72,11 +76,30 @@ impl User {
         self.totp.generate(step * STEP_SECONDS).to_string()
     }
 
-    /// A code the server has not seen for this user: the current step's,
-    /// or the next one while the current one confirmed the enrolment.
-    pub fn fresh_code(&self) -> String {
+    /// The last step spent.
+    pub fn spent_step(&self) -> u64 {
+        self.spent_step.load(Ordering::SeqCst)
+    }
+
+    /// Claims the earliest unspent step the server accepts now (it forgives
+    /// one step of skew each way) and returns its code; `None` when the
+    /// current and the next step are both spent.
+    pub fn fresh_code(&self) -> Option<String> {
         let now = unix_now() / STEP_SECONDS;
-        self.code(now.max(self.confirm_step + 1))
+        let mut spent = self.spent_step();
+        loop {
+            let step = now.max(spent + 1);
+            if step > now + 1 {
+                return None;
+            }
+            match self
+                .spent_step
+                .compare_exchange(spent, step, Ordering::SeqCst, Ordering::SeqCst)
+            {
+                Ok(_) => return Some(self.code(step)),
+                Err(current) => spent = current,
+            }
+        }
     }
 
     /// A six-digit code matching no step of the server's window.
@@ -133,7 +156,9 @@ pub async fn enrol(channel: Channel, tenant: &str, user: &str) -> Result<User, S
         .with_secret(secret.as_bytes().to_vec())
         .build()
         .map_err(|e| Status::internal(format!("totp: {e}")))?;
-    let step = unix_now() / STEP_SECONDS;
+    // Confirm with the previous step's code (the server forgives one step
+    // of skew), so the current and the next step are left for sign-ins.
+    let step = unix_now() / STEP_SECONDS - 1;
     let code = totp.generate(step * STEP_SECONDS).to_string();
     let confirmed = client
         .confirm_totp(pb::ConfirmTotpRequest {
@@ -146,7 +171,7 @@ pub async fn enrol(channel: Channel, tenant: &str, user: &str) -> Result<User, S
     Ok(User {
         id: user.to_owned(),
         totp,
-        confirm_step: step,
+        spent_step: AtomicU64::new(step),
         recovery_codes: confirmed.recovery_codes,
     })
 }
@@ -293,8 +318,10 @@ impl Work {
                 outcome(begin(channel, tenant, &user.id).await)
             }
             Self::VerifyTotp { users, challenges } => {
-                let user = &users[i];
-                let code = user.fresh_code();
+                let user = &users[i % users.len()];
+                let Some(code) = user.fresh_code() else {
+                    return Err("no unspent step left for this user".to_owned());
+                };
                 outcome(
                     verify(
                         channel,
@@ -376,7 +403,7 @@ async fn mixed_sign_in(
     let picked = {
         let mut queue = queue.lock().await;
         match queue.front() {
-            Some(&(u, last)) if last < step && users[u].confirm_step < step => {
+            Some(&(u, last)) if last < step && users[u].spent_step() < step => {
                 queue.pop_front();
                 Some(u)
             }
@@ -413,7 +440,7 @@ async fn mixed_sign_in(
                 &user.id,
                 &id,
                 pb::Method::Totp,
-                user.code(step),
+                user.fresh_code().unwrap_or_else(|| user.code(step)),
             )
             .await,
         )

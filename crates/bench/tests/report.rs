@@ -61,8 +61,9 @@ fn a_short_run_prints_a_well_formed_report() {
     for s in scenarios {
         let name = s["name"].as_str().unwrap();
         assert_eq!(s["error_count"], 0, "{name}: {}", s["errors"]);
-        // verify-totp spends one user per request: 3 users, 3 requests.
-        let expected = if name == "verify-totp" { 3 } else { 12 };
+        // verify-totp spends one step of one user per request, and each
+        // user has two: 3 users, 6 requests.
+        let expected = if name == "verify-totp" { 6 } else { 12 };
         assert_eq!(s["requests"], expected, "{name}");
         for field in ["throughput", "p50_ms", "p90_ms", "p99_ms", "max_ms"] {
             assert!(s[field].as_f64().unwrap() >= 0.0, "{name}.{field}");
