@@ -59,9 +59,7 @@ impl App {
     /// Loads the keys, connects to the database and applies migrations.
     pub async fn open(config: &ServerConfig, clock: Arc<dyn Clock>) -> Result<Self, StartError> {
         let keyring = keys::load(config)?;
-        let db = tollgate_storage::connect(&config.database_url).await?;
-        tollgate_storage::migrate(&db).await?;
-        let store = SeaStore::new(db);
+        let store = tollgate_storage::open(&config.database_url).await?;
         let policy = TenantPolicy::with_issuer(&config.issuer);
         let dispatcher = Dispatcher::new(DispatcherSettings {
             product: config.issuer.clone(),
@@ -347,7 +345,7 @@ pub async fn run(
     if let Some(path) = socket_path {
         let _ = std::fs::remove_file(&path);
     }
-    app.store.connection().clone().close().await.ok();
+    app.store.close().await;
     tracing::info!("stopped");
     failure.map_or(Ok(()), Err)
 }

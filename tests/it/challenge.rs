@@ -583,7 +583,15 @@ async fn cancelled_and_expired_challenges(db: &TestDb) {
     );
 
     let id = challenge_id(&mut client, "heidi").await;
+    // The open-challenges gauge counts the open one, not the cancelled one,
+    // and stops counting it once it expires.
+    let open = |at| {
+        use tollgate_domain::ports::Store;
+        server.app_store.count_open_challenges(at)
+    };
+    assert_eq!(open(server.clock.now()).await.unwrap(), 1);
     server.clock.advance(TimeDelta::seconds(300));
+    assert_eq!(open(server.clock.now()).await.unwrap(), 0);
     let right = authenticator_code(&secret, server.clock.now().timestamp());
     let err = client
         .verify_challenge(verify_request("heidi", &id, pb::Method::Totp, &right))

@@ -1,5 +1,7 @@
 //! Administrator use cases: a tenant's policy (read, update with an etag),
 //! its users, and its audit log, with opaque page tokens.
+use std::sync::Arc;
+
 use crate::enrollment::Service;
 use crate::error::DomainError;
 use crate::ids::TenantId;
@@ -46,7 +48,7 @@ fn decode_token(prefix: &str, token: &str) -> Result<Option<String>, DomainError
 
 impl<S: Store, O: Offload> Service<S, O> {
     /// The tenant's policy and its version (0 while it runs on defaults).
-    pub async fn get_policy(&self, tenant: &TenantId) -> Result<StoredPolicy, DomainError> {
+    pub async fn get_policy(&self, tenant: &TenantId) -> Result<Arc<StoredPolicy>, DomainError> {
         self.stored_policy(tenant).await
     }
 
@@ -59,7 +61,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         etag: Option<i64>,
         actor_id: &str,
         edit: impl FnOnce(&mut TenantPolicy) -> Result<(), DomainError>,
-    ) -> Result<StoredPolicy, DomainError> {
+    ) -> Result<Arc<StoredPolicy>, DomainError> {
         let current = self.stored_policy(tenant).await?;
         if etag.is_some_and(|e| e != current.version) {
             return Err(DomainError::EtagMismatch);
@@ -85,11 +87,13 @@ impl<S: Store, O: Offload> Service<S, O> {
             .save_tenant_policy(tenant, etag, &updated, now, event)
             .await?
             .ok_or(DomainError::EtagMismatch)?;
-        Ok(StoredPolicy {
+        let stored = Arc::new(StoredPolicy {
             policy: updated,
             version,
             updated_at: now,
-        })
+        });
+        self.policies.put(tenant, Arc::clone(&stored), now);
+        Ok(stored)
     }
 
     /// A page of the tenant's users, by user id, and the next page's token

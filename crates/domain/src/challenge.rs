@@ -8,14 +8,14 @@
 //! so two replicas can never both accept the same code.
 use chrono::{DateTime, Utc};
 
-use crate::enrollment::Service;
+use crate::enrollment::{Service, ordered};
 use crate::error::DomainError;
 use crate::ids::UserRef;
-use crate::lockout::{FailureOutcome, LockoutPolicy};
+use crate::lockout::{FailureOutcome, LockoutPolicy, LockoutState};
 use crate::policy::{Compliance, Method, Policy};
 use crate::ports::{
     ChallengeStatus, ClientInfo, Completion, Consume, NewChallenge, NewTrustedDevice, Offload,
-    Outcome, Store, StoredTotpState,
+    Outcome, Store, StoredTotpState, TotpRecord, VerificationContext,
 };
 use crate::recovery;
 use crate::secret::{SecretString, hex_lower};
@@ -65,6 +65,16 @@ pub struct BeginRequest<'a> {
     pub audience: &'a str,
     pub trusted_device_token: &'a str,
     pub client: ClientInfo,
+}
+
+/// A user's lockout row as read at the start of an attempt, with the
+/// policy that governs it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LockoutRead {
+    pub policy: LockoutPolicy,
+    pub state: LockoutState,
+    /// The row's version, for compare-and-swap (0: no row yet).
+    pub version: i64,
 }
 
 /// The user's answer to a challenge.
@@ -129,7 +139,9 @@ impl<S: Store, O: Offload> Service<S, O> {
         user: &UserRef,
         policy: &Policy,
     ) -> Result<(Vec<Method>, bool), DomainError> {
-        let enabled = self.ordered_methods(user).await?;
+        let stored = self.store.methods(user).await?;
+        let recovery_remaining = stored.recovery_remaining;
+        let enabled = ordered(stored);
         let enrolled = !enabled.is_empty();
         let mut methods: Vec<Method> = enabled
             .into_iter()
@@ -137,7 +149,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             .collect();
         if !methods.is_empty()
             && policy.allowed_methods.contains(&Method::RecoveryCode)
-            && self.store.recovery_status(user).await?.remaining > 0
+            && recovery_remaining > 0
         {
             methods.push(Method::RecoveryCode);
         }
@@ -317,9 +329,17 @@ impl<S: Store, O: Offload> Service<S, O> {
         request: &VerifyRequest<'_>,
     ) -> Result<Verified, DomainError> {
         let now = self.clock.now();
-        let challenge = self
+        // One read brings the challenge, the lockout row, the TOTP
+        // credential and the recovery count; the policy comes from the
+        // cache, so a verification reads the database once before it writes.
+        let VerificationContext {
+            challenge,
+            lockout: (lockout, lockout_version),
+            totp,
+            recovery_remaining,
+        } = self
             .store
-            .challenge(user, id_hash)
+            .verification(user, id_hash)
             .await?
             .ok_or(DomainError::ChallengeNotFound)?;
         if challenge.status != ChallengeStatus::Open {
@@ -329,16 +349,19 @@ impl<S: Store, O: Offload> Service<S, O> {
             return Err(DomainError::ChallengeExpired);
         }
         let policy = self.policy_for(user, &challenge.audience).await?;
-        let lockout_policy = policy.lockout();
-        let (lockout, _) = self.store.lockout(user).await?;
         lockout.check(now)?;
+        let lockout_policy = LockoutRead {
+            policy: policy.lockout(),
+            state: lockout,
+            version: lockout_version,
+        };
         if !challenge.methods.contains(&request.method) {
             return Err(DomainError::MethodNotAllowed);
         }
 
         let consume = match request.method {
             Method::Totp => {
-                self.check_totp(user, request.code, now, &lockout_policy)
+                self.check_totp(user, totp, request.code, now, &lockout_policy)
                     .await?
             }
             Method::RecoveryCode => {
@@ -399,8 +422,11 @@ impl<S: Store, O: Offload> Service<S, O> {
             Completion::CodeAlreadyUsed => return Err(DomainError::CodeAlreadyUsed),
             Completion::ChallengeClosed => return Err(DomainError::ChallengeNotFound),
         }
-        self.reset_lockout(user).await?;
-        let remaining = self.store.recovery_status(user).await?.remaining;
+        self.reset_lockout(user, lockout, lockout_version).await?;
+        let remaining = match request.method {
+            Method::RecoveryCode => recovery_remaining.saturating_sub(1),
+            _ => recovery_remaining,
+        };
         Ok(Verified {
             trusted_device: grant,
             recovery_codes_remaining: remaining,
@@ -411,11 +437,12 @@ impl<S: Store, O: Offload> Service<S, O> {
     async fn check_totp(
         &self,
         user: &UserRef,
+        record: Option<TotpRecord>,
         code: &str,
         now: DateTime<Utc>,
-        lockout: &LockoutPolicy,
+        lockout: &LockoutRead,
     ) -> Result<Consume, DomainError> {
-        let record = match self.store.totp(user).await? {
+        let record = match record {
             Some(r) if r.state == StoredTotpState::Enabled => r,
             _ => return Err(DomainError::MethodNotAllowed),
         };
@@ -440,7 +467,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         user: &UserRef,
         code: &str,
         now: DateTime<Utc>,
-        lockout: &LockoutPolicy,
+        lockout: &LockoutRead,
     ) -> Result<Consume, DomainError> {
         let canonical = recovery::normalize(code).ok_or_else(|| {
             DomainError::invalid("code", "must be a recovery code such as ABCD-EFGH")
@@ -475,7 +502,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         request: &VerifyRequest<'_>,
         policy: &Policy,
         now: DateTime<Utc>,
-        lockout: &LockoutPolicy,
+        lockout: &LockoutRead,
     ) -> Result<Consume, DomainError> {
         let code = totp::normalize_code(request.code, policy.code_length)
             .map_err(|v| DomainError::InvalidArgument(vec![v]))?;
@@ -497,15 +524,20 @@ impl<S: Store, O: Offload> Service<S, O> {
     /// Counts a failed attempt (compare-and-swap on the lockout row) and
     /// returns the error to answer with: CODE_MISMATCH with the attempts
     /// left, or LOCKED_OUT.
+    /// The first swap is tried from the row as read at the start of the
+    /// attempt (`read`); only a lost race costs another read.
     pub(crate) async fn count_failure(
         &self,
         user: &UserRef,
         now: DateTime<Utc>,
-        policy: &LockoutPolicy,
+        read: &LockoutRead,
     ) -> Result<DomainError, DomainError> {
-        for _ in 0..LOCKOUT_SWAP_ATTEMPTS {
-            let (state, version) = self.store.lockout(user).await?;
-            let (next, outcome) = state.after_failure(now, policy);
+        let (mut state, mut version) = (read.state, read.version);
+        for attempt in 0..LOCKOUT_SWAP_ATTEMPTS {
+            if attempt > 0 {
+                (state, version) = self.store.lockout(user).await?;
+            }
+            let (next, outcome) = state.after_failure(now, &read.policy);
             if next == state {
                 return Ok(outcome.into_error());
             }
@@ -526,14 +558,21 @@ impl<S: Store, O: Offload> Service<S, O> {
         Err(DomainError::StorageUnavailable)
     }
 
-    /// A success clears failures and the lockout doubling.
-    async fn reset_lockout(&self, user: &UserRef) -> Result<(), DomainError> {
+    /// A success clears failures and the lockout doubling. `state` and
+    /// `version` are the row as read before the code was checked: a user
+    /// with nothing to clear (the common case) costs no further trip.
+    async fn reset_lockout(
+        &self,
+        user: &UserRef,
+        mut state: LockoutState,
+        mut version: i64,
+    ) -> Result<(), DomainError> {
         for _ in 0..LOCKOUT_SWAP_ATTEMPTS {
-            let (state, version) = self.store.lockout(user).await?;
             let next = state.after_success();
             if next == state || self.store.swap_lockout(user, version, next).await? {
                 return Ok(());
             }
+            (state, version) = self.store.lockout(user).await?;
         }
         Err(DomainError::StorageUnavailable)
     }

@@ -4,6 +4,7 @@
 //! delivers them (or streams them to the application) from there.
 use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::challenge::LockoutRead;
 use crate::contact::ContactKind;
 use crate::enrollment::Service;
 use crate::error::DomainError;
@@ -317,13 +318,17 @@ impl<S: Store, O: Offload> Service<S, O> {
             return Err(DomainError::ContactAlreadyConfirmed);
         }
         let now = self.clock.now();
-        let (lockout, _) = self.store.lockout(user).await?;
-        lockout.check(now)?;
+        let (state, version) = self.store.lockout(user).await?;
+        state.check(now)?;
         let hash = self.secret_hash(user, CONFIRMATION_PURPOSE, given);
         if !self.store.confirm_contact(user, kind, &hash, now).await? {
             // Guessing SMS codes counts against the same lockout as sign-in.
-            let policy = self.policy_for(user, "").await?.lockout();
-            return Err(self.count_failure(user, now, &policy).await?);
+            let read = LockoutRead {
+                policy: self.policy_for(user, "").await?.lockout(),
+                state,
+                version,
+            };
+            return Err(self.count_failure(user, now, &read).await?);
         }
         let mut event = self.audit_event(user, "contact.confirmed", None, &ClientInfo::default());
         event
@@ -363,7 +368,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             return Err(DomainError::ContactUnconfirmed);
         }
         let now = self.clock.now();
-        let first = self.store.enabled_methods(user).await?.is_empty();
+        let first = self.store.methods(user).await?.enabled.is_empty();
         let (shown, recovery) = if first {
             let (shown, stored) = self.new_recovery_set(user, &policy).await?;
             (
@@ -396,7 +401,7 @@ impl<S: Store, O: Offload> Service<S, O> {
                 "recovery codes cannot be the default method",
             ));
         }
-        if !self.store.enabled_methods(user).await?.contains(&method) {
+        if !self.store.methods(user).await?.enabled.contains(&method) {
             return Err(DomainError::NotEnrolled);
         }
         self.store

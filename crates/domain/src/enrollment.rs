@@ -9,9 +9,10 @@ use crate::clock::Clock;
 use crate::error::DomainError;
 use crate::ids::{TenantId, UserRef};
 use crate::policy::{Method, Policy, Verdict};
+use crate::policy_cache::PolicyCache;
 use crate::ports::{
     AuditEvent, ClientInfo, NewRecoverySet, Offload, Outcome, PendingTotp, RecoveryStatus, Store,
-    StoredPolicy, StoredTotpState, TotpRecord,
+    StoredPolicy, StoredTotpState, TotpRecord, UserMethods,
 };
 use crate::recovery::{self, StoredCode};
 use crate::secret::{Keyring, SecretBytes, SecretString};
@@ -42,6 +43,23 @@ impl EnrollmentView {
     pub fn default_method(&self) -> Option<Method> {
         self.enabled_methods.first().copied()
     }
+}
+
+/// The user's enabled methods, their default first.
+pub(crate) fn ordered(methods: UserMethods) -> Vec<Method> {
+    let UserMethods {
+        mut enabled,
+        default,
+        ..
+    } = methods;
+    enabled.sort();
+    if let Some(default) = default
+        && let Some(at) = enabled.iter().position(|m| *m == default)
+    {
+        let chosen = enabled.remove(at);
+        enabled.insert(0, chosen);
+    }
+    enabled
 }
 
 /// What BeginTotp hands to the user, once.
@@ -82,6 +100,8 @@ pub struct Service<S, O> {
     pub(crate) confirm_link_base: Option<String>,
     /// Told of every audit event once it is stored (metrics count them).
     pub(crate) observer: Option<Arc<dyn AuditObserver>>,
+    /// Tenant policies read in the last second, for the sign-in path.
+    pub(crate) policies: PolicyCache,
 }
 
 /// Hears of each audit event after it is stored, e.g. to count lockouts.
@@ -107,6 +127,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             defaults,
             confirm_link_base: None,
             observer: None,
+            policies: PolicyCache::default(),
         }
     }
 
@@ -137,29 +158,36 @@ impl<S: Store, O: Offload> Service<S, O> {
         self.clock.as_ref()
     }
 
-    /// The tenant's stored policy, or the defaults (version 0).
+    /// The tenant's stored policy, or the defaults (version 0), read from
+    /// the database (and remembered for the sign-in path).
     pub(crate) async fn stored_policy(
         &self,
         tenant: &TenantId,
-    ) -> Result<StoredPolicy, DomainError> {
-        Ok(self
-            .store
-            .tenant_policy(tenant)
-            .await?
-            .unwrap_or_else(|| StoredPolicy {
-                policy: self.defaults.clone(),
-                version: 0,
-                updated_at: DateTime::<Utc>::UNIX_EPOCH,
-            }))
+    ) -> Result<Arc<StoredPolicy>, DomainError> {
+        let stored =
+            Arc::new(
+                self.store
+                    .tenant_policy(tenant)
+                    .await?
+                    .unwrap_or_else(|| StoredPolicy {
+                        policy: self.defaults.clone(),
+                        version: 0,
+                        updated_at: DateTime::<Utc>::UNIX_EPOCH,
+                    }),
+            );
+        self.policies
+            .put(tenant, Arc::clone(&stored), self.clock.now());
+        Ok(stored)
     }
 
-    /// The policy that applies to `user` in `audience` (empty: the tenant's).
+    /// The policy that applies to `user` in `audience` (empty: the tenant's),
+    /// as read at most a second ago.
     pub async fn policy_for(&self, user: &UserRef, audience: &str) -> Result<Policy, DomainError> {
-        Ok(self
-            .stored_policy(&user.tenant)
-            .await?
-            .policy
-            .effective(audience))
+        let stored = match self.policies.get(&user.tenant, self.clock.now()) {
+            Some(stored) => stored,
+            None => self.stored_policy(&user.tenant).await?,
+        };
+        Ok(stored.policy.effective(audience))
     }
 
     /// An audit event about `user`, acted by the user, succeeded, now.
@@ -201,26 +229,12 @@ impl<S: Store, O: Offload> Service<S, O> {
         let now = self.clock.now();
         let record = self.store.totp(user).await?;
         let totp = Self::totp_state(record.as_ref(), now);
-        let enabled_methods = self.ordered_methods(user).await?;
-        let recovery = self.store.recovery_status(user).await?;
+        let methods = self.store.methods(user).await?;
         Ok(EnrollmentView {
             totp,
-            enabled_methods,
-            recovery_codes_remaining: recovery.remaining,
+            recovery_codes_remaining: methods.recovery_remaining,
+            enabled_methods: ordered(methods),
         })
-    }
-
-    /// The user's enabled methods, their default first.
-    pub(crate) async fn ordered_methods(&self, user: &UserRef) -> Result<Vec<Method>, DomainError> {
-        let mut methods = self.store.enabled_methods(user).await?;
-        methods.sort();
-        if let Some(default) = self.store.default_method(user).await?
-            && let Some(at) = methods.iter().position(|m| *m == default)
-        {
-            let chosen = methods.remove(at);
-            methods.insert(0, chosen);
-        }
-        Ok(methods)
     }
 
     fn require_method_allowed(policy: &Policy, method: Method) -> Result<(), DomainError> {
@@ -400,7 +414,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             ));
         }
         let now = self.clock.now();
-        let enabled = self.store.enabled_methods(user).await?;
+        let enabled = self.store.methods(user).await?.enabled;
         let targets: Vec<Method> = match method {
             None => enabled.clone(),
             Some(m) => enabled.iter().copied().filter(|e| *e == m).collect(),

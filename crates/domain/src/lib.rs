@@ -16,6 +16,7 @@ pub mod error;
 pub mod ids;
 pub mod lockout;
 pub mod policy;
+pub mod policy_cache;
 pub mod ports;
 pub mod random;
 pub mod recovery;

@@ -80,6 +80,30 @@ pub struct ChallengeRecord {
     pub expires_at: DateTime<Utc>,
 }
 
+/// What sign-in needs to know of a user's methods, read at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserMethods {
+    /// Every method the user has enabled (TOTP and the contact methods),
+    /// in no particular order.
+    pub enabled: Vec<Method>,
+    /// The method the user chose to be offered first, if any.
+    pub default: Option<Method>,
+    /// Recovery codes not yet spent.
+    pub recovery_remaining: u32,
+}
+
+/// What VerifyChallenge reads before it checks a code, read at once.
+#[derive(Debug)]
+pub struct VerificationContext {
+    pub challenge: ChallengeRecord,
+    /// The user's lockout state and its version, for compare-and-swap.
+    pub lockout: (LockoutState, i64),
+    /// The user's TOTP credential, pending or enabled.
+    pub totp: Option<TotpRecord>,
+    /// Recovery codes not yet spent.
+    pub recovery_remaining: u32,
+}
+
 /// A challenge to store, under the keyed hash of its id.
 #[derive(Debug, Clone)]
 pub struct NewChallenge {
@@ -312,6 +336,15 @@ pub trait Store: Send + Sync + 'static {
         id_hash: &str,
     ) -> impl Future<Output = Result<Option<ChallengeRecord>, DomainError>> + Send;
 
+    /// The user's challenge with this id hash, with the lockout state, the
+    /// TOTP credential and the recovery count, in one read: the hot path of
+    /// a verification.
+    fn verification(
+        &self,
+        user: &UserRef,
+        id_hash: &str,
+    ) -> impl Future<Output = Result<Option<VerificationContext>, DomainError>> + Send;
+
     /// How many challenges, across all tenants, are open and unexpired.
     fn count_open_challenges(
         &self,
@@ -436,17 +469,12 @@ pub trait Store: Send + Sync + 'static {
         query: AuditQuery,
     ) -> impl Future<Output = Result<Vec<AuditRecord>, DomainError>> + Send;
 
-    /// Every method the user has enabled: TOTP and the contact methods.
-    fn enabled_methods(
+    /// The user's enabled methods, default method and unspent recovery
+    /// codes, in one read (BeginChallenge needs all three).
+    fn methods(
         &self,
         user: &UserRef,
-    ) -> impl Future<Output = Result<Vec<Method>, DomainError>> + Send;
-
-    /// The method the user chose to be offered first, if any.
-    fn default_method(
-        &self,
-        user: &UserRef,
-    ) -> impl Future<Output = Result<Option<Method>, DomainError>> + Send;
+    ) -> impl Future<Output = Result<UserMethods, DomainError>> + Send;
 
     fn set_default_method(
         &self,

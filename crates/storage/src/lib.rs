@@ -45,10 +45,30 @@ impl Backend {
     }
 }
 
+/// Connects, applies every migration not yet applied, and returns the
+/// store. On SQLite, writes get a pool of their own with one connection.
+pub async fn open(url: &str) -> Result<SeaStore, StorageError> {
+    let db = connect(url).await?;
+    migrate(&db).await?;
+    let writes = match Backend::of_url(url)? {
+        Backend::Sqlite => connect_pool(url, 1).await?,
+        Backend::Postgres => db.clone(),
+    };
+    Ok(SeaStore::new(db, writes))
+}
+
 /// Opens a pool. SQLite files are created if missing and run in WAL mode
 /// with a busy timeout and foreign keys on; SQLite has one writer at a time,
 /// so its pool stays small.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, StorageError> {
+    connect_pool(url, 4).await
+}
+
+/// Opens a pool of at most `sqlite_connections` on SQLite (16 on Postgres).
+async fn connect_pool(
+    url: &str,
+    sqlite_connections: u32,
+) -> Result<DatabaseConnection, StorageError> {
     let backend = Backend::of_url(url)?;
     let mut options = ConnectOptions::new(url.to_owned());
     options
@@ -58,8 +78,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StorageError> {
     match backend {
         Backend::Sqlite => {
             options
-                .max_connections(4)
+                .max_connections(sqlite_connections)
                 .min_connections(1)
+                // A file connection does not go stale; a ping before
+                // every statement would double the trips to the
+                // connection's worker thread.
+                .test_before_acquire(false)
                 .map_sqlx_sqlite_opts(|o| {
                     o.create_if_missing(true)
                         .journal_mode(SqliteJournalMode::Wal)
@@ -69,7 +93,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StorageError> {
                 });
         }
         Backend::Postgres => {
-            options.max_connections(16).min_connections(1);
+            // Ping only a connection that sat idle (the server may have
+            // closed it); a busy one proves itself with every statement.
+            options
+                .max_connections(16)
+                .min_connections(1)
+                .test_before_acquire_if_idle_for(Duration::from_secs(10));
         }
     }
     let db = Database::connect(options)

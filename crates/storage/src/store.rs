@@ -1,10 +1,13 @@
 //! [`SeaStore`]: the domain's `Store` port over sea-orm. Every change that
 //! must not happen twice is one conditional statement or one transaction.
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, JoinType, OnConflict, Query, SelectStatement, UnionType,
+};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, FromQueryResult, IdenStatic, Iterable, PaginatorTrait, QueryFilter, QueryOrder,
+    QueryResult, QuerySelect, TransactionTrait,
 };
 use tollgate_domain::contact::ContactKind;
 use tollgate_domain::lockout::LockoutState;
@@ -13,8 +16,8 @@ use tollgate_domain::ports::{
     AuditEvent, AuditQuery, AuditRecord, ChallengeRecord, ChallengeStatus, Channel, ClientInfo,
     CodeSend, Completion, Consume, ContactRecord, MessageKind, NewChallenge, NewMessage,
     NewRecoverySet, NewTrustedDevice, OutboxFilter, OutboxRecord, PendingTotp, RecoveryCodeRecord,
-    RecoveryStatus, Store, StoredPolicy, StoredTotpState, TotpRecord, UserFilter, UserQuery,
-    UserSummary,
+    RecoveryStatus, Store, StoredPolicy, StoredTotpState, TotpRecord, UserFilter, UserMethods,
+    UserQuery, UserSummary, VerificationContext,
 };
 use tollgate_domain::recovery::StoredCode;
 use tollgate_domain::secret::Sealed;
@@ -30,7 +33,12 @@ use crate::entity::{
 /// The storage behind every use case.
 #[derive(Clone)]
 pub struct SeaStore {
+    /// Reads (and, on Postgres, everything).
     db: DatabaseConnection,
+    /// Writes and transactions. On SQLite a pool of one connection: the file
+    /// takes one writer at a time, and writers queueing here wait their turn
+    /// without SQLite's busy handler, which sleeps in steps of milliseconds.
+    writes: DatabaseConnection,
 }
 
 impl SeaStore {
@@ -45,8 +53,16 @@ impl SeaStore {
         .map_err(unavailable)
     }
 
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    /// A store that reads from `db` and writes through `writes` (the same
+    /// pool, or one connection to the same SQLite file).
+    pub fn new(db: DatabaseConnection, writes: DatabaseConnection) -> Self {
+        Self { db, writes }
+    }
+
+    /// Closes the pools.
+    pub async fn close(&self) {
+        self.writes.clone().close().await.ok();
+        self.db.clone().close().await.ok();
     }
 
     pub fn connection(&self) -> &DatabaseConnection {
@@ -69,7 +85,7 @@ impl SeaStore {
         };
         match version {
             Ok(version) => self
-                .db
+                .writes
                 .execute_unprepared(&format!("PRAGMA user_version = {version}"))
                 .await
                 .is_ok(),
@@ -141,7 +157,8 @@ per_user!(
     user_lockout,
     challenge,
     user_method,
-    contact
+    contact,
+    user
 );
 
 /// The rows of `E` that belong to `user`.
@@ -324,6 +341,30 @@ async fn forget_second_factor_if_none<C: ConnectionTrait>(
     Ok(())
 }
 
+fn to_challenge(row: challenge::Model) -> ChallengeRecord {
+    let status = match row.status.as_str() {
+        challenge::OPEN => ChallengeStatus::Open,
+        challenge::COMPLETED => ChallengeStatus::Completed,
+        _ => ChallengeStatus::Cancelled,
+    };
+    let code = match (
+        row.code_hash,
+        Method::parse(&row.code_method),
+        row.code_expires_at,
+    ) {
+        (Some(hash), Some(method), Some(expires_at)) => Some((hash, method, instant(expires_at))),
+        _ => None,
+    };
+    ChallengeRecord {
+        methods: row.methods.split(',').filter_map(Method::parse).collect(),
+        code,
+        audience: row.audience,
+        status,
+        created_at: instant(row.created_at),
+        expires_at: instant(row.expires_at),
+    }
+}
+
 fn to_lockout(row: Option<user_lockout::Model>) -> (LockoutState, i64) {
     match row {
         Some(r) => (
@@ -355,6 +396,111 @@ async fn revoke_devices<C: ConnectionTrait>(
     }
     let result = update.exec(conn).await?;
     Ok(u32::try_from(result.rows_affected).unwrap_or(u32::MAX))
+}
+
+/// Column prefixes of the verification read, one per joined table.
+const CHALLENGE: &str = "c_";
+const TOTP: &str = "t_";
+const LOCKOUT: &str = "l_";
+const RECOVERY_REMAINING: &str = "recovery_remaining";
+
+/// Selects every column of `E`, from the table aliased `table`, as
+/// `{table}_{column}` (the prefix sea-orm's models read back).
+fn select_all_as<E: EntityTrait>(select: &mut SelectStatement, table: &str) {
+    for column in E::Column::iter() {
+        select.expr_as(
+            Expr::col((Alias::new(table.trim_end_matches('_')), column)),
+            Alias::new(format!("{table}{}", column.as_str())),
+        );
+    }
+}
+
+/// `E`'s row from a LEFT JOIN, or `None` where the join found none.
+fn joined<M: FromQueryResult>(row: &QueryResult, table: &str) -> Result<Option<M>, DomainError> {
+    let tenant: Option<String> = row.try_get(table, "tenant_id").map_err(unavailable)?;
+    tenant
+        .map(|_| M::from_query_result(row, table))
+        .transpose()
+        .map_err(unavailable)
+}
+
+/// Joins `table` to the challenge on the challenge's tenant and user.
+fn same_user_as_challenge<E: PerUser>(table: &str) -> Condition {
+    let (c, t) = (Alias::new("c"), Alias::new(table.trim_end_matches('_')));
+    Condition::all()
+        .add(Expr::col((t.clone(), E::TENANT)).equals((c.clone(), challenge::Column::TenantId)))
+        .add(Expr::col((t, E::USER)).equals((c, challenge::Column::UserId)))
+}
+
+/// The challenge with its lockout row, TOTP credential and count of unspent
+/// recovery codes: everything a verification reads, as one statement.
+fn verification_query(user: &UserRef, id_hash: &str) -> SelectStatement {
+    let c = Alias::new("c");
+    let mut select = Query::select();
+    select.from_as(challenge::Entity, c.clone());
+    select_all_as::<challenge::Entity>(&mut select, CHALLENGE);
+    select_all_as::<totp_credential::Entity>(&mut select, TOTP);
+    select_all_as::<user_lockout::Entity>(&mut select, LOCKOUT);
+    select.join_as(
+        JoinType::LeftJoin,
+        totp_credential::Entity,
+        Alias::new("t"),
+        same_user_as_challenge::<totp_credential::Entity>(TOTP),
+    );
+    select.join_as(
+        JoinType::LeftJoin,
+        user_lockout::Entity,
+        Alias::new("l"),
+        same_user_as_challenge::<user_lockout::Entity>(LOCKOUT),
+    );
+    let remaining = Query::select()
+        .expr(Expr::col(recovery_code::Column::Id).count())
+        .from(recovery_code::Entity)
+        .cond_where(owned_by::<recovery_code::Entity>(user))
+        .and_where(recovery_code::Column::UsedAt.is_null())
+        .to_owned();
+    select.expr_as(
+        Expr::SubQuery(None, Box::new(remaining.into())),
+        Alias::new(RECOVERY_REMAINING),
+    );
+    select
+        .and_where(Expr::col((c.clone(), challenge::Column::TenantId)).eq(user.tenant.as_str()))
+        .and_where(Expr::col((c.clone(), challenge::Column::UserId)).eq(user.user.as_str()))
+        .and_where(Expr::col((c, challenge::Column::IdHash)).eq(id_hash));
+    select
+}
+
+/// The user's TOTP state, contact methods, default method and count of
+/// unspent recovery codes, as `(kind, value)` rows of one statement.
+fn methods_query(user: &UserRef) -> SelectStatement {
+    fn rows<E: PerUser>(kind: &str, value: Expr) -> SelectStatement {
+        Query::select()
+            .expr_as(Expr::val(kind), Alias::new("kind"))
+            .expr_as(value, Alias::new("value"))
+            .from(E::default())
+            .to_owned()
+    }
+    let mut totp =
+        rows::<totp_credential::Entity>("totp", Expr::col(totp_credential::Column::State));
+    totp.cond_where(owned_by::<totp_credential::Entity>(user));
+    let mut contact =
+        rows::<user_method::Entity>("contact", Expr::col(user_method::Column::Method));
+    contact.cond_where(owned_by::<user_method::Entity>(user));
+    let mut default = rows::<user::Entity>("default", Expr::col(user::Column::DefaultMethod));
+    default.cond_where(owned_by::<user::Entity>(user));
+    let mut recovery = rows::<recovery_code::Entity>(
+        "recovery",
+        Expr::col(recovery_code::Column::Id)
+            .count()
+            .cast_as(Alias::new("TEXT")),
+    );
+    recovery
+        .cond_where(owned_by::<recovery_code::Entity>(user))
+        .and_where(recovery_code::Column::UsedAt.is_null());
+    totp.union(UnionType::All, contact)
+        .union(UnionType::All, default)
+        .union(UnionType::All, recovery)
+        .to_owned()
 }
 
 impl Store for SeaStore {
@@ -433,7 +579,7 @@ impl Store for SeaStore {
                     .to_owned(),
             )
             .to_owned();
-        let result = self.db.execute(&insert).await.map_err(unavailable)?;
+        let result = self.writes.execute(&insert).await.map_err(unavailable)?;
         if result.rows_affected() == 0 {
             return Err(DomainError::AlreadyEnabled);
         }
@@ -449,7 +595,7 @@ impl Store for SeaStore {
         recovery: Option<NewRecoverySet>,
     ) -> Result<(), DomainError> {
         use totp_credential::Column as C;
-        let txn = self.db.begin().await.map_err(unavailable)?;
+        let txn = self.writes.begin().await.map_err(unavailable)?;
         let updated = totp_credential::Entity::update_many()
             .col_expr(C::State, Expr::value(totp_credential::ENABLED))
             .col_expr(C::ConfirmedAt, Expr::value(millis(now)))
@@ -478,7 +624,7 @@ impl Store for SeaStore {
     }
 
     async fn disable_totp(&self, user: &UserRef, now: DateTime<Utc>) -> Result<bool, DomainError> {
-        let txn = self.db.begin().await.map_err(unavailable)?;
+        let txn = self.writes.begin().await.map_err(unavailable)?;
         let deleted = totp_credential::Entity::delete_many()
             .filter(owned_by::<totp_credential::Entity>(user))
             .exec(&txn)
@@ -509,7 +655,7 @@ impl Store for SeaStore {
         user: &UserRef,
         set: NewRecoverySet,
     ) -> Result<(), DomainError> {
-        let txn = self.db.begin().await.map_err(unavailable)?;
+        let txn = self.writes.begin().await.map_err(unavailable)?;
         if !has_any_method(&txn, user).await.map_err(unavailable)? {
             txn.rollback().await.map_err(unavailable)?;
             return Err(DomainError::NotEnrolled);
@@ -555,7 +701,7 @@ impl Store for SeaStore {
             audience: Set(truncate(&new.audience, 64)),
             ..Default::default()
         })
-        .exec_without_returning(&self.db)
+        .exec_without_returning(&self.writes)
         .await
         .map_err(unavailable)?;
         Ok(())
@@ -574,35 +720,41 @@ impl Store for SeaStore {
         else {
             return Ok(None);
         };
-        let status = match row.status.as_str() {
-            challenge::OPEN => ChallengeStatus::Open,
-            challenge::COMPLETED => ChallengeStatus::Completed,
-            _ => ChallengeStatus::Cancelled,
+        Ok(Some(to_challenge(row)))
+    }
+
+    async fn verification(
+        &self,
+        user: &UserRef,
+        id_hash: &str,
+    ) -> Result<Option<VerificationContext>, DomainError> {
+        let Some(row) = self
+            .db
+            .query_one(&verification_query(user, id_hash))
+            .await
+            .map_err(unavailable)?
+        else {
+            return Ok(None);
         };
-        let code = match (
-            row.code_hash,
-            Method::parse(&row.code_method),
-            row.code_expires_at,
-        ) {
-            (Some(hash), Some(method), Some(expires_at)) => {
-                Some((hash, method, instant(expires_at)))
-            }
-            _ => None,
-        };
-        Ok(Some(ChallengeRecord {
-            methods: row.methods.split(',').filter_map(Method::parse).collect(),
-            code,
-            audience: row.audience,
-            status,
-            created_at: instant(row.created_at),
-            expires_at: instant(row.expires_at),
+        let challenge =
+            challenge::Model::from_query_result(&row, CHALLENGE).map_err(unavailable)?;
+        let totp = joined::<totp_credential::Model>(&row, TOTP)?
+            .map(to_record)
+            .transpose()?;
+        let lockout = to_lockout(joined::<user_lockout::Model>(&row, LOCKOUT)?);
+        let remaining: i64 = row.try_get("", RECOVERY_REMAINING).map_err(unavailable)?;
+        Ok(Some(VerificationContext {
+            challenge: to_challenge(challenge),
+            lockout,
+            totp,
+            recovery_remaining: u32::try_from(remaining).unwrap_or(0),
         }))
     }
 
     async fn count_open_challenges(&self, now: DateTime<Utc>) -> Result<u64, DomainError> {
         challenge::Entity::find()
             .filter(challenge::Column::Status.eq(challenge::OPEN))
-            .filter(challenge::Column::ExpiresAt.gt(now.timestamp()))
+            .filter(challenge::Column::ExpiresAt.gt(millis(now)))
             .count(&self.db)
             .await
             .map_err(unavailable)
@@ -613,7 +765,7 @@ impl Store for SeaStore {
             .col_expr(challenge::Column::Status, Expr::value(challenge::CANCELLED))
             .filter(user_challenge(user, id_hash))
             .filter(challenge::Column::Status.eq(challenge::OPEN))
-            .exec(&self.db)
+            .exec(&self.writes)
             .await
             .map_err(unavailable)?;
         Ok(updated.rows_affected == 1)
@@ -628,7 +780,7 @@ impl Store for SeaStore {
         device: Option<NewTrustedDevice>,
         audit: AuditEvent,
     ) -> Result<Completion, DomainError> {
-        let txn = self.db.begin().await.map_err(unavailable)?;
+        let txn = self.writes.begin().await.map_err(unavailable)?;
         // The code first: on SQLite the first write takes the database's
         // write lock, so racing verifications queue here.
         if !consume_code(&txn, user, consume, now)
@@ -715,7 +867,7 @@ impl Store for SeaStore {
                     .to_owned(),
             )
             .to_owned();
-        let result = self.db.execute(&statement).await.map_err(unavailable)?;
+        let result = self.writes.execute(&statement).await.map_err(unavailable)?;
         Ok(result.rows_affected() == 1)
     }
 
@@ -743,14 +895,14 @@ impl Store for SeaStore {
         device_id: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<u32, DomainError> {
-        revoke_devices(&self.db, user, device_id, now)
+        revoke_devices(&self.writes, user, device_id, now)
             .await
             .map_err(unavailable)
     }
 
     async fn record_audit(&self, event: AuditEvent) -> Result<(), DomainError> {
         audit_event::Entity::insert(audit_row(event))
-            .exec_without_returning(&self.db)
+            .exec_without_returning(&self.writes)
             .await
             .map_err(unavailable)?;
         Ok(())
@@ -784,7 +936,7 @@ impl Store for SeaStore {
         use policy::Column as C;
         let json = serde_json::to_string(document)
             .map_err(|_| DomainError::Internal("a policy could not be serialised"))?;
-        let txn = self.db.begin().await.map_err(unavailable)?;
+        let txn = self.writes.begin().await.map_err(unavailable)?;
         let insert = |version: i64| {
             Query::insert()
                 .into_table(policy::Entity)
@@ -861,7 +1013,7 @@ impl Store for SeaStore {
                     .to_owned(),
             )
             .to_owned();
-        self.db.execute(&statement).await.map_err(unavailable)?;
+        self.writes.execute(&statement).await.map_err(unavailable)?;
         Ok(())
     }
 
@@ -911,7 +1063,7 @@ impl Store for SeaStore {
         now: DateTime<Utc>,
         audit: AuditEvent,
     ) -> Result<(), DomainError> {
-        let txn = self.db.begin().await.map_err(unavailable)?;
+        let txn = self.writes.begin().await.map_err(unavailable)?;
         totp_credential::Entity::delete_many()
             .filter(owned_by::<totp_credential::Entity>(user))
             .exec(&txn)
@@ -1139,25 +1291,26 @@ impl Store for SeaStore {
             .collect())
     }
 
-    async fn enabled_methods(&self, user: &UserRef) -> Result<Vec<Method>, DomainError> {
-        let mut methods = Vec::new();
-        if let Some(record) = self.totp(user).await?
-            && record.state == StoredTotpState::Enabled
-        {
-            methods.push(Method::Totp);
-        }
-        let rows = user_method::Entity::find()
-            .filter(owned_by::<user_method::Entity>(user))
-            .all(&self.db)
+    async fn methods(&self, user: &UserRef) -> Result<UserMethods, DomainError> {
+        let rows = self
+            .db
+            .query_all(&methods_query(user))
             .await
             .map_err(unavailable)?;
-        methods.extend(rows.iter().filter_map(|r| Method::parse(&r.method)));
+        let mut methods = UserMethods::default();
+        for row in rows {
+            let kind: String = row.try_get("", "kind").map_err(unavailable)?;
+            let value: Option<String> = row.try_get("", "value").map_err(unavailable)?;
+            let value = value.unwrap_or_default();
+            match kind.as_str() {
+                "totp" if value == totp_credential::ENABLED => methods.enabled.push(Method::Totp),
+                "contact" => methods.enabled.extend(Method::parse(&value)),
+                "default" => methods.default = Method::parse(&value),
+                "recovery" => methods.recovery_remaining = value.parse().unwrap_or(0),
+                _ => {}
+            }
+        }
         Ok(methods)
-    }
-
-    async fn default_method(&self, user: &UserRef) -> Result<Option<Method>, DomainError> {
-        let row = self.user_row(user).await?;
-        Ok(row.and_then(|r| Method::parse(&r.default_method)))
     }
 
     async fn set_default_method(
@@ -1171,7 +1324,7 @@ impl Store for SeaStore {
             .col_expr(user::Column::DefaultMethod, Expr::value(method.as_str()))
             .filter(user::Column::TenantId.eq(user.tenant.as_str()))
             .filter(user::Column::UserId.eq(user.user.as_str()))
-            .exec(&self.db)
+            .exec(&self.writes)
             .await
             .map_err(unavailable)?;
         Ok(())
@@ -1185,7 +1338,7 @@ impl Store for SeaStore {
         recovery: Option<NewRecoverySet>,
     ) -> Result<(), DomainError> {
         use user_method::Column as C;
-        let txn = self.db.begin().await.map_err(unavailable)?;
+        let txn = self.writes.begin().await.map_err(unavailable)?;
         let statement = Query::insert()
             .into_table(user_method::Entity)
             .columns([C::TenantId, C::UserId, C::Method, C::EnabledAt])
@@ -1216,7 +1369,7 @@ impl Store for SeaStore {
         method: Method,
         now: DateTime<Utc>,
     ) -> Result<bool, DomainError> {
-        let txn = self.db.begin().await.map_err(unavailable)?;
+        let txn = self.writes.begin().await.map_err(unavailable)?;
         let deleted = user_method::Entity::delete_many()
             .filter(owned_by::<user_method::Entity>(user))
             .filter(user_method::Column::Method.eq(method.as_str()))
@@ -1259,7 +1412,7 @@ impl Store for SeaStore {
         now: DateTime<Utc>,
     ) -> Result<(), DomainError> {
         use contact::Column as C;
-        let txn = self.db.begin().await.map_err(unavailable)?;
+        let txn = self.writes.begin().await.map_err(unavailable)?;
         let existing = contact::Entity::find()
             .filter(owned_by::<contact::Entity>(user))
             .filter(C::Kind.eq(kind.as_str()))
@@ -1325,7 +1478,7 @@ impl Store for SeaStore {
         message: NewMessage,
     ) -> Result<bool, DomainError> {
         use contact::Column as C;
-        let txn = self.db.begin().await.map_err(unavailable)?;
+        let txn = self.writes.begin().await.map_err(unavailable)?;
         let updated = contact::Entity::update_many()
             .col_expr(C::ConfirmationHash, Expr::value(secret_hash))
             .col_expr(C::ConfirmationExpiresAt, Expr::value(millis(expires_at)))
@@ -1364,7 +1517,7 @@ impl Store for SeaStore {
             .filter(C::ConfirmedAt.is_null())
             .filter(C::ConfirmationHash.eq(secret_hash))
             .filter(C::ConfirmationExpiresAt.gt(millis(now)))
-            .exec(&self.db)
+            .exec(&self.writes)
             .await
             .map_err(unavailable)?;
         Ok(updated.rows_affected == 1)
@@ -1409,7 +1562,7 @@ impl Store for SeaStore {
     ) -> Result<CodeSend, DomainError> {
         use challenge::Column as C;
         let now = message.created_at;
-        let txn = self.db.begin().await.map_err(unavailable)?;
+        let txn = self.writes.begin().await.map_err(unavailable)?;
         // One conditional update enforces the cool-down and the cap, so two
         // replicas cannot both send.
         let updated = challenge::Entity::update_many()
@@ -1495,7 +1648,7 @@ impl Store for SeaStore {
                     Some(lease) => C::LeaseUntil.eq(lease),
                     None => C::LeaseUntil.is_null(),
                 })
-                .exec(&self.db)
+                .exec(&self.writes)
                 .await
                 .map_err(unavailable)?;
             if taken.rows_affected == 1
@@ -1511,7 +1664,7 @@ impl Store for SeaStore {
     }
 
     async fn ack_message(&self, id: &str, now: DateTime<Utc>) -> Result<bool, DomainError> {
-        let txn = self.db.begin().await.map_err(unavailable)?;
+        let txn = self.writes.begin().await.map_err(unavailable)?;
         let updated = outbox::Entity::update_many()
             .col_expr(outbox::Column::DeliveredAt, Expr::value(millis(now)))
             .col_expr(outbox::Column::LastError, Expr::value(""))
@@ -1540,7 +1693,7 @@ impl Store for SeaStore {
         retry_at: Option<DateTime<Utc>>,
     ) -> Result<(), DomainError> {
         use outbox::Column as C;
-        let txn = self.db.begin().await.map_err(unavailable)?;
+        let txn = self.writes.begin().await.map_err(unavailable)?;
         let error = truncate(error, 512);
         outbox::Entity::update_many()
             .col_expr(C::LastError, Expr::value(error.as_str()))
