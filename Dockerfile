@@ -35,10 +35,6 @@ COPY --from=build /out/usr/local/bin/tollgate /usr/local/bin/tollgate
 COPY --from=build --chown=65532:65532 /out/var/lib/tollgate /var/lib/tollgate
 COPY --from=build --chown=65532:65532 /out/run/tollgate /run/tollgate
 USER 65532:65532
-# glibc keeps freed argon2 buffers (7 MiB each) in its arenas once its
-# dynamic mmap threshold has grown; a fixed threshold returns them to the
-# system, keeping the resident memory near 20-35 MiB under load.
-ENV MALLOC_MMAP_THRESHOLD_=1048576
 # The only writable places: the data directory (SQLite, and the key file
 # tollgate creates beside it when none is given) and the socket directory.
 # The root file system can be read-only.

@@ -10,10 +10,12 @@
 //!   made distinct when it is generated, so one attempt costs at most one
 //!   argon2 verification. Sixteen bits are enough to pick among a handful of
 //!   codes and too few to help an attacker who has the database and the key.
-use argon2::password_hash::phc::PasswordHash;
-use argon2::{
-    Algorithm as ArgonAlgorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version,
-};
+use std::cell::RefCell;
+
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
+use argon2::{Algorithm as ArgonAlgorithm, Argon2, Block, Params, Version};
+use subtle::ConstantTimeEq;
+use zeroize::Zeroize;
 
 use crate::error::DomainError;
 use crate::ids::UserRef;
@@ -31,15 +33,41 @@ pub const SYMBOLS: usize = 8;
 const M_COST_KIB: u32 = 7 * 1024;
 const T_COST: u32 = 5;
 const P_COST: u32 = 1;
+/// Bytes of argon2 output kept in the PHC string.
+const OUTPUT_LEN: usize = 32;
 
-fn hasher() -> Result<Argon2<'static>, DomainError> {
-    let params = Params::new(M_COST_KIB, T_COST, P_COST, None)
-        .map_err(|_| DomainError::Internal("argon2 parameters were rejected"))?;
-    Ok(Argon2::new(
-        ArgonAlgorithm::Argon2id,
-        Version::V0x13,
-        params,
-    ))
+thread_local! {
+    /// argon2's working memory, one block per KiB of the memory cost, kept
+    /// by each thread that hashes. Allocating it for every hash leaves the
+    /// freed buffers in the C allocator's per-thread arenas, where they
+    /// stay resident; one buffer per hashing thread bounds that.
+    static MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+fn params() -> Result<Params, DomainError> {
+    Params::new(M_COST_KIB, T_COST, P_COST, Some(OUTPUT_LEN))
+        .map_err(|_| DomainError::Internal("argon2 parameters were rejected"))
+}
+
+/// argon2id (version 0x13) of `password` into `out`, in this thread's
+/// working memory, which is wiped afterwards.
+fn argon2id_into(
+    params: Params,
+    password: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) -> Result<(), argon2::Error> {
+    let blocks = params.block_count();
+    let argon = Argon2::new(ArgonAlgorithm::Argon2id, Version::V0x13, params);
+    MEMORY.with_borrow_mut(|memory| {
+        if memory.len() < blocks {
+            memory.resize(blocks, Block::default());
+        }
+        let result =
+            argon.hash_password_into_with_memory(password, salt, out, &mut memory[..blocks]);
+        memory.iter_mut().for_each(Zeroize::zeroize);
+        result
+    })
 }
 
 /// A freshly generated code: what the user sees once, and what we keep.
@@ -121,26 +149,56 @@ pub fn normalize(input: &str) -> Option<SecretString> {
 /// argon2id hash (PHC string) of a canonical code. CPU-heavy: run it off the
 /// async executor.
 pub fn hash(canonical: &SecretString) -> Result<String, DomainError> {
+    let failed = || DomainError::Internal("hashing a recovery code failed");
     let mut salt = [0u8; 16];
     random::fill(&mut salt)?;
-    hasher()?
-        .hash_password_with_salt(canonical.expose().as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|_| DomainError::Internal("hashing a recovery code failed"))
+    let params = params()?;
+    let mut out = [0u8; OUTPUT_LEN];
+    argon2id_into(
+        params.clone(),
+        canonical.expose().as_bytes(),
+        &salt,
+        &mut out,
+    )
+    .map_err(|_| failed())?;
+    let phc = PasswordHash {
+        algorithm: ArgonAlgorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params).map_err(|_| failed())?,
+        salt: Some(Salt::new(&salt).map_err(|_| failed())?),
+        hash: Some(Output::new(&out).map_err(|_| failed())?),
+    };
+    Ok(phc.to_string())
 }
 
-/// Whether a canonical code matches a stored hash (constant time inside
-/// argon2). CPU-heavy: run it off the async executor.
+/// Whether a canonical code matches a stored hash (the hash's own
+/// parameters, outputs compared in constant time). CPU-heavy: run it off
+/// the async executor.
 pub fn verify(canonical: &SecretString, stored_hash: &str) -> bool {
-    let Ok(parsed) = PasswordHash::new(stored_hash) else {
+    let Ok(phc) = PasswordHash::new(stored_hash) else {
         return false;
     };
-    let Ok(argon) = hasher() else {
+    let (Some(salt), Some(expected)) = (&phc.salt, &phc.hash) else {
         return false;
     };
-    argon
-        .verify_password(canonical.expose().as_bytes(), &parsed)
-        .is_ok()
+    let argon2id = phc.algorithm == ArgonAlgorithm::Argon2id.ident()
+        && phc.version == Some(Version::V0x13.into());
+    let Ok(params) = Params::try_from(&phc) else {
+        return false;
+    };
+    if !argon2id || params.block_count() > M_COST_KIB as usize * 4 {
+        // Not ours, or a cost no one here chose.
+        return false;
+    }
+    let mut out = vec![0u8; expected.len()];
+    argon2id_into(
+        params,
+        canonical.expose().as_bytes(),
+        salt.as_ref(),
+        &mut out,
+    )
+    .is_ok()
+        && bool::from(out.as_slice().ct_eq(expected.as_bytes()))
 }
 
 #[cfg(test)]
@@ -187,6 +245,31 @@ mod tests {
         assert!(verify(&code, &stored));
         assert!(!verify(&normalize("ABCD-EFGJ").unwrap(), &stored));
         assert!(!verify(&code, "not a hash"));
+    }
+
+    #[test]
+    fn hashes_made_by_the_argon2_crate_itself_still_verify() {
+        // Codes stored before the working memory was kept per thread were
+        // hashed by the crate's own PasswordHasher; they must still redeem.
+        use argon2::PasswordHasher;
+        let code = normalize("WXYZ-2345").unwrap();
+        let argon = Argon2::new(ArgonAlgorithm::Argon2id, Version::V0x13, params().unwrap());
+        let stored = argon
+            .hash_password_with_salt(code.expose().as_bytes(), b"sixteen-byte-slt")
+            .unwrap()
+            .to_string();
+        assert!(verify(&code, &stored));
+        assert!(!verify(&normalize("WXYZ-2346").unwrap(), &stored));
+        // Another variant of argon2 with the same output is not ours.
+        let argon2i = Argon2::new(ArgonAlgorithm::Argon2i, Version::V0x13, params().unwrap());
+        let other = argon2i
+            .hash_password_with_salt(code.expose().as_bytes(), b"sixteen-byte-slt")
+            .unwrap()
+            .to_string();
+        assert!(!verify(&code, &other));
+        // Nor is a cost far above ours (it would take memory no one chose).
+        let huge = stored.replace("m=7168", "m=1048576");
+        assert!(!verify(&code, &huge));
     }
 
     #[test]

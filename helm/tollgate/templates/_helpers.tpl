@@ -94,10 +94,6 @@ The `serve` environment. Every secret arrives as a file (the *_FILE options).
 {{- define "tollgate.serveEnv" -}}
 {{- $standalone := eq .Values.mode "standalone" -}}
 {{ include "tollgate.databaseEnv" . | trim }}
-# glibc keeps freed argon2 buffers (7 MiB each) in its arenas once its
-# dynamic mmap threshold has grown; a fixed threshold returns them.
-- name: MALLOC_MMAP_THRESHOLD_
-  value: "1048576"
 - name: TOLLGATE_SOCKET
   value: {{ include "tollgate.socketPath" . | quote }}
 - name: TOLLGATE_LISTEN
