@@ -90,6 +90,11 @@ async fn connect_pool(
                         .synchronous(SqliteSynchronous::Normal)
                         .busy_timeout(Duration::from_secs(5))
                         .foreign_keys(true)
+                        // 512 KiB of page cache per connection (SQLite's
+                        // default is 2 MiB): a write by one connection
+                        // empties the others' caches anyway, and the
+                        // operating system caches the file.
+                        .pragma("cache_size", "-512")
                 });
         }
         Backend::Postgres => {
