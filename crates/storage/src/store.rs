@@ -2,13 +2,16 @@
 //! must not happen twice is one conditional statement or one transaction.
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
-    Alias, Expr, ExprTrait, JoinType, OnConflict, Query, SelectStatement, UnionType,
+    Alias, Expr, ExprTrait, InsertStatement, JoinType, OnConflict, Query, SelectStatement,
+    SqliteQueryBuilder, UnionType, UpdateStatement, Values,
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, FromQueryResult, IdenStatic, Iterable, PaginatorTrait, QueryFilter, QueryOrder,
-    QueryResult, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ActiveValue, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable,
+    PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait,
+    TransactionTrait,
 };
+use sea_query_sqlx::SqlxValues;
 use tollgate_domain::contact::ContactKind;
 use tollgate_domain::lockout::LockoutState;
 use tollgate_domain::policy::Method;
@@ -59,6 +62,92 @@ impl SeaStore {
         Self { db, writes }
     }
 
+    /// complete_challenge on SQLite, as one script on the one write
+    /// connection: one trip to its thread instead of five. Each statement
+    /// runs only if the one before it changed exactly one row (`changes()`),
+    /// and the code is consumed only while the challenge is open, so the
+    /// script commits either every change or none.
+    async fn complete_in_one_trip(
+        &self,
+        user: &UserRef,
+        id_hash: &str,
+        consume: Consume,
+        now: DateTime<Utc>,
+        device: Option<NewTrustedDevice>,
+        audit: AuditEvent,
+    ) -> Result<Completion, DomainError> {
+        let open = Query::select()
+            .expr(Expr::val(1))
+            .from(challenge::Entity)
+            .cond_where(open_challenge(user, id_hash, now))
+            .to_owned();
+        let mut statements = vec![
+            consume_statement(user, &consume, now)
+                .and_where(Expr::exists(open))
+                .build(SqliteQueryBuilder),
+            close_statement(user, id_hash, now)
+                .and_where(Expr::cust("changes() = 1"))
+                .build(SqliteQueryBuilder),
+        ];
+        if let Some(device) = device {
+            statements.push(
+                insert_after_one_change(&device_row(user, device))?.build(SqliteQueryBuilder),
+            );
+        }
+        statements.push(insert_after_one_change(&audit_row(audit))?.build(SqliteQueryBuilder));
+        let mut script = String::from("BEGIN;");
+        let mut values = Vec::new();
+        for (sql, args) in statements {
+            script.push_str(&sql);
+            script.push(';');
+            values.extend(args.0);
+        }
+        // Whether the last statement (the audit event) was written, and so
+        // every one before it. (sqlx's rows_affected cannot tell: SQLite
+        // reports the last change count for BEGIN and COMMIT too.)
+        script.push_str("SELECT changes();COMMIT;");
+
+        let pool = self.writes.get_sqlite_connection_pool();
+        let mut conn = pool.acquire().await.map_err(driver_unavailable)?;
+        let completed = match sea_orm::sqlx::query_scalar_with::<_, i64, _>(
+            // Only sea-query's own SQL text; every value is a bound argument.
+            sea_orm::sqlx::AssertSqlSafe(script),
+            SqlxValues(Values(values)),
+        )
+        .fetch_all(&mut *conn)
+        .await
+        {
+            Ok(last_changes) => last_changes == [1],
+            Err(error) => {
+                // The script stopped part-way: end its transaction here,
+                // before the connection serves anyone else.
+                if sea_orm::sqlx::query("ROLLBACK")
+                    .execute(&mut *conn)
+                    .await
+                    .is_err()
+                {
+                    conn.close_on_drop();
+                }
+                return Err(driver_unavailable(error));
+            }
+        };
+        drop(conn);
+        if completed {
+            return Ok(Completion::Completed);
+        }
+        // Nothing changed: say why, as the statements would have in turn.
+        let still_open = challenge::Entity::find()
+            .filter(open_challenge(user, id_hash, now))
+            .count(&self.db)
+            .await
+            .map_err(unavailable)?;
+        Ok(if still_open == 1 {
+            Completion::CodeAlreadyUsed
+        } else {
+            Completion::ChallengeClosed
+        })
+    }
+
     /// Closes the pools.
     pub async fn close(&self) {
         self.writes.clone().close().await.ok();
@@ -96,6 +185,11 @@ impl SeaStore {
 
 /// Database failures become `StorageUnavailable`; the cause goes to the log
 /// (it never holds a secret: secrets are stored sealed or hashed).
+fn driver_unavailable(error: sea_orm::sqlx::Error) -> DomainError {
+    tracing::warn!(error = %error, "storage operation failed");
+    DomainError::StorageUnavailable
+}
+
 fn unavailable(error: DbErr) -> DomainError {
     tracing::warn!(error = %error, "storage operation failed");
     DomainError::StorageUnavailable
@@ -239,37 +333,29 @@ fn user_challenge(user: &UserRef, id_hash: &str) -> sea_orm::Condition {
     owned_by::<challenge::Entity>(user).add(challenge::Column::IdHash.eq(id_hash))
 }
 
-/// Completes the challenge inside `txn`; false if it was not open and
-/// unexpired.
-async fn close_challenge<C: ConnectionTrait>(
-    txn: &C,
-    user: &UserRef,
-    id_hash: &str,
-    now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    use challenge::Column as C;
-    let updated = challenge::Entity::update_many()
-        .col_expr(C::Status, Expr::value(challenge::COMPLETED))
-        .col_expr(C::CompletedAt, Expr::value(millis(now)))
-        .filter(user_challenge(user, id_hash))
-        .filter(C::Status.eq(challenge::OPEN))
-        .filter(C::ExpiresAt.gt(millis(now)))
-        .exec(txn)
-        .await?;
-    Ok(updated.rows_affected == 1)
+/// The user's challenge with this id hash, while it is open and unexpired.
+fn open_challenge(user: &UserRef, id_hash: &str, now: DateTime<Utc>) -> Condition {
+    user_challenge(user, id_hash)
+        .add(challenge::Column::Status.eq(challenge::OPEN))
+        .add(challenge::Column::ExpiresAt.gt(millis(now)))
 }
 
-/// Consumes the code inside `txn`; false if it was consumed before.
-async fn consume_code<C: ConnectionTrait>(
-    txn: &C,
-    user: &UserRef,
-    consume: Consume,
-    now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let updated = match consume {
+/// Completes the open, unexpired challenge: one row changed, or none.
+fn close_statement(user: &UserRef, id_hash: &str, now: DateTime<Utc>) -> UpdateStatement {
+    use challenge::Column as C;
+    challenge::Entity::update_many()
+        .col_expr(C::Status, Expr::value(challenge::COMPLETED))
+        .col_expr(C::CompletedAt, Expr::value(millis(now)))
+        .filter(open_challenge(user, id_hash, now))
+        .into_query()
+}
+
+/// Consumes the code: one row changed, or none when it was consumed before.
+fn consume_statement(user: &UserRef, consume: &Consume, now: DateTime<Utc>) -> UpdateStatement {
+    match consume {
         Consume::TotpStep(step) => {
             use totp_credential::Column as C;
-            let step = i64::try_from(step).unwrap_or(i64::MAX);
+            let step = i64::try_from(*step).unwrap_or(i64::MAX);
             // The used-step column only moves forward: a step at or
             // before the last used one is refused, on every replica.
             totp_credential::Entity::update_many()
@@ -277,22 +363,20 @@ async fn consume_code<C: ConnectionTrait>(
                 .filter(owned_by::<totp_credential::Entity>(user))
                 .filter(C::State.eq(totp_credential::ENABLED))
                 .filter(
-                    sea_orm::Condition::any()
+                    Condition::any()
                         .add(C::LastUsedStep.is_null())
                         .add(C::LastUsedStep.lt(step)),
                 )
-                .exec(txn)
-                .await?
+                .into_query()
         }
         Consume::RecoveryCode(id) => {
             use recovery_code::Column as C;
             recovery_code::Entity::update_many()
                 .col_expr(C::UsedAt, Expr::value(millis(now)))
                 .filter(owned_by::<recovery_code::Entity>(user))
-                .filter(C::Id.eq(id))
+                .filter(C::Id.eq(*id))
                 .filter(C::UsedAt.is_null())
-                .exec(txn)
-                .await?
+                .into_query()
         }
         Consume::ChallengeCode(hash) => {
             use challenge::Column as C;
@@ -301,13 +385,49 @@ async fn consume_code<C: ConnectionTrait>(
             challenge::Entity::update_many()
                 .col_expr(C::CodeHash, Expr::value(Option::<String>::None))
                 .filter(owned_by::<challenge::Entity>(user))
-                .filter(C::CodeHash.eq(hash))
+                .filter(C::CodeHash.eq(hash.as_str()))
                 .filter(C::CodeExpiresAt.gt(millis(now)))
-                .exec(txn)
-                .await?
+                .into_query()
         }
-    };
-    Ok(updated.rows_affected == 1)
+    }
+}
+
+fn device_row(user: &UserRef, device: NewTrustedDevice) -> trusted_device::ActiveModel {
+    trusted_device::ActiveModel {
+        device_id: Set(device.device_id),
+        token_hash: Set(device.token_hash),
+        tenant_id: Set(user.tenant.as_str().to_owned()),
+        user_id: Set(user.user.as_str().to_owned()),
+        created_at: Set(millis(device.created_at)),
+        expires_at: Set(millis(device.expires_at)),
+        revoked_at: Set(None),
+        client_ip: Set(truncate(&device.client.ip, 64)),
+        user_agent: Set(truncate(&device.client.user_agent, 512)),
+    }
+}
+
+/// `INSERT ... SELECT <the row's values> WHERE changes() = 1`: on SQLite,
+/// the row is written only if the statement before it changed one row.
+fn insert_after_one_change<A: ActiveModelTrait>(row: &A) -> Result<InsertStatement, DomainError> {
+    let mut columns = Vec::new();
+    let mut values = Vec::new();
+    for column in <A::Entity as EntityTrait>::Column::iter() {
+        if let ActiveValue::Set(value) = row.get(column) {
+            columns.push(column);
+            values.push(Expr::val(value));
+        }
+    }
+    let select = Query::select()
+        .exprs(values)
+        .and_where(Expr::cust("changes() = 1"))
+        .to_owned();
+    let mut insert = Query::insert();
+    insert
+        .into_table(A::Entity::default())
+        .columns(columns)
+        .select_from(select)
+        .map_err(|_| DomainError::Internal("a conditional insert was malformed"))?;
+    Ok(insert)
 }
 
 /// Whether the user has any method enabled, inside `conn`.
@@ -780,38 +900,37 @@ impl Store for SeaStore {
         device: Option<NewTrustedDevice>,
         audit: AuditEvent,
     ) -> Result<Completion, DomainError> {
+        if self.writes.get_database_backend() == DbBackend::Sqlite {
+            return self
+                .complete_in_one_trip(user, id_hash, consume, now, device, audit)
+                .await;
+        }
         let txn = self.writes.begin().await.map_err(unavailable)?;
-        // The code first: on SQLite the first write takes the database's
-        // write lock, so racing verifications queue here.
-        if !consume_code(&txn, user, consume, now)
+        if txn
+            .execute(&consume_statement(user, &consume, now))
             .await
             .map_err(unavailable)?
+            .rows_affected()
+            != 1
         {
             txn.rollback().await.map_err(unavailable)?;
             return Ok(Completion::CodeAlreadyUsed);
         }
-        if !close_challenge(&txn, user, id_hash, now)
+        if txn
+            .execute(&close_statement(user, id_hash, now))
             .await
             .map_err(unavailable)?
+            .rows_affected()
+            != 1
         {
             txn.rollback().await.map_err(unavailable)?;
             return Ok(Completion::ChallengeClosed);
         }
         if let Some(device) = device {
-            trusted_device::Entity::insert(trusted_device::ActiveModel {
-                device_id: Set(device.device_id),
-                token_hash: Set(device.token_hash),
-                tenant_id: Set(user.tenant.as_str().to_owned()),
-                user_id: Set(user.user.as_str().to_owned()),
-                created_at: Set(millis(device.created_at)),
-                expires_at: Set(millis(device.expires_at)),
-                revoked_at: Set(None),
-                client_ip: Set(truncate(&device.client.ip, 64)),
-                user_agent: Set(truncate(&device.client.user_agent, 512)),
-            })
-            .exec_without_returning(&txn)
-            .await
-            .map_err(unavailable)?;
+            trusted_device::Entity::insert(device_row(user, device))
+                .exec_without_returning(&txn)
+                .await
+                .map_err(unavailable)?;
         }
         audit_event::Entity::insert(audit_row(audit))
             .exec_without_returning(&txn)
