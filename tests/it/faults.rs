@@ -8,8 +8,10 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::TimeDelta;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tollgate::pb;
+use tollgate::pb::challenge_service_client::ChallengeServiceClient;
 use tollgate::pb::enrollment_service_client::EnrollmentServiceClient;
 use tollgate_domain::Clock;
 use tonic::Code;
@@ -151,7 +153,26 @@ async fn sqlite_file_refusing_writes_is_unavailable_and_the_server_recovers() {
     let db = TestDb::sqlite().await;
     let server = TestServer::start(&db, clock()).await;
     let channel = server.channel().await;
-    enrol_over(channel.clone(), "before", server.clock.now().timestamp()).await;
+    let (secret, _) = enrol_over(channel.clone(), "before", server.clock.now().timestamp()).await;
+    // A sign-in begun before the fault, answered during it.
+    server.clock.advance(TimeDelta::seconds(30));
+    let code = authenticator_code(&secret, server.clock.now().timestamp());
+    let mut challenges = ChallengeServiceClient::new(channel.clone());
+    let begun = challenges
+        .begin_challenge(pb::BeginChallengeRequest {
+            user_id: "before".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let verify = pb::VerifyChallengeRequest {
+        user_id: "before".into(),
+        challenge_id: begun.challenge_id,
+        method: pb::Method::Totp as i32,
+        code,
+        ..Default::default()
+    };
 
     let file = db.dir.path().join("tollgate.db");
     let wal = db.dir.path().join("tollgate.db-wal");
@@ -164,9 +185,18 @@ async fn sqlite_file_refusing_writes_is_unavailable_and_the_server_recovers() {
     };
     wait_for_health(&channel, ServingStatus::NotServing).await;
     enrolment_is_unavailable(&channel).await;
+    let status = challenges
+        .verify_challenge(verify.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::Unavailable, "{status:?}");
+    assert_eq!(reason(&status), "STORAGE_UNAVAILABLE");
 
     drop(read_only);
     wait_for_health(&channel, ServingStatus::Serving).await;
+    // The failed verification consumed nothing: the same code completes
+    // the same challenge now.
+    challenges.verify_challenge(verify).await.unwrap();
     assert_recovered(server, db).await;
 }
 

@@ -172,13 +172,25 @@ impl SeaStore {
             Ok(Some(row)) => row.try_get_by_index::<i32>(0),
             _ => return false,
         };
-        match version {
-            Ok(version) => self
-                .writes
-                .execute_unprepared(&format!("PRAGMA user_version = {version}"))
-                .await
-                .is_ok(),
-            Err(_) => false,
+        let Ok(version) = version else {
+            return false;
+        };
+        let Ok(mut conn) = self.writes.get_sqlite_connection_pool().acquire().await else {
+            return false;
+        };
+        let rewrite = format!("PRAGMA user_version = {version}");
+        match sea_orm::sqlx::query(sea_orm::sqlx::AssertSqlSafe(rewrite))
+            .execute(&mut *conn)
+            .await
+        {
+            Ok(_) => true,
+            Err(_) => {
+                // SQLite opens a file it may not write read-only, and such
+                // a connection stays read-only after the file is writable
+                // again: let the pool open a fresh one next time.
+                conn.close_on_drop();
+                false
+            }
         }
     }
 }
