@@ -108,7 +108,7 @@ impl SeaStore {
         script.push_str("SELECT changes();COMMIT;");
 
         let pool = self.writes.get_sqlite_connection_pool();
-        let mut conn = pool.acquire().await.map_err(driver_unavailable)?;
+        let mut conn = pool.acquire().await.map_err(unavailable)?;
         let completed = match sea_orm::sqlx::query_scalar_with::<_, i64, _>(
             // Only sea-query's own SQL text; every value is a bound argument.
             sea_orm::sqlx::AssertSqlSafe(script),
@@ -128,7 +128,7 @@ impl SeaStore {
                 {
                     conn.close_on_drop();
                 }
-                return Err(driver_unavailable(error));
+                return Err(unavailable(error));
             }
         };
         drop(conn);
@@ -195,14 +195,10 @@ impl SeaStore {
     }
 }
 
-/// Database failures become `StorageUnavailable`; the cause goes to the log
-/// (it never holds a secret: secrets are stored sealed or hashed).
-fn driver_unavailable(error: sea_orm::sqlx::Error) -> DomainError {
-    tracing::warn!(error = %error, "storage operation failed");
-    DomainError::StorageUnavailable
-}
-
-fn unavailable(error: DbErr) -> DomainError {
+/// Database failures (sea-orm's, or sqlx's on the one-trip SQLite path)
+/// become `StorageUnavailable`; the cause goes to the log (it never holds a
+/// secret: secrets are stored sealed or hashed).
+fn unavailable(error: impl std::fmt::Display) -> DomainError {
     tracing::warn!(error = %error, "storage operation failed");
     DomainError::StorageUnavailable
 }
