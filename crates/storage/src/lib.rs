@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod entity;
+mod group_commit;
 pub mod migration;
 mod store;
 
@@ -51,7 +52,7 @@ pub async fn open(url: &str) -> Result<SeaStore, StorageError> {
     let db = connect(url).await?;
     migrate(&db).await?;
     let writes = match Backend::of_url(url)? {
-        Backend::Sqlite => connect_pool(url, 1).await?,
+        Backend::Sqlite => connect_pool(url, 1, WalCheckpoints::ByGroupCommit).await?,
         Backend::Postgres => db.clone(),
     };
     Ok(SeaStore::new(db, writes))
@@ -61,13 +62,25 @@ pub async fn open(url: &str) -> Result<SeaStore, StorageError> {
 /// with a busy timeout and foreign keys on; SQLite has one writer at a time,
 /// so its pool stays small.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, StorageError> {
-    connect_pool(url, 4).await
+    connect_pool(url, 4, WalCheckpoints::OnCommit).await
+}
+
+/// Who copies SQLite's WAL back into the database file.
+#[derive(Clone, Copy, PartialEq)]
+enum WalCheckpoints {
+    /// The committing connection, when the WAL passes 1,000 pages
+    /// (SQLite's default).
+    OnCommit,
+    /// The group-commit task, between batches, on a clock (see
+    /// `group_commit`).
+    ByGroupCommit,
 }
 
 /// Opens a pool of at most `sqlite_connections` on SQLite (16 on Postgres).
 async fn connect_pool(
     url: &str,
     sqlite_connections: u32,
+    checkpoints: WalCheckpoints,
 ) -> Result<DatabaseConnection, StorageError> {
     let backend = Backend::of_url(url)?;
     let mut options = ConnectOptions::new(url.to_owned());
@@ -84,8 +97,9 @@ async fn connect_pool(
                 // every statement would double the trips to the
                 // connection's worker thread.
                 .test_before_acquire(false)
-                .map_sqlx_sqlite_opts(|o| {
-                    o.create_if_missing(true)
+                .map_sqlx_sqlite_opts(move |o| {
+                    let o = o
+                        .create_if_missing(true)
                         .journal_mode(SqliteJournalMode::Wal)
                         .synchronous(SqliteSynchronous::Normal)
                         .busy_timeout(Duration::from_secs(5))
@@ -94,7 +108,12 @@ async fn connect_pool(
                         // default is 2 MiB): a write by one connection
                         // empties the others' caches anyway, and the
                         // operating system caches the file.
-                        .pragma("cache_size", "-512")
+                        .pragma("cache_size", "-512");
+                    if checkpoints == WalCheckpoints::ByGroupCommit {
+                        o.pragma("wal_autocheckpoint", "0")
+                    } else {
+                        o
+                    }
                 });
         }
         Backend::Postgres => {

@@ -2,16 +2,15 @@
 //! must not happen twice is one conditional statement or one transaction.
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
-    Alias, Expr, ExprTrait, InsertStatement, JoinType, OnConflict, Query, SelectStatement,
-    SqliteQueryBuilder, UnionType, UpdateStatement, Values,
+    Alias, Expr, ExprTrait, InsertStatement, JoinType, OnConflict, Query, QueryStatementWriter,
+    SelectStatement, SqliteQueryBuilder, UnionType, UpdateStatement,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
     DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable,
     PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait,
-    TransactionTrait,
+    StatementBuilder, TransactionTrait,
 };
-use sea_query_sqlx::SqlxValues;
 use tollgate_domain::contact::ContactKind;
 use tollgate_domain::lockout::LockoutState;
 use tollgate_domain::policy::Method;
@@ -32,6 +31,7 @@ use crate::entity::{
     audit_event, challenge, contact, outbox, policy, recovery_code, totp_credential,
     trusted_device, user, user_lockout, user_method,
 };
+use crate::group_commit::{GroupCommit, Write};
 
 /// The storage behind every use case.
 #[derive(Clone)]
@@ -42,6 +42,8 @@ pub struct SeaStore {
     /// takes one writer at a time, and writers queueing here wait their turn
     /// without SQLite's busy handler, which sleeps in steps of milliseconds.
     writes: DatabaseConnection,
+    /// On SQLite, the queue that batches the sign-in path's writes.
+    batches: Option<GroupCommit>,
 }
 
 impl SeaStore {
@@ -57,95 +59,39 @@ impl SeaStore {
     }
 
     /// A store that reads from `db` and writes through `writes` (the same
-    /// pool, or one connection to the same SQLite file).
-    pub fn new(db: DatabaseConnection, writes: DatabaseConnection) -> Self {
-        Self { db, writes }
+    /// pool, or one connection to the same SQLite file). On SQLite it
+    /// starts the group-commit task, so it must be called on a tokio
+    /// runtime.
+    pub(crate) fn new(db: DatabaseConnection, writes: DatabaseConnection) -> Self {
+        let batches = (writes.get_database_backend() == DbBackend::Sqlite)
+            .then(|| GroupCommit::start(writes.get_sqlite_connection_pool().clone()));
+        Self {
+            db,
+            writes,
+            batches,
+        }
     }
 
-    /// complete_challenge on SQLite, as one script on the one write
-    /// connection: one trip to its thread instead of five. Each statement
-    /// runs only if the one before it changed exactly one row (`changes()`),
-    /// and the code is consumed only while the challenge is open, so the
-    /// script commits either every change or none.
-    async fn complete_in_one_trip(
-        &self,
-        user: &UserRef,
-        id_hash: &str,
-        consume: Consume,
-        now: DateTime<Utc>,
-        device: Option<NewTrustedDevice>,
-        audit: AuditEvent,
-    ) -> Result<Completion, DomainError> {
-        let open = Query::select()
-            .expr(Expr::val(1))
-            .from(challenge::Entity)
-            .cond_where(open_challenge(user, id_hash, now))
-            .to_owned();
-        let mut statements = vec![
-            consume_statement(user, &consume, now)
-                .and_where(Expr::exists(open))
-                .build(SqliteQueryBuilder),
-            close_statement(user, id_hash, now)
-                .and_where(Expr::cust("changes() = 1"))
-                .build(SqliteQueryBuilder),
-        ];
-        if let Some(device) = device {
-            statements.push(
-                insert_after_one_change(&device_row(user, device))?.build(SqliteQueryBuilder),
-            );
-        }
-        statements.push(insert_after_one_change(&audit_row(audit))?.build(SqliteQueryBuilder));
-        let mut script = String::from("BEGIN;");
-        let mut values = Vec::new();
-        for (sql, args) in statements {
-            script.push_str(&sql);
-            script.push(';');
-            values.extend(args.0);
-        }
-        // Whether the last statement (the audit event) was written, and so
-        // every one before it. (sqlx's rows_affected cannot tell: SQLite
-        // reports the last change count for BEGIN and COMMIT too.)
-        script.push_str("SELECT changes();COMMIT;");
-
-        let pool = self.writes.get_sqlite_connection_pool();
-        let mut conn = pool.acquire().await.map_err(unavailable)?;
-        let completed = match sea_orm::sqlx::query_scalar_with::<_, i64, _>(
-            // Only sea-query's own SQL text; every value is a bound argument.
-            sea_orm::sqlx::AssertSqlSafe(script),
-            SqlxValues(Values(values)),
-        )
-        .fetch_all(&mut *conn)
-        .await
-        {
-            Ok(last_changes) => last_changes == [1],
-            Err(error) => {
-                // The script stopped part-way: end its transaction here,
-                // before the connection serves anyone else.
-                if sea_orm::sqlx::query("ROLLBACK")
-                    .execute(&mut *conn)
-                    .await
-                    .is_err()
-                {
-                    conn.close_on_drop();
-                }
-                return Err(unavailable(error));
+    /// Runs one insert or update and says how many rows it changed. On
+    /// SQLite it joins the next group commit.
+    async fn write<S>(&self, statement: &S) -> Result<u64, DomainError>
+    where
+        S: StatementBuilder + QueryStatementWriter,
+    {
+        match &self.batches {
+            Some(batches) => {
+                let sql = QueryStatementWriter::build(statement, SqliteQueryBuilder);
+                let write = Write::counting_last([sql]);
+                let changed = batches.run(write).await.map_err(unavailable)?;
+                Ok(u64::try_from(changed).unwrap_or(0))
             }
-        };
-        drop(conn);
-        if completed {
-            return Ok(Completion::Completed);
+            None => Ok(self
+                .writes
+                .execute(statement)
+                .await
+                .map_err(unavailable)?
+                .rows_affected()),
         }
-        // Nothing changed: say why, as the statements would have in turn.
-        let still_open = challenge::Entity::find()
-            .filter(open_challenge(user, id_hash, now))
-            .count(&self.db)
-            .await
-            .map_err(unavailable)?;
-        Ok(if still_open == 1 {
-            Completion::CodeAlreadyUsed
-        } else {
-            Completion::ChallengeClosed
-        })
     }
 
     /// Closes the pools.
@@ -195,7 +141,7 @@ impl SeaStore {
     }
 }
 
-/// Database failures (sea-orm's, or sqlx's on the one-trip SQLite path)
+/// Database failures (sea-orm's, or the SQLite group commit's)
 /// become `StorageUnavailable`; the cause goes to the log (it never holds a
 /// secret: secrets are stored sealed or hashed).
 fn unavailable(error: impl std::fmt::Display) -> DomainError {
@@ -436,6 +382,39 @@ fn insert_after_one_change<A: ActiveModelTrait>(row: &A) -> Result<InsertStateme
         .select_from(select)
         .map_err(|_| DomainError::Internal("a conditional insert was malformed"))?;
     Ok(insert)
+}
+
+/// complete_challenge on SQLite, as one write for the group commit. Each
+/// statement runs only if the one before it changed exactly one row
+/// (`changes()`), and the code is consumed only while the challenge is open,
+/// so the write makes either every change or none.
+fn completion_write(
+    user: &UserRef,
+    id_hash: &str,
+    consume: &Consume,
+    now: DateTime<Utc>,
+    device: Option<NewTrustedDevice>,
+    audit: AuditEvent,
+) -> Result<Write, DomainError> {
+    let open = Query::select()
+        .expr(Expr::val(1))
+        .from(challenge::Entity)
+        .cond_where(open_challenge(user, id_hash, now))
+        .to_owned();
+    let mut statements = vec![
+        consume_statement(user, consume, now)
+            .and_where(Expr::exists(open))
+            .build(SqliteQueryBuilder),
+        close_statement(user, id_hash, now)
+            .and_where(Expr::cust("changes() = 1"))
+            .build(SqliteQueryBuilder),
+    ];
+    if let Some(device) = device {
+        statements
+            .push(insert_after_one_change(&device_row(user, device))?.build(SqliteQueryBuilder));
+    }
+    statements.push(insert_after_one_change(&audit_row(audit))?.build(SqliteQueryBuilder));
+    Ok(Write::counting_last(statements))
 }
 
 /// Whether the user has any method enabled, inside `conn`.
@@ -815,7 +794,7 @@ impl Store for SeaStore {
 
     async fn create_challenge(&self, user: &UserRef, new: NewChallenge) -> Result<(), DomainError> {
         let methods: Vec<&str> = new.methods.iter().map(|m| m.as_str()).collect();
-        challenge::Entity::insert(challenge::ActiveModel {
+        let insert = challenge::Entity::insert(challenge::ActiveModel {
             id_hash: Set(new.id_hash),
             tenant_id: Set(user.tenant.as_str().to_owned()),
             user_id: Set(user.user.as_str().to_owned()),
@@ -828,10 +807,8 @@ impl Store for SeaStore {
             user_agent: Set(truncate(&new.client.user_agent, 512)),
             audience: Set(truncate(&new.audience, 64)),
             ..Default::default()
-        })
-        .exec_without_returning(&self.writes)
-        .await
-        .map_err(unavailable)?;
+        });
+        self.write(&insert.into_query()).await?;
         Ok(())
     }
 
@@ -889,14 +866,12 @@ impl Store for SeaStore {
     }
 
     async fn cancel_challenge(&self, user: &UserRef, id_hash: &str) -> Result<bool, DomainError> {
-        let updated = challenge::Entity::update_many()
+        let cancel = challenge::Entity::update_many()
             .col_expr(challenge::Column::Status, Expr::value(challenge::CANCELLED))
             .filter(user_challenge(user, id_hash))
             .filter(challenge::Column::Status.eq(challenge::OPEN))
-            .exec(&self.writes)
-            .await
-            .map_err(unavailable)?;
-        Ok(updated.rows_affected == 1)
+            .into_query();
+        Ok(self.write(&cancel).await? == 1)
     }
 
     async fn complete_challenge(
@@ -908,10 +883,24 @@ impl Store for SeaStore {
         device: Option<NewTrustedDevice>,
         audit: AuditEvent,
     ) -> Result<Completion, DomainError> {
-        if self.writes.get_database_backend() == DbBackend::Sqlite {
-            return self
-                .complete_in_one_trip(user, id_hash, consume, now, device, audit)
-                .await;
+        if let Some(batches) = &self.batches {
+            let write = completion_write(user, id_hash, &consume, now, device, audit)?;
+            // Whether the last statement (the audit event) was written, and
+            // so every one before it.
+            if batches.run(write).await.map_err(unavailable)? == 1 {
+                return Ok(Completion::Completed);
+            }
+            // Nothing changed: say why, as the statements would have in turn.
+            let still_open = challenge::Entity::find()
+                .filter(open_challenge(user, id_hash, now))
+                .count(&self.db)
+                .await
+                .map_err(unavailable)?;
+            return Ok(if still_open == 1 {
+                Completion::CodeAlreadyUsed
+            } else {
+                Completion::ChallengeClosed
+            });
         }
         let txn = self.writes.begin().await.map_err(unavailable)?;
         if txn
@@ -994,8 +983,7 @@ impl Store for SeaStore {
                     .to_owned(),
             )
             .to_owned();
-        let result = self.writes.execute(&statement).await.map_err(unavailable)?;
-        Ok(result.rows_affected() == 1)
+        Ok(self.write(&statement).await? == 1)
     }
 
     async fn trusted_device(
@@ -1028,10 +1016,8 @@ impl Store for SeaStore {
     }
 
     async fn record_audit(&self, event: AuditEvent) -> Result<(), DomainError> {
-        audit_event::Entity::insert(audit_row(event))
-            .exec_without_returning(&self.writes)
-            .await
-            .map_err(unavailable)?;
+        self.write(&audit_event::Entity::insert(audit_row(event)).into_query())
+            .await?;
         Ok(())
     }
 
@@ -1140,7 +1126,7 @@ impl Store for SeaStore {
                     .to_owned(),
             )
             .to_owned();
-        self.writes.execute(&statement).await.map_err(unavailable)?;
+        self.write(&statement).await?;
         Ok(())
     }
 
