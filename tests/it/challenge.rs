@@ -740,6 +740,67 @@ async fn one_code_wins_once_across_two_servers_on_one_postgres() {
     db.cleanup().await;
 }
 
+/// A completion that finds the challenge closed (a cancel or expiry racing
+/// the verification, after the challenge was read) takes back the code it
+/// consumed: the same code still completes another challenge.
+async fn a_completion_that_finds_the_challenge_closed_consumes_nothing(db: &TestDb) {
+    use tollgate_domain::ports::{AuditEvent, ClientInfo, Completion, Consume, Outcome, Store};
+    let server = TestServer::start(db, clock()).await;
+    let mut client = ChallengeServiceClient::new(server.channel().await);
+    let (secret, _) = enrol(&server, "judy").await;
+    server.clock.advance(TimeDelta::seconds(30));
+    let now = server.clock.now();
+    let right = authenticator_code(&secret, now.timestamp());
+    let user = tollgate_domain::UserRef::parse("", "judy").unwrap();
+    let audit = AuditEvent {
+        tenant: user.tenant.clone(),
+        user: Some(user.user.clone()),
+        kind: "challenge.verified",
+        actor_id: "judy".into(),
+        method: None,
+        outcome: Outcome::Success,
+        reason: "",
+        client: ClientInfo::default(),
+        occurred_at: now,
+        details: Vec::new(),
+    };
+    let audited = || async {
+        audit_event::Entity::find()
+            .all(server.app_store.connection())
+            .await
+            .unwrap()
+            .iter()
+            .filter(|e| e.kind == "challenge.verified")
+            .count()
+    };
+
+    // No open challenge has this id hash: the step is consumed, then the
+    // challenge is found closed.
+    let step = u64::try_from(now.timestamp() / 30).unwrap();
+    let completion = server
+        .app_store
+        .complete_challenge(
+            &user,
+            &"0".repeat(64),
+            Consume::TotpStep(step),
+            now,
+            None,
+            audit,
+        )
+        .await
+        .unwrap();
+    assert_eq!(completion, Completion::ChallengeClosed);
+    assert_eq!(audited().await, 0, "nothing of the completion was written");
+
+    let id = challenge_id(&mut client, "judy").await;
+    client
+        .verify_challenge(verify_request("judy", &id, pb::Method::Totp, &right))
+        .await
+        .expect("the step was not burned");
+    assert_eq!(audited().await, 1);
+    server.stop().await;
+}
+
 on_both_databases!(
     sign_in_with_an_authenticator_app,
     sign_in_with_a_recovery_code,
@@ -747,4 +808,5 @@ on_both_databases!(
     a_trusted_device_skips_the_challenge_until_revoked,
     disabling_two_factor_revokes_trusted_devices,
     cancelled_and_expired_challenges,
+    a_completion_that_finds_the_challenge_closed_consumes_nothing,
 );

@@ -2,8 +2,9 @@
 //! must not happen twice is one conditional statement or one transaction.
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
-    Alias, Expr, ExprTrait, InsertStatement, JoinType, OnConflict, Query, QueryStatementWriter,
-    SelectStatement, SqliteQueryBuilder, UnionType, UpdateStatement,
+    Alias, CommonTableExpression, Expr, ExprTrait, InsertStatement, JoinType, OnConflict, Query,
+    QueryStatementWriter, SelectStatement, SqliteQueryBuilder, SubQueryStatement, UnionType,
+    UpdateStatement, WithClause, WithQuery,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
@@ -92,6 +93,26 @@ impl SeaStore {
                 .map_err(unavailable)?
                 .rows_affected()),
         }
+    }
+
+    /// Why a completion changed nothing: the code was used before, if the
+    /// challenge is still open; otherwise the challenge was closed.
+    async fn not_completed(
+        &self,
+        user: &UserRef,
+        id_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Completion, DomainError> {
+        let still_open = challenge::Entity::find()
+            .filter(open_challenge(user, id_hash, now))
+            .count(&self.db)
+            .await
+            .map_err(unavailable)?;
+        Ok(if still_open == 1 {
+            Completion::CodeAlreadyUsed
+        } else {
+            Completion::ChallengeClosed
+        })
     }
 
     /// Closes the pools.
@@ -360,9 +381,12 @@ fn device_row(user: &UserRef, device: NewTrustedDevice) -> trusted_device::Activ
     }
 }
 
-/// `INSERT ... SELECT <the row's values> WHERE changes() = 1`: on SQLite,
-/// the row is written only if the statement before it changed one row.
-fn insert_after_one_change<A: ActiveModelTrait>(row: &A) -> Result<InsertStatement, DomainError> {
+/// `INSERT ... SELECT <the row's values> WHERE <condition>`: the row is
+/// written only if the condition holds.
+fn insert_if<A: ActiveModelTrait>(
+    row: &A,
+    condition: Expr,
+) -> Result<InsertStatement, DomainError> {
     let mut columns = Vec::new();
     let mut values = Vec::new();
     for column in <A::Entity as EntityTrait>::Column::iter() {
@@ -373,7 +397,7 @@ fn insert_after_one_change<A: ActiveModelTrait>(row: &A) -> Result<InsertStateme
     }
     let select = Query::select()
         .exprs(values)
-        .and_where(Expr::cust("changes() = 1"))
+        .and_where(condition)
         .to_owned();
     let mut insert = Query::insert();
     insert
@@ -409,12 +433,89 @@ fn completion_write(
             .and_where(Expr::cust("changes() = 1"))
             .build(SqliteQueryBuilder),
     ];
+    // On SQLite, the row is written only if the statement before it
+    // changed one row.
+    let after_one_change = || Expr::cust("changes() = 1");
     if let Some(device) = device {
-        statements
-            .push(insert_after_one_change(&device_row(user, device))?.build(SqliteQueryBuilder));
+        statements.push(
+            insert_if(&device_row(user, device), after_one_change())?.build(SqliteQueryBuilder),
+        );
     }
-    statements.push(insert_after_one_change(&audit_row(audit))?.build(SqliteQueryBuilder));
+    statements.push(insert_if(&audit_row(audit), after_one_change())?.build(SqliteQueryBuilder));
     Ok(Write::counting_last(statements))
+}
+
+/// complete_challenge on Postgres, as one statement: `consumed` uses the
+/// code, `closed` completes the open challenge if the code was consumed,
+/// the device and audit rows are inserted if it was closed, and the
+/// statement answers how many audit rows it wrote (one or none), so the
+/// caller commits only a completion that happened in full.
+fn completion_statement(
+    user: &UserRef,
+    id_hash: &str,
+    consume: &Consume,
+    now: DateTime<Utc>,
+    device: Option<NewTrustedDevice>,
+    audit: AuditEvent,
+) -> Result<WithQuery, DomainError> {
+    fn step(name: &'static str, query: impl Into<SubQueryStatement>) -> CommonTableExpression {
+        CommonTableExpression::new()
+            .query(query)
+            .table_name(Alias::new(name))
+            .to_owned()
+    }
+    let any_row_in = |name: &'static str| {
+        Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(Alias::new(name))
+                .to_owned(),
+        )
+    };
+    let one = || Query::returning().expr(Expr::val(1));
+    let mut with = WithClause::new();
+    if let Consume::ChallengeCode(_) = consume {
+        // The code is kept on the challenge row, and one statement can
+        // change a row only once: consume it and close the challenge in
+        // the same update.
+        let mut both = consume_statement(user, consume, now);
+        both.value(challenge::Column::Status, challenge::COMPLETED)
+            .value(challenge::Column::CompletedAt, millis(now))
+            .cond_where(open_challenge(user, id_hash, now))
+            .returning(one());
+        with.cte(step("closed", both));
+    } else {
+        with.cte(step(
+            "consumed",
+            consume_statement(user, consume, now)
+                .returning(one())
+                .to_owned(),
+        ));
+        with.cte(step(
+            "closed",
+            close_statement(user, id_hash, now)
+                .and_where(any_row_in("consumed"))
+                .returning(one())
+                .to_owned(),
+        ));
+    }
+    if let Some(device) = device {
+        with.cte(step(
+            "device",
+            insert_if(&device_row(user, device), any_row_in("closed"))?,
+        ));
+    }
+    with.cte(step(
+        "audited",
+        insert_if(&audit_row(audit), any_row_in("closed"))?
+            .returning(one())
+            .to_owned(),
+    ));
+    // The name is ours; no value is spliced into the text.
+    let answer = Query::select()
+        .expr_as(Expr::cust("(SELECT count(*) FROM audited)"), "audited")
+        .to_owned();
+    Ok(with.query(answer))
 }
 
 /// Whether the user has any method enabled, inside `conn`.
@@ -890,51 +991,26 @@ impl Store for SeaStore {
             if batches.run(write).await.map_err(unavailable)? == 1 {
                 return Ok(Completion::Completed);
             }
-            // Nothing changed: say why, as the statements would have in turn.
-            let still_open = challenge::Entity::find()
-                .filter(open_challenge(user, id_hash, now))
-                .count(&self.db)
-                .await
-                .map_err(unavailable)?;
-            return Ok(if still_open == 1 {
-                Completion::CodeAlreadyUsed
-            } else {
-                Completion::ChallengeClosed
-            });
+            return self.not_completed(user, id_hash, now).await;
         }
+        // Postgres: one statement between BEGIN and COMMIT (three trips
+        // instead of six), rolled back unless every step happened.
         let txn = self.writes.begin().await.map_err(unavailable)?;
-        if txn
-            .execute(&consume_statement(user, &consume, now))
+        let audited = txn
+            .query_one(&completion_statement(
+                user, id_hash, &consume, now, device, audit,
+            )?)
             .await
             .map_err(unavailable)?
-            .rows_affected()
-            != 1
-        {
-            txn.rollback().await.map_err(unavailable)?;
-            return Ok(Completion::CodeAlreadyUsed);
-        }
-        if txn
-            .execute(&close_statement(user, id_hash, now))
-            .await
-            .map_err(unavailable)?
-            .rows_affected()
-            != 1
-        {
-            txn.rollback().await.map_err(unavailable)?;
-            return Ok(Completion::ChallengeClosed);
-        }
-        if let Some(device) = device {
-            trusted_device::Entity::insert(device_row(user, device))
-                .exec_without_returning(&txn)
-                .await
-                .map_err(unavailable)?;
-        }
-        audit_event::Entity::insert(audit_row(audit))
-            .exec_without_returning(&txn)
-            .await
+            .ok_or_else(|| unavailable("the completion statement returned no row"))?
+            .try_get::<i64>("", "audited")
             .map_err(unavailable)?;
-        txn.commit().await.map_err(unavailable)?;
-        Ok(Completion::Completed)
+        if audited == 1 {
+            txn.commit().await.map_err(unavailable)?;
+            return Ok(Completion::Completed);
+        }
+        txn.rollback().await.map_err(unavailable)?;
+        self.not_completed(user, id_hash, now).await
     }
 
     async fn lockout(&self, user: &UserRef) -> Result<(LockoutState, i64), DomainError> {
