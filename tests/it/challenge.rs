@@ -326,6 +326,31 @@ async fn failures_lock_the_user_out_and_the_lock_ends(db: &TestDb) {
         .unwrap_err();
     assert_eq!(reason(&err), "LOCKED_OUT");
 
+    // Each failure is audited once; the one that locked, with the lock.
+    let events: Vec<(String, String)> = audit_event::Entity::find()
+        .order_by_asc(audit_event::Column::Id)
+        .all(server.app_store.connection())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.user_id == "dave" && e.kind != "totp.enabled" && e.kind != "totp.pending")
+        .map(|e| (e.kind, e.reason))
+        .collect();
+    let event = |kind: &str, reason: &str| (kind.to_owned(), reason.to_owned());
+    let mismatch = event("challenge.verified", "CODE_MISMATCH");
+    assert_eq!(
+        events,
+        [
+            mismatch.clone(),
+            mismatch.clone(),
+            mismatch.clone(),
+            mismatch,
+            event("challenge.verified", "LOCKED_OUT"),
+            event("user.locked_out", "LOCKED_OUT"),
+            event("challenge.verified", "LOCKED_OUT"),
+        ]
+    );
+
     // The lock ends; five more failures lock for twice as long.
     server
         .clock
@@ -742,8 +767,9 @@ async fn one_code_wins_once_across_two_servers_on_one_postgres() {
 
 /// A completion that finds the challenge closed (a cancel or expiry racing
 /// the verification, after the challenge was read) takes back the code it
-/// consumed: the same code still completes another challenge.
-async fn a_completion_that_finds_the_challenge_closed_consumes_nothing(db: &TestDb) {
+/// consumed: the same code still completes another challenge. Likewise a
+/// lockout swap that lost its race writes nothing.
+async fn a_write_that_lost_its_race_writes_nothing(db: &TestDb) {
     use tollgate_domain::ports::{AuditEvent, ClientInfo, Completion, Consume, Outcome, Store};
     let server = TestServer::start(db, clock()).await;
     let mut client = ChallengeServiceClient::new(server.channel().await);
@@ -752,11 +778,11 @@ async fn a_completion_that_finds_the_challenge_closed_consumes_nothing(db: &Test
     let now = server.clock.now();
     let right = authenticator_code(&secret, now.timestamp());
     let user = tollgate_domain::UserRef::parse("", "judy").unwrap();
-    let audit = AuditEvent {
+    let event = |user: &tollgate_domain::UserRef, now| AuditEvent {
         tenant: user.tenant.clone(),
         user: Some(user.user.clone()),
         kind: "challenge.verified",
-        actor_id: "judy".into(),
+        actor_id: user.user.as_str().to_owned(),
         method: None,
         outcome: Outcome::Success,
         reason: "",
@@ -764,6 +790,7 @@ async fn a_completion_that_finds_the_challenge_closed_consumes_nothing(db: &Test
         occurred_at: now,
         details: Vec::new(),
     };
+    let audit = event(&user, now);
     let audited = || async {
         audit_event::Entity::find()
             .all(server.app_store.connection())
@@ -798,6 +825,42 @@ async fn a_completion_that_finds_the_challenge_closed_consumes_nothing(db: &Test
         .await
         .expect("the step was not burned");
     assert_eq!(audited().await, 1);
+
+    // A failure counted from a stale lockout row (another replica counted
+    // one since) changes nothing, and its audit event is not written: the
+    // caller counts again from the new row.
+    let store = &server.app_store;
+    let (state, version) = store.lockout(&user).await.unwrap();
+    let failed = |reason| AuditEvent {
+        outcome: Outcome::Failure,
+        reason,
+        ..event(&user, now)
+    };
+    let counted = tollgate_domain::lockout::LockoutState {
+        failures: state.failures + 1,
+        ..state
+    };
+    assert!(
+        store
+            .swap_lockout(&user, version, counted, vec![failed("CODE_MISMATCH")])
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .swap_lockout(&user, version, counted, vec![failed("STALE")])
+            .await
+            .unwrap()
+    );
+    let reasons: Vec<String> = audit_event::Entity::find()
+        .all(store.connection())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.outcome == "failure")
+        .map(|e| e.reason)
+        .collect();
+    assert_eq!(reasons, ["CODE_MISMATCH"]);
     server.stop().await;
 }
 
@@ -808,5 +871,5 @@ on_both_databases!(
     a_trusted_device_skips_the_challenge_until_revoked,
     disabling_two_factor_revokes_trusted_devices,
     cancelled_and_expired_challenges,
-    a_completion_that_finds_the_challenge_closed_consumes_nothing,
+    a_write_that_lost_its_race_writes_nothing,
 );

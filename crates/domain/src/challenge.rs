@@ -6,6 +6,8 @@
 //! argon2 verification); then one storage transaction consumes the code,
 //! completes the challenge and records the audit event, each conditionally,
 //! so two replicas can never both accept the same code.
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use chrono::{DateTime, Utc};
 
 use crate::enrollment::{Service, ordered};
@@ -14,8 +16,8 @@ use crate::ids::UserRef;
 use crate::lockout::{FailureOutcome, LockoutPolicy, LockoutState};
 use crate::policy::{Compliance, Method, Policy};
 use crate::ports::{
-    ChallengeStatus, ClientInfo, Completion, Consume, NewChallenge, NewTrustedDevice, Offload,
-    Outcome, Store, StoredTotpState, TotpRecord, VerificationContext,
+    AuditEvent, ChallengeStatus, ClientInfo, Completion, Consume, NewChallenge, NewTrustedDevice,
+    Offload, Outcome, Store, StoredTotpState, TotpRecord, VerificationContext,
 };
 use crate::recovery;
 use crate::secret::{SecretString, hex_lower};
@@ -70,11 +72,23 @@ pub struct BeginRequest<'a> {
 /// A user's lockout row as read at the start of an attempt, with the
 /// policy that governs it.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct LockoutRead {
+pub(crate) struct LockoutRead<'a> {
     pub policy: LockoutPolicy,
     pub state: LockoutState,
     /// The row's version, for compare-and-swap (0: no row yet).
     pub version: i64,
+    /// The attempt's failure, when the caller audits it: a counted failure
+    /// writes its audit event in the same write as the lockout row.
+    pub failure: Option<FailureAudit<'a>>,
+}
+
+/// How to audit a failed sign-in attempt, and whether that was done.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FailureAudit<'a> {
+    method: Method,
+    client: &'a ClientInfo,
+    /// Set once the event is written, so the caller does not write it again.
+    written: &'a AtomicBool,
 }
 
 /// The user's answer to a challenge.
@@ -307,19 +321,40 @@ impl<S: Store, O: Offload> Service<S, O> {
         request: VerifyRequest<'_>,
     ) -> Result<Verified, DomainError> {
         let id_hash = self.challenge_hash(user, request.challenge_id)?;
-        let result = self.verify_open_challenge(user, &id_hash, &request).await;
-        if let Err(error) = &result {
-            let mut event = self.audit_event(
-                user,
-                "challenge.verified",
-                Some(request.method),
-                &request.client,
-            );
-            event.outcome = Outcome::Failure;
-            event.reason = error.reason();
-            self.record_audit(event).await?;
+        let written = AtomicBool::new(false);
+        let failure = FailureAudit {
+            method: request.method,
+            client: &request.client,
+            written: &written,
+        };
+        let result = self
+            .verify_open_challenge(user, &id_hash, &request, failure)
+            .await;
+        if let Err(error) = &result
+            && !written.load(Ordering::Acquire)
+        {
+            self.record_audit(self.failure_event(user, failure, error))
+                .await?;
         }
         result
+    }
+
+    /// The audit event of a failed sign-in attempt.
+    fn failure_event(
+        &self,
+        user: &UserRef,
+        failure: FailureAudit<'_>,
+        error: &DomainError,
+    ) -> AuditEvent {
+        let mut event = self.audit_event(
+            user,
+            "challenge.verified",
+            Some(failure.method),
+            failure.client,
+        );
+        event.outcome = Outcome::Failure;
+        event.reason = error.reason();
+        event
     }
 
     async fn verify_open_challenge(
@@ -327,6 +362,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         user: &UserRef,
         id_hash: &str,
         request: &VerifyRequest<'_>,
+        failure: FailureAudit<'_>,
     ) -> Result<Verified, DomainError> {
         let now = self.clock.now();
         // One read brings the challenge, the lockout row, the TOTP
@@ -354,6 +390,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             policy: policy.lockout(),
             state: lockout,
             version: lockout_version,
+            failure: Some(failure),
         };
         if !challenge.methods.contains(&request.method) {
             return Err(DomainError::MethodNotAllowed);
@@ -440,7 +477,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         record: Option<TotpRecord>,
         code: &str,
         now: DateTime<Utc>,
-        lockout: &LockoutRead,
+        lockout: &LockoutRead<'_>,
     ) -> Result<Consume, DomainError> {
         let record = match record {
             Some(r) if r.state == StoredTotpState::Enabled => r,
@@ -467,7 +504,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         user: &UserRef,
         code: &str,
         now: DateTime<Utc>,
-        lockout: &LockoutRead,
+        lockout: &LockoutRead<'_>,
     ) -> Result<Consume, DomainError> {
         let canonical = recovery::normalize(code).ok_or_else(|| {
             DomainError::invalid("code", "must be a recovery code such as ABCD-EFGH")
@@ -502,7 +539,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         request: &VerifyRequest<'_>,
         policy: &Policy,
         now: DateTime<Utc>,
-        lockout: &LockoutRead,
+        lockout: &LockoutRead<'_>,
     ) -> Result<Consume, DomainError> {
         let code = totp::normalize_code(request.code, policy.code_length)
             .map_err(|v| DomainError::InvalidArgument(vec![v]))?;
@@ -530,7 +567,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         &self,
         user: &UserRef,
         now: DateTime<Utc>,
-        read: &LockoutRead,
+        read: &LockoutRead<'_>,
     ) -> Result<DomainError, DomainError> {
         let (mut state, mut version) = (read.state, read.version);
         for attempt in 0..LOCKOUT_SWAP_ATTEMPTS {
@@ -538,21 +575,34 @@ impl<S: Store, O: Offload> Service<S, O> {
                 (state, version) = self.store.lockout(user).await?;
             }
             let (next, outcome) = state.after_failure(now, &read.policy);
+            let error = outcome.into_error();
             if next == state {
-                return Ok(outcome.into_error());
+                return Ok(error);
             }
-            if self.store.swap_lockout(user, version, next).await? {
-                if let FailureOutcome::LockedOut { until } = outcome {
-                    let mut event =
-                        self.audit_event(user, "user.locked_out", None, &ClientInfo::default());
-                    event.outcome = Outcome::Failure;
-                    event.reason = "LOCKED_OUT";
-                    event
-                        .details
-                        .push(("locked_until".to_owned(), until.to_rfc3339()));
-                    self.record_audit(event).await?;
+            // The failure's audit events go in the same write as the row.
+            let mut events = Vec::new();
+            if let Some(failure) = read.failure {
+                events.push(self.failure_event(user, failure, &error));
+            }
+            if let FailureOutcome::LockedOut { until } = outcome {
+                let mut event =
+                    self.audit_event(user, "user.locked_out", None, &ClientInfo::default());
+                event.outcome = Outcome::Failure;
+                event.reason = "LOCKED_OUT";
+                event
+                    .details
+                    .push(("locked_until".to_owned(), until.to_rfc3339()));
+                events.push(event);
+            }
+            let observed: Vec<_> = events.iter().map(|e| (e.kind, e.outcome)).collect();
+            if self.store.swap_lockout(user, version, next, events).await? {
+                if let Some(failure) = read.failure {
+                    failure.written.store(true, Ordering::Release);
                 }
-                return Ok(outcome.into_error());
+                for (kind, outcome) in observed {
+                    self.observe_audit(kind, outcome);
+                }
+                return Ok(error);
             }
         }
         Err(DomainError::StorageUnavailable)
@@ -569,7 +619,12 @@ impl<S: Store, O: Offload> Service<S, O> {
     ) -> Result<(), DomainError> {
         for _ in 0..LOCKOUT_SWAP_ATTEMPTS {
             let next = state.after_success();
-            if next == state || self.store.swap_lockout(user, version, next).await? {
+            if next == state
+                || self
+                    .store
+                    .swap_lockout(user, version, next, Vec::new())
+                    .await?
+            {
                 return Ok(());
             }
             (state, version) = self.store.lockout(user).await?;

@@ -327,6 +327,7 @@ impl<S: Store, O: Offload> Service<S, O> {
                 policy: self.policy_for(user, "").await?.lockout(),
                 state,
                 version,
+                failure: None,
             };
             return Err(self.count_failure(user, now, &read).await?);
         }

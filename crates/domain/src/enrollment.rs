@@ -141,10 +141,15 @@ impl<S: Store, O: Offload> Service<S, O> {
     pub(crate) async fn record_audit(&self, event: AuditEvent) -> Result<(), DomainError> {
         let (kind, outcome) = (event.kind, event.outcome);
         self.store.record_audit(event).await?;
+        self.observe_audit(kind, outcome);
+        Ok(())
+    }
+
+    /// Tells the observer of an audit event that was stored.
+    pub(crate) fn observe_audit(&self, kind: &'static str, outcome: Outcome) {
         if let Some(observer) = &self.observer {
             observer.recorded(kind, outcome);
         }
-        Ok(())
     }
 
     /// Email confirmation links point at `base` (the application's page,

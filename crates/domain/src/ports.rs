@@ -377,12 +377,15 @@ pub trait Store: Send + Sync + 'static {
         user: &UserRef,
     ) -> impl Future<Output = Result<(LockoutState, i64), DomainError>> + Send;
 
-    /// Replaces the lockout state if its version is still `version`.
+    /// Replaces the lockout state if its version is still `version`, and
+    /// then, in the same transaction, stores `audit` (nothing if the
+    /// version had moved on).
     fn swap_lockout(
         &self,
         user: &UserRef,
         version: i64,
         state: LockoutState,
+        audit: Vec<AuditEvent>,
     ) -> impl Future<Output = Result<bool, DomainError>> + Send;
 
     /// The id of an unrevoked, unexpired trusted device of the user whose

@@ -445,6 +445,24 @@ fn completion_write(
     Ok(Write::counting_last(statements))
 }
 
+/// A named step of a `WITH` statement.
+fn step(name: impl Into<String>, query: impl Into<SubQueryStatement>) -> CommonTableExpression {
+    CommonTableExpression::new()
+        .query(query)
+        .table_name(Alias::new(name.into()))
+        .to_owned()
+}
+
+/// Whether the `WITH` step `name` returned a row.
+fn any_row_in(name: &str) -> Expr {
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(Alias::new(name.to_owned()))
+            .to_owned(),
+    )
+}
+
 /// complete_challenge on Postgres, as one statement: `consumed` uses the
 /// code, `closed` completes the open challenge if the code was consumed,
 /// the device and audit rows are inserted if it was closed, and the
@@ -458,20 +476,6 @@ fn completion_statement(
     device: Option<NewTrustedDevice>,
     audit: AuditEvent,
 ) -> Result<WithQuery, DomainError> {
-    fn step(name: &'static str, query: impl Into<SubQueryStatement>) -> CommonTableExpression {
-        CommonTableExpression::new()
-            .query(query)
-            .table_name(Alias::new(name))
-            .to_owned()
-    }
-    let any_row_in = |name: &'static str| {
-        Expr::exists(
-            Query::select()
-                .expr(Expr::val(1))
-                .from(Alias::new(name))
-                .to_owned(),
-        )
-    };
     let one = || Query::returning().expr(Expr::val(1));
     let mut with = WithClause::new();
     if let Consume::ChallengeCode(_) = consume {
@@ -1027,6 +1031,7 @@ impl Store for SeaStore {
         user: &UserRef,
         version: i64,
         state: LockoutState,
+        audit: Vec<AuditEvent>,
     ) -> Result<bool, DomainError> {
         use user_lockout::Column as C;
         let failures = i32::try_from(state.failures).unwrap_or(i32::MAX);
@@ -1034,7 +1039,7 @@ impl Store for SeaStore {
         let locked_until = state.locked_until.map(millis);
         // Insert the first row (version 0 means "none yet"), or update
         // only if nobody changed the row since it was read.
-        let statement = Query::insert()
+        let mut statement = Query::insert()
             .into_table(user_lockout::Entity)
             .columns([
                 C::TenantId,
@@ -1059,7 +1064,56 @@ impl Store for SeaStore {
                     .to_owned(),
             )
             .to_owned();
-        Ok(self.write(&statement).await? == 1)
+        if audit.is_empty() {
+            return Ok(self.write(&statement).await? == 1);
+        }
+        // The events are written only if the row was: on SQLite each
+        // statement runs if the one before it changed a row, on Postgres
+        // each insert if the swap returned one.
+        if let Some(batches) = &self.batches {
+            let mut statements = vec![statement.build(SqliteQueryBuilder)];
+            for event in audit {
+                let insert = insert_if(&audit_row(event), Expr::cust("changes() = 1"))?;
+                statements.push(insert.build(SqliteQueryBuilder));
+            }
+            let written = batches
+                .run(Write::counting_last(statements))
+                .await
+                .map_err(unavailable)?;
+            return Ok(written == 1);
+        }
+        let mut with = WithClause::new();
+        with.cte(step(
+            "swapped",
+            statement
+                .returning(Query::returning().expr(Expr::val(1)))
+                .to_owned(),
+        ));
+        // Each event after the one before (which also keeps their ids in
+        // order).
+        let mut before = "swapped".to_owned();
+        for (i, event) in audit.into_iter().enumerate() {
+            let insert = insert_if(&audit_row(event), any_row_in(&before))?
+                .returning(Query::returning().expr(Expr::val(1)))
+                .to_owned();
+            before = format!("audit_{i}");
+            with.cte(step(before.clone(), insert));
+        }
+        // The name is ours; no value is spliced into the text.
+        let swap = with.query(
+            Query::select()
+                .expr_as(Expr::cust("(SELECT count(*) FROM swapped)"), "swapped")
+                .to_owned(),
+        );
+        let swapped = self
+            .writes
+            .query_one(&swap)
+            .await
+            .map_err(unavailable)?
+            .ok_or_else(|| unavailable("the lockout statement returned no row"))?
+            .try_get::<i64>("", "swapped")
+            .map_err(unavailable)?;
+        Ok(swapped == 1)
     }
 
     async fn trusted_device(
