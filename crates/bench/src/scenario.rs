@@ -157,17 +157,27 @@ pub async fn enrol(channel: Channel, tenant: &str, user: &str) -> Result<User, S
         .build()
         .map_err(|e| Status::internal(format!("totp: {e}")))?;
     // Confirm with the previous step's code (the server forgives one step
-    // of skew), so the current and the next step are left for sign-ins.
-    let step = unix_now() / STEP_SECONDS - 1;
-    let code = totp.generate(step * STEP_SECONDS).to_string();
-    let confirmed = client
-        .confirm_totp(pb::ConfirmTotpRequest {
-            tenant_id: tenant.to_owned(),
-            user_id: user.to_owned(),
-            code,
-        })
-        .await?
-        .into_inner();
+    // of skew), so the current and the next step are left for sign-ins. A
+    // confirmation that waited in the server's queue past a step boundary
+    // finds that code too old: it is tried once more with a fresh one.
+    let mut attempt = 0;
+    let (step, confirmed) = loop {
+        let step = unix_now() / STEP_SECONDS - 1;
+        let code = totp.generate(step * STEP_SECONDS).to_string();
+        let result = client
+            .confirm_totp(pb::ConfirmTotpRequest {
+                tenant_id: tenant.to_owned(),
+                user_id: user.to_owned(),
+                code,
+            })
+            .await;
+        attempt += 1;
+        match result {
+            Ok(confirmed) => break (step, confirmed.into_inner()),
+            Err(status) if attempt < 2 && status.code() == tonic::Code::InvalidArgument => {}
+            Err(status) => return Err(status),
+        }
+    };
     Ok(User {
         id: user.to_owned(),
         totp,
