@@ -35,6 +35,9 @@ const QUEUE: usize = 1024;
 /// under full load).
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 
+/// How long a checkpoint waits for readers to leave the WAL.
+const CHECKPOINT_PATIENCE: Duration = Duration::from_millis(10);
+
 /// One write: SQL text built by sea-query (every value bound), whose last
 /// statement selects the write's answer.
 pub(crate) struct Write {
@@ -131,14 +134,27 @@ async fn write_batch(pool: &SqlitePool, batch: &mut Vec<Queued>) {
 }
 
 /// Copies the WAL into the database file and has the next write start it
-/// over, waiting briefly (SQLite's busy handler) for readers still on it.
-/// A failure is logged and retried at the next tick.
+/// over. While it runs nothing else is written, so it waits for readers
+/// still on the WAL for at most `CHECKPOINT_PATIENCE` (a long read, such as
+/// a big audit listing, would otherwise hold every sign-in up to the busy
+/// timeout); a checkpoint cut short copied what it could, and the next tick
+/// tries again. A failure is logged.
 async fn checkpoint(writes: &SqlitePool) {
-    if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(RESTART)")
-        .execute(writes)
+    let Ok(mut conn) = writes.acquire().await else {
+        return;
+    };
+    let script = format!(
+        "PRAGMA busy_timeout = {};PRAGMA wal_checkpoint(RESTART);PRAGMA busy_timeout = {};",
+        CHECKPOINT_PATIENCE.as_millis(),
+        crate::SQLITE_BUSY_TIMEOUT.as_millis(),
+    );
+    if let Err(error) = sqlx::query(sqlx::AssertSqlSafe(script))
+        .execute(&mut *conn)
         .await
     {
         tracing::debug!(error = %error, "WAL checkpoint failed");
+        // Its busy timeout may not have been restored: start afresh.
+        conn.close_on_drop();
     }
 }
 
@@ -283,6 +299,44 @@ mod tests {
         let results = commit(&mut conn, vec![insert(1, "a"), consume(1), consume(1)]).await;
 
         assert_eq!(results, [Ok(1), Ok(1), Ok(0)]);
+    }
+
+    #[tokio::test]
+    async fn a_checkpoint_does_not_hold_writes_up_while_a_long_read_runs() {
+        use sea_orm::sqlx::{Connection, SqliteConnection};
+        let dir = tempfile::tempdir().unwrap();
+        let pool = database(&dir).await;
+        let mut conn = pool.acquire().await.unwrap();
+        assert_eq!(commit(&mut conn, vec![insert(1, "a")]).await, [Ok(1)]);
+        // A reader in the middle of a long read, on a snapshot the writer
+        // has since moved past.
+        let mut reader = SqliteConnection::connect_with(
+            &SqliteConnectOptions::new().filename(dir.path().join("t.db")),
+        )
+        .await
+        .unwrap();
+        sqlx::query("BEGIN").execute(&mut reader).await.unwrap();
+        let seen: i64 = sqlx::query_scalar("SELECT count(*) FROM codes")
+            .fetch_one(&mut reader)
+            .await
+            .unwrap();
+        assert_eq!(seen, 1);
+        assert_eq!(commit(&mut conn, vec![insert(2, "b")]).await, [Ok(1)]);
+        drop(conn);
+
+        // The checkpoint gives up on the reader long before the busy
+        // timeout (5 s), and leaves the write connection as it found it.
+        tokio::time::timeout(Duration::from_secs(3), checkpoint(&pool))
+            .await
+            .expect("the checkpoint waited for the reader");
+        let mut conn = pool.acquire().await.unwrap();
+        let busy_timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(busy_timeout, 5000);
+        assert_eq!(commit(&mut conn, vec![insert(3, "c")]).await, [Ok(1)]);
+        sqlx::query("COMMIT").execute(&mut reader).await.unwrap();
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -65,6 +65,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StorageError> {
     connect_pool(url, 4, WalCheckpoints::OnCommit).await
 }
 
+/// How long a SQLite connection waits for another's lock.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Who copies SQLite's WAL back into the database file.
 #[derive(Clone, Copy, PartialEq)]
 enum WalCheckpoints {
@@ -102,7 +105,7 @@ async fn connect_pool(
                         .create_if_missing(true)
                         .journal_mode(SqliteJournalMode::Wal)
                         .synchronous(SqliteSynchronous::Normal)
-                        .busy_timeout(Duration::from_secs(5))
+                        .busy_timeout(SQLITE_BUSY_TIMEOUT)
                         .foreign_keys(true)
                         // 512 KiB of page cache per connection (SQLite's
                         // default is 2 MiB): a write by one connection
