@@ -344,6 +344,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let pool = database(&dir).await;
         let writer = GroupCommit::start(pool.clone());
+        assert_eq!(writer.run(insert(1000, "taken")).await, Ok(1));
         // Hold the one connection while the writes queue, so they meet in
         // batches; one of them breaks the UNIQUE constraint.
         let held = pool.acquire().await.unwrap();
@@ -351,7 +352,7 @@ mod tests {
             .map(|k| {
                 let writer = writer.clone();
                 let v = if k == 150 {
-                    "v7".to_owned()
+                    "taken".to_owned()
                 } else {
                     format!("v{k}")
                 };
@@ -373,11 +374,11 @@ mod tests {
             }
         }
         let stored = rows(&pool).await;
-        assert_eq!(stored.len(), 199);
+        assert_eq!(stored.len(), 200);
         assert!(
             stored
                 .iter()
-                .all(|(k, v, _)| *k != 150 && v == &format!("v{k}"))
+                .all(|(k, v, _)| *k == 1000 || (*k != 150 && v == &format!("v{k}")))
         );
     }
 }
