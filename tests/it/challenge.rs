@@ -873,3 +873,97 @@ on_both_databases!(
     cancelled_and_expired_challenges,
     a_write_that_lost_its_race_writes_nothing,
 );
+
+/// On Postgres a cancel that holds the challenge row when a verification
+/// arrives wins: the verification waits for it, then consumes nothing, and
+/// the same code signs in on the next challenge.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_in_flight_wins_over_a_verification_on_postgres() {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, Statement, TransactionTrait};
+    use tollgate_domain::ports::{AuditEvent, ClientInfo, Completion, Consume, Outcome, Store};
+    use tollgate_storage::entity::challenge;
+    let Some(db) =
+        TestDb::postgres("challenge::a_cancel_in_flight_wins_over_a_verification_on_postgres")
+            .await
+    else {
+        return;
+    };
+    let server = TestServer::start(&db, clock()).await;
+    let mut client = ChallengeServiceClient::new(server.channel().await);
+    let (secret, _) = enrol(&server, "kim").await;
+    server.clock.advance(TimeDelta::seconds(30));
+    let now = server.clock.now();
+    let right = authenticator_code(&secret, now.timestamp());
+    let user = tollgate_domain::UserRef::parse("", "kim").unwrap();
+    challenge_id(&mut client, "kim").await;
+    let conn = server.app_store.connection();
+    let id_hash = challenge::Entity::find()
+        .filter(challenge::Column::UserId.eq("kim"))
+        .one(conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .id_hash;
+
+    // Another session cancels the challenge and has not committed yet.
+    let canceller = conn.begin().await.unwrap();
+    challenge::Entity::update_many()
+        .col_expr(challenge::Column::Status, Expr::value(challenge::CANCELLED))
+        .filter(challenge::Column::IdHash.eq(id_hash.as_str()))
+        .exec(&canceller)
+        .await
+        .unwrap();
+    let store = server.app_store.clone();
+    let step = u64::try_from(now.timestamp() / 30).unwrap();
+    let audit = AuditEvent {
+        tenant: user.tenant.clone(),
+        user: Some(user.user.clone()),
+        kind: "challenge.verified",
+        actor_id: "kim".into(),
+        method: None,
+        outcome: Outcome::Success,
+        reason: "",
+        client: ClientInfo::default(),
+        occurred_at: now,
+        details: Vec::new(),
+    };
+    let completion = tokio::spawn(async move {
+        store
+            .complete_challenge(&user, &id_hash, Consume::TotpStep(step), now, None, audit)
+            .await
+    });
+    // The verification is now waiting for the cancel's row lock.
+    let waiting = Statement::from_string(
+        sea_orm::DbBackend::Postgres,
+        "SELECT count(*) AS n FROM pg_stat_activity \
+         WHERE datname = current_database() AND wait_event_type = 'Lock'",
+    );
+    let mut polls = 0;
+    while conn
+        .query_one_raw(waiting.clone())
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap()
+        == 0
+    {
+        polls += 1;
+        assert!(polls < 500, "the verification never waited for the lock");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    canceller.commit().await.unwrap();
+
+    assert_eq!(
+        completion.await.unwrap().unwrap(),
+        Completion::ChallengeClosed
+    );
+    let id = challenge_id(&mut client, "kim").await;
+    client
+        .verify_challenge(verify_request("kim", &id, pb::Method::Totp, &right))
+        .await
+        .expect("the step was not burned");
+    server.stop().await;
+    db.cleanup().await;
+}

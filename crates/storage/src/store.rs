@@ -463,11 +463,13 @@ fn any_row_in(name: &str) -> Expr {
     )
 }
 
-/// complete_challenge on Postgres, as one statement: `consumed` uses the
-/// code, `closed` completes the open challenge if the code was consumed,
-/// the device and audit rows are inserted if it was closed, and the
-/// statement answers how many audit rows it wrote (one or none), so the
-/// caller commits only a completion that happened in full.
+/// complete_challenge on Postgres, as one statement: `locked` locks the
+/// challenge row while it is open, `consumed` uses the code only then,
+/// `closed` completes the challenge if the code was consumed, the device
+/// and audit rows are inserted if it was closed, and the statement answers
+/// how many audit rows it wrote (one or none). Because nobody can cancel
+/// the locked challenge in between, a consumed code always closes it: the
+/// statement makes every change or none, with no transaction around it.
 fn completion_statement(
     user: &UserRef,
     id_hash: &str,
@@ -490,8 +492,18 @@ fn completion_statement(
         with.cte(step("closed", both));
     } else {
         with.cte(step(
+            "locked",
+            Query::select()
+                .expr(Expr::val(1))
+                .from(challenge::Entity)
+                .cond_where(open_challenge(user, id_hash, now))
+                .lock_exclusive()
+                .to_owned(),
+        ));
+        with.cte(step(
             "consumed",
             consume_statement(user, consume, now)
+                .and_where(any_row_in("locked"))
                 .returning(one())
                 .to_owned(),
         ));
@@ -997,10 +1009,9 @@ impl Store for SeaStore {
             }
             return self.not_completed(user, id_hash, now).await;
         }
-        // Postgres: one statement between BEGIN and COMMIT (three trips
-        // instead of six), rolled back unless every step happened.
-        let txn = self.writes.begin().await.map_err(unavailable)?;
-        let audited = txn
+        // Postgres: one statement, one trip (see completion_statement).
+        let audited = self
+            .writes
             .query_one(&completion_statement(
                 user, id_hash, &consume, now, device, audit,
             )?)
@@ -1010,10 +1021,8 @@ impl Store for SeaStore {
             .try_get::<i64>("", "audited")
             .map_err(unavailable)?;
         if audited == 1 {
-            txn.commit().await.map_err(unavailable)?;
             return Ok(Completion::Completed);
         }
-        txn.rollback().await.map_err(unavailable)?;
         self.not_completed(user, id_hash, now).await
     }
 
@@ -1307,6 +1316,16 @@ impl Store for SeaStore {
         audit: AuditEvent,
     ) -> Result<(), DomainError> {
         let txn = self.writes.begin().await.map_err(unavailable)?;
+        // Challenges first: a verification on Postgres locks its challenge
+        // before it consumes a code, and taking the locks in the same order
+        // keeps the two from deadlocking.
+        challenge::Entity::update_many()
+            .col_expr(challenge::Column::Status, Expr::value(challenge::CANCELLED))
+            .filter(owned_by::<challenge::Entity>(user))
+            .filter(challenge::Column::Status.eq(challenge::OPEN))
+            .exec(&txn)
+            .await
+            .map_err(unavailable)?;
         totp_credential::Entity::delete_many()
             .filter(owned_by::<totp_credential::Entity>(user))
             .exec(&txn)
@@ -1334,13 +1353,6 @@ impl Store for SeaStore {
             .col_expr(user::Column::DefaultMethod, Expr::value(""))
             .filter(user::Column::TenantId.eq(user.tenant.as_str()))
             .filter(user::Column::UserId.eq(user.user.as_str()))
-            .exec(&txn)
-            .await
-            .map_err(unavailable)?;
-        challenge::Entity::update_many()
-            .col_expr(challenge::Column::Status, Expr::value(challenge::CANCELLED))
-            .filter(owned_by::<challenge::Entity>(user))
-            .filter(challenge::Column::Status.eq(challenge::OPEN))
             .exec(&txn)
             .await
             .map_err(unavailable)?;
