@@ -765,12 +765,32 @@ async fn one_code_wins_once_across_two_servers_on_one_postgres() {
     db.cleanup().await;
 }
 
+/// The audit event of a successful verification by `user`, as the domain
+/// hands it to the store.
+fn verified_event(
+    user: &tollgate_domain::UserRef,
+    now: chrono::DateTime<chrono::Utc>,
+) -> tollgate_domain::ports::AuditEvent {
+    tollgate_domain::ports::AuditEvent {
+        tenant: user.tenant.clone(),
+        user: Some(user.user.clone()),
+        kind: "challenge.verified",
+        actor_id: user.user.as_str().to_owned(),
+        method: None,
+        outcome: tollgate_domain::ports::Outcome::Success,
+        reason: "",
+        client: tollgate_domain::ports::ClientInfo::default(),
+        occurred_at: now,
+        details: Vec::new(),
+    }
+}
+
 /// A completion that finds the challenge closed (a cancel or expiry racing
 /// the verification, after the challenge was read) takes back the code it
 /// consumed: the same code still completes another challenge. Likewise a
 /// lockout swap that lost its race writes nothing.
 async fn a_write_that_lost_its_race_writes_nothing(db: &TestDb) {
-    use tollgate_domain::ports::{AuditEvent, ClientInfo, Completion, Consume, Outcome, Store};
+    use tollgate_domain::ports::{AuditEvent, Completion, Consume, Outcome, Store};
     let server = TestServer::start(db, clock()).await;
     let mut client = ChallengeServiceClient::new(server.channel().await);
     let (secret, _) = enrol(&server, "judy").await;
@@ -778,19 +798,7 @@ async fn a_write_that_lost_its_race_writes_nothing(db: &TestDb) {
     let now = server.clock.now();
     let right = authenticator_code(&secret, now.timestamp());
     let user = tollgate_domain::UserRef::parse("", "judy").unwrap();
-    let event = |user: &tollgate_domain::UserRef, now| AuditEvent {
-        tenant: user.tenant.clone(),
-        user: Some(user.user.clone()),
-        kind: "challenge.verified",
-        actor_id: user.user.as_str().to_owned(),
-        method: None,
-        outcome: Outcome::Success,
-        reason: "",
-        client: ClientInfo::default(),
-        occurred_at: now,
-        details: Vec::new(),
-    };
-    let audit = event(&user, now);
+    let audit = verified_event(&user, now);
     let audited = || async {
         audit_event::Entity::find()
             .all(server.app_store.connection())
@@ -834,7 +842,7 @@ async fn a_write_that_lost_its_race_writes_nothing(db: &TestDb) {
     let failed = |reason| AuditEvent {
         outcome: Outcome::Failure,
         reason,
-        ..event(&user, now)
+        ..verified_event(&user, now)
     };
     let counted = tollgate_domain::lockout::LockoutState {
         failures: state.failures + 1,
@@ -881,7 +889,7 @@ on_both_databases!(
 async fn a_cancel_in_flight_wins_over_a_verification_on_postgres() {
     use sea_orm::sea_query::Expr;
     use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, Statement, TransactionTrait};
-    use tollgate_domain::ports::{AuditEvent, ClientInfo, Completion, Consume, Outcome, Store};
+    use tollgate_domain::ports::{Completion, Consume, Store};
     use tollgate_storage::entity::challenge;
     let Some(db) =
         TestDb::postgres("challenge::a_cancel_in_flight_wins_over_a_verification_on_postgres")
@@ -916,18 +924,7 @@ async fn a_cancel_in_flight_wins_over_a_verification_on_postgres() {
         .unwrap();
     let store = server.app_store.clone();
     let step = u64::try_from(now.timestamp() / 30).unwrap();
-    let audit = AuditEvent {
-        tenant: user.tenant.clone(),
-        user: Some(user.user.clone()),
-        kind: "challenge.verified",
-        actor_id: "kim".into(),
-        method: None,
-        outcome: Outcome::Success,
-        reason: "",
-        client: ClientInfo::default(),
-        occurred_at: now,
-        details: Vec::new(),
-    };
+    let audit = verified_event(&user, now);
     let completion = tokio::spawn(async move {
         store
             .complete_challenge(&user, &id_hash, Consume::TotpStep(step), now, None, audit)
