@@ -1,34 +1,36 @@
 //! Group commit on SQLite. The small writes of a sign-in (a challenge begun
-//! or completed, a failure counted, an audit event) queue for the one write
-//! connection, and one task hands them to it in batches: every write that
-//! queued while the previous batch ran goes in the next, as one script in
-//! one transaction. A busy server then commits, and passes the connection
-//! between tasks, once per batch instead of once per write.
+//! or completed, a failure counted, an audit event) queue for one writer
+//! thread, which owns a rusqlite connection to the file (see `sqlite_conn`)
+//! and commits them in batches: every write that queued while the previous
+//! batch ran goes in the next, in one transaction, each write with its own
+//! answer. A busy server then commits, and wakes the writer, once per batch
+//! instead of once per write. A batch that fails is rolled back and its
+//! writes are run again one by one, so one bad write fails alone.
 //!
-//! The same task checkpoints the WAL between batches, on a clock rather
+//! The file has one writer at a time. The other writes (enrolment, admin,
+//! contacts) still go through sea-orm's write connection; they and the
+//! batches take turns through one fair lock, the write turn, rather than
+//! through SQLite's busy handler, which polls in sleeps of milliseconds and
+//! would let a steady stream of batches starve them.
+//!
+//! The same thread checkpoints the WAL between batches, on a clock rather
 //! than by SQLite's page count, and in RESTART mode: under steady load a
 //! passive checkpoint (SQLite's automatic kind) never catches up with the
 //! writer, so the WAL is never started over and grows without bound (by
 //! hundreds of MiB a minute).
-//!
-//! Each write is a few statements that end by selecting one integer (its
-//! answer, usually `changes()`); the batch's rows are the writes' answers in
-//! order. A batch that fails is rolled back and its writes are run again
-//! one by one, so one bad write fails alone.
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
 
-use sea_orm::sea_query::{Value, Values};
-use sea_orm::sqlx::pool::PoolConnection;
-use sea_orm::sqlx::{self, Sqlite, SqlitePool};
-use sea_query_sqlx::SqlxValues;
-use tokio::sync::{mpsc, oneshot};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, ErrorCode};
+use sea_orm::sea_query::Values;
+use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
 
-/// At most this many writes share a transaction (and its bound values:
-/// SQLite allows 32,766).
+use crate::sqlite_conn::{Role, SqliteError, bound, message, open};
+
+/// At most this many writes share a transaction.
 const MAX_BATCH: usize = 32;
-
-/// Writes waiting for the writer, at most; callers wait beyond it.
-const QUEUE: usize = 1024;
 
 /// How often the WAL is copied back into the database file and started
 /// over. Until then it grows by the pages written (tens of MiB per second
@@ -38,51 +40,67 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 /// How long a checkpoint waits for readers to leave the WAL.
 const CHECKPOINT_PATIENCE: Duration = Duration::from_millis(10);
 
-/// One write: SQL text built by sea-query (every value bound), whose last
-/// statement selects the write's answer.
+/// One write: statements built by sea-query (every value bound), run in
+/// order; its answer is how many rows the last one changed.
 pub(crate) struct Write {
-    sql: String,
-    values: Vec<Value>,
+    statements: Vec<(String, Vec<SqlValue>)>,
 }
 
 impl Write {
-    /// `statements` in order, then `SELECT changes()`: how many rows the
-    /// last of them changed.
-    pub(crate) fn counting_last(statements: impl IntoIterator<Item = (String, Values)>) -> Self {
-        let mut sql = String::new();
-        let mut values = Vec::new();
-        for (text, args) in statements {
-            sql.push_str(&text);
-            sql.push(';');
-            values.extend(args.0);
-        }
-        sql.push_str("SELECT changes();");
-        Self { sql, values }
+    /// `statements` in order; the answer counts the rows the last changed.
+    pub(crate) fn counting_last(
+        statements: impl IntoIterator<Item = (String, Values)>,
+    ) -> Result<Self, WriteError> {
+        let statements = statements
+            .into_iter()
+            .map(|(sql, values)| Ok((sql, bound(values)?)))
+            .collect::<Result<_, WriteError>>()?;
+        Ok(Self { statements })
     }
 }
 
 /// Why a write failed: the database's message, for the log.
-pub(crate) type WriteError = String;
+pub(crate) type WriteError = SqliteError;
 
 struct Queued {
     write: Write,
     answer: oneshot::Sender<Result<i64, WriteError>>,
 }
 
-/// The queue in front of the write connection.
-#[derive(Clone)]
-pub(crate) struct GroupCommit {
-    queue: mpsc::Sender<Queued>,
+/// What the writer thread is asked to do.
+enum Message {
+    Write(Queued),
+    /// Write what is queued, close the connection, answer, and end.
+    Stop(oneshot::Sender<()>),
 }
 
+/// The queue in front of the writer thread.
+#[derive(Clone)]
+pub(crate) struct GroupCommit {
+    queue: Sender<Message>,
+    turn: Arc<Mutex<()>>,
+}
+
+/// The right to write to the file, held by one writer at a time.
+pub(crate) type WriteTurn = OwnedMutexGuard<()>;
+
 impl GroupCommit {
-    /// Starts the writer task on the current tokio runtime: it writes and
-    /// checkpoints through `writes` (whose connection should not also
-    /// checkpoint by itself). It ends when every handle is dropped.
-    pub(crate) fn start(writes: SqlitePool) -> Self {
-        let (queue, receiver) = mpsc::channel(QUEUE);
-        tokio::spawn(write_batches(writes, receiver));
-        Self { queue }
+    /// Opens the writer's connection to the SQLite file at `path` and
+    /// starts its thread, which ends when every handle is dropped.
+    pub(crate) fn start(path: &str) -> Result<Self, WriteError> {
+        let conn = open(path, Role::Writer)?;
+        let (queue, receiver) = mpsc::channel();
+        let turn = Arc::new(Mutex::new(()));
+        let writer = Writer {
+            path: path.to_owned(),
+            conn: Some(conn),
+            turn: turn.clone(),
+        };
+        std::thread::Builder::new()
+            .name("sqlite-writer".to_owned())
+            .spawn(move || writer.write_batches(&receiver))
+            .map_err(|e| e.to_string())?;
+        Ok(Self { queue, turn })
     }
 
     /// Runs `write` in the next batch and returns its answer. The write
@@ -90,160 +108,226 @@ impl GroupCommit {
     pub(crate) async fn run(&self, write: Write) -> Result<i64, WriteError> {
         let (answer, answered) = oneshot::channel();
         self.queue
-            .send(Queued { write, answer })
-            .await
+            .send(Message::Write(Queued { write, answer }))
             .map_err(|_| "the SQLite writer has stopped".to_owned())?;
         answered
             .await
             .map_err(|_| "the SQLite writer has stopped".to_owned())?
     }
+
+    /// Writes what is queued and ends the writer thread, closing its
+    /// connection; later writes fail.
+    pub(crate) async fn stop(&self) {
+        let (done, stopped) = oneshot::channel();
+        if self.queue.send(Message::Stop(done)).is_ok() {
+            let _ = stopped.await;
+        }
+    }
+
+    /// Waits for the write turn: until it is dropped, no batch is written,
+    /// so the caller's connection can write without waiting on SQLite.
+    pub(crate) async fn turn(&self) -> WriteTurn {
+        self.turn.clone().lock_owned().await
+    }
 }
 
-async fn write_batches(writes: SqlitePool, mut receiver: mpsc::Receiver<Queued>) {
-    let mut batch = Vec::with_capacity(MAX_BATCH);
-    let mut checkpoints = tokio::time::interval(CHECKPOINT_EVERY);
-    checkpoints.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            received = receiver.recv_many(&mut batch, MAX_BATCH) => {
-                if received == 0 {
-                    break;
+/// The writer thread's state.
+struct Writer {
+    path: String,
+    /// `None` after a failure that may have left it unusable (a file that
+    /// was read-only when opened stays so for the connection): reopened
+    /// for the next batch.
+    conn: Option<Connection>,
+    turn: Arc<Mutex<()>>,
+}
+
+impl Writer {
+    fn write_batches(mut self, receiver: &Receiver<Message>) {
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        let mut next_checkpoint = Instant::now() + CHECKPOINT_EVERY;
+        loop {
+            let mut stop = None;
+            match receiver.recv_timeout(next_checkpoint.saturating_duration_since(Instant::now())) {
+                Ok(first) => {
+                    let mut next = Some(first);
+                    while let Some(message) = next.take() {
+                        match message {
+                            Message::Write(queued) => batch.push(queued),
+                            Message::Stop(done) => {
+                                stop = Some(done);
+                                break;
+                            }
+                        }
+                        if batch.len() < MAX_BATCH {
+                            next = receiver.try_recv().ok();
+                        }
+                    }
+                    if !batch.is_empty() {
+                        self.write_batch(&mut batch);
+                    }
                 }
-                write_batch(&writes, &mut batch).await;
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
             }
-            _ = checkpoints.tick() => checkpoint(&writes).await,
+            if let Some(done) = stop {
+                self.conn = None;
+                let _ = done.send(());
+                return;
+            }
+            if Instant::now() >= next_checkpoint {
+                self.checkpoint();
+                next_checkpoint = Instant::now() + CHECKPOINT_EVERY;
+            }
+        }
+    }
+
+    fn write_batch(&mut self, batch: &mut Vec<Queued>) {
+        let writes: Vec<Write>;
+        let answers: Vec<_>;
+        (writes, answers) = batch
+            .drain(..)
+            .map(|queued| (queued.write, queued.answer))
+            .unzip();
+        let turn = self.turn.clone();
+        let results = {
+            let _turn = turn.blocking_lock();
+            match self.connection() {
+                Ok(conn) => commit(conn, &writes),
+                Err(error) => vec![Err(error); answers.len()],
+            }
+        };
+        if results
+            .iter()
+            .any(|r| r.as_ref().is_err_and(|e| !is_constraint(e)))
+        {
+            self.conn = None;
+        }
+        for (answer, result) in answers.into_iter().zip(results) {
+            // A caller that stopped waiting has nobody to tell.
+            let _ = answer.send(result.map_err(|e| e.to_string()));
+        }
+    }
+
+    fn connection(&mut self) -> Result<&Connection, Failure> {
+        if self.conn.is_none() {
+            self.conn = Some(open(&self.path, Role::Writer).map_err(Failure::Other)?);
+        }
+        self.conn
+            .as_ref()
+            .ok_or_else(|| Failure::Other("no SQLite connection".to_owned()))
+    }
+
+    /// Copies the WAL into the database file and has the next write start
+    /// it over. While it runs nothing else is written, so it waits for
+    /// readers still on the WAL for at most `CHECKPOINT_PATIENCE` (a long
+    /// read, such as a big audit listing, would otherwise hold every
+    /// sign-in up to the busy timeout); a checkpoint cut short copied what
+    /// it could, and the next tries again. A failure is logged.
+    fn checkpoint(&mut self) {
+        let turn = self.turn.clone();
+        let _turn = turn.blocking_lock();
+        let Ok(conn) = self.connection() else {
+            return;
+        };
+        let result = conn
+            .busy_timeout(CHECKPOINT_PATIENCE)
+            .and_then(|()| conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(())))
+            .and_then(|()| conn.busy_timeout(crate::SQLITE_BUSY_TIMEOUT));
+        if let Err(error) = result {
+            tracing::debug!(error = %error, "WAL checkpoint failed");
+            // Its busy timeout may not have been restored: start afresh.
+            self.conn = None;
         }
     }
 }
 
-async fn write_batch(pool: &SqlitePool, batch: &mut Vec<Queued>) {
-    let writes: Vec<Write>;
-    let answers: Vec<_>;
-    (writes, answers) = batch
-        .drain(..)
-        .map(|queued| (queued.write, queued.answer))
-        .unzip();
-    let results = match pool.acquire().await {
-        Ok(mut conn) => commit(&mut conn, writes).await,
-        Err(error) => vec![Err(error.to_string()); answers.len()],
-    };
-    for (answer, result) in answers.into_iter().zip(results) {
-        // A caller that stopped waiting has nobody to tell.
-        let _ = answer.send(result);
+/// A write's failure: a constraint it broke (the write's own fault), or
+/// anything else (the file's or the connection's).
+#[derive(Clone, Debug, PartialEq)]
+enum Failure {
+    Constraint(String),
+    Other(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Constraint(m) | Self::Other(m) => f.write_str(m),
+        }
     }
 }
 
-/// Copies the WAL into the database file and has the next write start it
-/// over. While it runs nothing else is written, so it waits for readers
-/// still on the WAL for at most `CHECKPOINT_PATIENCE` (a long read, such as
-/// a big audit listing, would otherwise hold every sign-in up to the busy
-/// timeout); a checkpoint cut short copied what it could, and the next tick
-/// tries again. A failure is logged.
-async fn checkpoint(writes: &SqlitePool) {
-    let Ok(mut conn) = writes.acquire().await else {
-        return;
-    };
-    let script = format!(
-        "PRAGMA busy_timeout = {};PRAGMA wal_checkpoint(RESTART);PRAGMA busy_timeout = {};",
-        CHECKPOINT_PATIENCE.as_millis(),
-        crate::SQLITE_BUSY_TIMEOUT.as_millis(),
-    );
-    if let Err(error) = sqlx::query(sqlx::AssertSqlSafe(script))
-        .execute(&mut *conn)
-        .await
-    {
-        tracing::debug!(error = %error, "WAL checkpoint failed");
-        // Its busy timeout may not have been restored: start afresh.
-        conn.close_on_drop();
+impl From<rusqlite::Error> for Failure {
+    fn from(error: rusqlite::Error) -> Self {
+        if error.sqlite_error_code() == Some(ErrorCode::ConstraintViolation) {
+            Self::Constraint(message(error))
+        } else {
+            Self::Other(message(error))
+        }
     }
+}
+
+fn is_constraint(failure: &Failure) -> bool {
+    matches!(failure, Failure::Constraint(_))
 }
 
 /// Commits `writes` in one transaction; if that fails, each in its own.
-async fn commit(
-    conn: &mut PoolConnection<Sqlite>,
-    writes: Vec<Write>,
-) -> Vec<Result<i64, WriteError>> {
-    let count = writes.len();
-    if count == 1 {
-        return vec![transaction(conn, &writes).await.map(|answers| answers[0])];
+fn commit(conn: &Connection, writes: &[Write]) -> Vec<Result<i64, Failure>> {
+    if writes.len() == 1 {
+        return vec![transaction(conn, writes).map(|answers| answers[0])];
     }
-    match transaction(conn, &writes).await {
+    match transaction(conn, writes) {
         Ok(answers) => answers.into_iter().map(Ok).collect(),
-        Err(_) => {
-            let mut results = Vec::with_capacity(count);
-            for write in writes {
-                let one = std::slice::from_ref(&write);
-                results.push(transaction(conn, one).await.map(|answers| answers[0]));
-            }
-            results
-        }
+        Err(_) => writes
+            .iter()
+            .map(|write| transaction(conn, std::slice::from_ref(write)).map(|answers| answers[0]))
+            .collect(),
     }
 }
 
 /// `BEGIN`, the writes, `COMMIT`: the writes' answers, or the error after
-/// the transaction was rolled back. Each write is its own trip to the
-/// connection's thread, so that its few statement shapes stay prepared;
-/// one script for the whole batch would be a new text, prepared anew, for
-/// nearly every batch.
-async fn transaction(
-    conn: &mut PoolConnection<Sqlite>,
-    writes: &[Write],
-) -> Result<Vec<i64>, WriteError> {
-    let result = async {
-        sqlx::query("BEGIN").execute(&mut **conn).await?;
+/// the transaction was rolled back.
+fn transaction(conn: &Connection, writes: &[Write]) -> Result<Vec<i64>, Failure> {
+    let result = (|| {
+        conn.execute_batch("BEGIN IMMEDIATE")?;
         let mut answers = Vec::with_capacity(writes.len());
         for write in writes {
-            let rows = sqlx::query_scalar_with::<_, i64, _>(
-                // Only sea-query's own SQL text; every value is a bound argument.
-                sqlx::AssertSqlSafe(write.sql.clone()),
-                SqlxValues(Values(write.values.clone())),
-            )
-            .fetch_all(&mut **conn)
-            .await?;
-            answers.push(rows.last().copied());
-        }
-        sqlx::query("COMMIT").execute(&mut **conn).await?;
-        Ok::<_, sqlx::Error>(answers)
-    }
-    .await;
-    match result {
-        Ok(answers) => answers
-            .into_iter()
-            .map(|answer| answer.ok_or_else(|| "a write selected no answer".to_owned()))
-            .collect(),
-        Err(error) => {
-            // A statement failed: end the transaction here, before the
-            // connection serves anyone else.
-            if sqlx::query("ROLLBACK").execute(&mut **conn).await.is_err() {
-                conn.close_on_drop();
+            let mut changed = 0;
+            for (sql, values) in &write.statements {
+                changed = conn
+                    .prepare_cached(sql)?
+                    .execute(rusqlite::params_from_iter(values))?;
             }
-            Err(error.to_string())
+            answers.push(i64::try_from(changed).unwrap_or(i64::MAX));
         }
-    }
+        conn.execute_batch("COMMIT")?;
+        Ok::<_, rusqlite::Error>(answers)
+    })();
+    result.map_err(|error| {
+        let failure = Failure::from(error);
+        // A statement failed: end the transaction here, before the next;
+        // a connection that cannot is replaced.
+        if !conn.is_autocommit() && conn.execute_batch("ROLLBACK").is_err() {
+            return Failure::Other(failure.to_string());
+        }
+        failure
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 
-    /// A real SQLite file with one table, behind a one-connection pool as
-    /// in the server.
-    async fn database(dir: &tempfile::TempDir) -> SqlitePool {
-        let options = SqliteConnectOptions::new()
-            .filename(dir.path().join("t.db"))
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options)
-            .await
-            .unwrap();
-        sqlx::query("CREATE TABLE codes (k INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE, used INTEGER NOT NULL DEFAULT 0)")
-            .execute(&pool)
-            .await
-            .unwrap();
-        pool
+    /// A real SQLite file in WAL mode with one table.
+    fn database(dir: &tempfile::TempDir) -> String {
+        let path = dir.path().join("t.db").to_string_lossy().into_owned();
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             CREATE TABLE codes (k INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE, used INTEGER NOT NULL DEFAULT 0);",
+        )
+        .unwrap();
+        path
     }
 
     fn insert(k: i64, v: &str) -> Write {
@@ -251,6 +335,7 @@ mod tests {
             "INSERT INTO codes (k, v) VALUES (?, ?)".to_owned(),
             Values(vec![k.into(), v.into()]),
         )])
+        .unwrap()
     }
 
     fn consume(k: i64) -> Write {
@@ -258,96 +343,105 @@ mod tests {
             "UPDATE codes SET used = 1 WHERE k = ? AND used = 0".to_owned(),
             Values(vec![k.into()]),
         )])
+        .unwrap()
     }
 
-    async fn rows(pool: &SqlitePool) -> Vec<(i64, String, i64)> {
-        sqlx::query_as("SELECT k, v, used FROM codes ORDER BY k")
-            .fetch_all(pool)
-            .await
+    fn rows(path: &str) -> Vec<(i64, String, i64)> {
+        let conn = Connection::open(path).unwrap();
+        let mut select = conn
+            .prepare("SELECT k, v, used FROM codes ORDER BY k")
+            .unwrap();
+        select
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
             .unwrap()
     }
 
-    #[tokio::test]
-    async fn a_failing_write_fails_alone_and_the_rest_of_its_batch_commits() {
-        let dir = tempfile::tempdir().unwrap();
-        let pool = database(&dir).await;
-        let mut conn = pool.acquire().await.unwrap();
+    fn writer(path: &str) -> Writer {
+        Writer {
+            path: path.to_owned(),
+            conn: Some(open(path, Role::Writer).unwrap()),
+            turn: Arc::new(Mutex::new(())),
+        }
+    }
 
-        let results = commit(
-            &mut conn,
-            vec![insert(1, "a"), insert(2, "a"), insert(3, "c")],
-        )
-        .await;
+    #[test]
+    fn a_failing_write_fails_alone_and_the_rest_of_its_batch_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = database(&dir);
+        let conn = open(&path, Role::Writer).unwrap();
+
+        let results = commit(&conn, &[insert(1, "a"), insert(2, "a"), insert(3, "c")]);
 
         assert_eq!(results[0], Ok(1));
-        let error = results[1].as_ref().unwrap_err();
-        assert!(error.contains("UNIQUE"), "{error}");
+        assert!(
+            matches!(&results[1], Err(Failure::Constraint(e)) if e.contains("UNIQUE")),
+            "{:?}",
+            results[1]
+        );
         assert_eq!(results[2], Ok(1));
-        drop(conn);
         assert_eq!(
-            rows(&pool).await,
+            rows(&path),
             [(1, "a".to_owned(), 0), (3, "c".to_owned(), 0)]
         );
     }
 
-    #[tokio::test]
-    async fn a_code_consumed_twice_in_one_batch_is_consumed_once() {
+    #[test]
+    fn a_code_consumed_twice_in_one_batch_is_consumed_once() {
         let dir = tempfile::tempdir().unwrap();
-        let pool = database(&dir).await;
-        let mut conn = pool.acquire().await.unwrap();
+        let path = database(&dir);
+        let conn = open(&path, Role::Writer).unwrap();
 
-        let results = commit(&mut conn, vec![insert(1, "a"), consume(1), consume(1)]).await;
+        let results = commit(&conn, &[insert(1, "a"), consume(1), consume(1)]);
 
         assert_eq!(results, [Ok(1), Ok(1), Ok(0)]);
     }
 
-    #[tokio::test]
-    async fn a_checkpoint_does_not_hold_writes_up_while_a_long_read_runs() {
-        use sea_orm::sqlx::{Connection, SqliteConnection};
+    #[test]
+    fn a_checkpoint_does_not_hold_writes_up_while_a_long_read_runs() {
         let dir = tempfile::tempdir().unwrap();
-        let pool = database(&dir).await;
-        let mut conn = pool.acquire().await.unwrap();
-        assert_eq!(commit(&mut conn, vec![insert(1, "a")]).await, [Ok(1)]);
+        let path = database(&dir);
+        let mut writer = writer(&path);
+        let conn = writer.conn.take().unwrap();
+        assert_eq!(commit(&conn, &[insert(1, "a")]), [Ok(1)]);
         // A reader in the middle of a long read, on a snapshot the writer
         // has since moved past.
-        let mut reader = SqliteConnection::connect_with(
-            &SqliteConnectOptions::new().filename(dir.path().join("t.db")),
-        )
-        .await
-        .unwrap();
-        sqlx::query("BEGIN").execute(&mut reader).await.unwrap();
-        let seen: i64 = sqlx::query_scalar("SELECT count(*) FROM codes")
-            .fetch_one(&mut reader)
-            .await
+        let reader = Connection::open(&path).unwrap();
+        reader.execute_batch("BEGIN").unwrap();
+        let seen: i64 = reader
+            .query_row("SELECT count(*) FROM codes", [], |r| r.get(0))
             .unwrap();
         assert_eq!(seen, 1);
-        assert_eq!(commit(&mut conn, vec![insert(2, "b")]).await, [Ok(1)]);
-        drop(conn);
+        assert_eq!(commit(&conn, &[insert(2, "b")]), [Ok(1)]);
+        writer.conn = Some(conn);
 
         // The checkpoint gives up on the reader long before the busy
         // timeout (5 s), and leaves the write connection as it found it.
-        tokio::time::timeout(Duration::from_secs(3), checkpoint(&pool))
-            .await
-            .expect("the checkpoint waited for the reader");
-        let mut conn = pool.acquire().await.unwrap();
-        let busy_timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
-            .fetch_one(&mut *conn)
-            .await
+        let started = Instant::now();
+        writer.checkpoint();
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "the checkpoint waited for the reader"
+        );
+        let conn = writer.conn.as_ref().expect("the connection was kept");
+        let busy_timeout: i64 = conn
+            .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
             .unwrap();
         assert_eq!(busy_timeout, 5000);
-        assert_eq!(commit(&mut conn, vec![insert(3, "c")]).await, [Ok(1)]);
-        sqlx::query("COMMIT").execute(&mut reader).await.unwrap();
+        assert_eq!(commit(conn, &[insert(3, "c")]), [Ok(1)]);
+        reader.execute_batch("COMMIT").unwrap();
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_writes_each_get_their_own_answer_and_none_is_lost() {
         let dir = tempfile::tempdir().unwrap();
-        let pool = database(&dir).await;
-        let writer = GroupCommit::start(pool.clone());
+        let path = database(&dir);
+        let writer = GroupCommit::start(&path).unwrap();
         assert_eq!(writer.run(insert(1000, "taken")).await, Ok(1));
-        // Hold the one connection while the writes queue, so they meet in
+        // Hold the write turn while the writes queue, so they meet in
         // batches; one of them breaks the UNIQUE constraint.
-        let held = pool.acquire().await.unwrap();
+        let held = writer.turn().await;
         let tasks: Vec<_> = (0..200_i64)
             .map(|k| {
                 let writer = writer.clone();
@@ -359,7 +453,7 @@ mod tests {
                 tokio::spawn(async move { writer.run(insert(k, &v)).await })
             })
             .collect();
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
         drop(held);
 
         let mut answers = Vec::new();
@@ -373,12 +467,40 @@ mod tests {
                 assert_eq!(answer, &Ok(1), "write {k}");
             }
         }
-        let stored = rows(&pool).await;
+        let stored = rows(&path);
         assert_eq!(stored.len(), 200);
         assert!(
             stored
                 .iter()
                 .all(|(k, v, _)| *k == 1000 || (*k != 150 && v == &format!("v{k}")))
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_writer_waiting_for_its_turn_is_not_starved_by_batches() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = database(&dir);
+        let writer = GroupCommit::start(&path).unwrap();
+        // A steady stream of batches...
+        let stream = {
+            let writer = writer.clone();
+            tokio::spawn(async move {
+                for k in 0..2_000_i64 {
+                    writer.run(insert(k, &format!("v{k}"))).await.unwrap();
+                }
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        // ...and another connection that writes in its turn, without
+        // waiting on SQLite's busy handler.
+        let turn = writer.turn().await;
+        let other = open(&path, Role::Writer).unwrap();
+        other.busy_timeout(Duration::ZERO).unwrap();
+        other
+            .execute("INSERT INTO codes (k, v) VALUES (-1, 'other')", [])
+            .unwrap();
+        drop(turn);
+        stream.await.unwrap();
+        assert_eq!(rows(&path).len(), 2_001);
     }
 }

@@ -5,12 +5,16 @@
 pub mod entity;
 mod group_commit;
 pub mod migration;
+mod sqlite_conn;
+mod sqlite_reads;
 mod store;
 
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement,
+};
 use sea_orm_migration::MigratorTrait;
 
 pub use store::SeaStore;
@@ -47,15 +51,49 @@ impl Backend {
 }
 
 /// Connects, applies every migration not yet applied, and returns the
-/// store. On SQLite, writes get a pool of their own with one connection.
+/// store. On SQLite, writes get a pool of their own with one connection,
+/// and the sign-in path reads and writes the file through rusqlite (see
+/// `sqlite_conn`).
 pub async fn open(url: &str) -> Result<SeaStore, StorageError> {
     let db = connect(url).await?;
     migrate(&db).await?;
-    let writes = match Backend::of_url(url)? {
-        Backend::Sqlite => connect_pool(url, 1, WalCheckpoints::ByGroupCommit).await?,
-        Backend::Postgres => db.clone(),
+    let (writes, sqlite_file) = match Backend::of_url(url)? {
+        Backend::Sqlite => {
+            let file = sqlite_file(&db).await?.ok_or_else(|| {
+                StorageError::Connect(
+                    "a SQLite database in memory is not supported: name a file".to_owned(),
+                )
+            })?;
+            (
+                connect_pool(url, 1, WalCheckpoints::ByGroupCommit).await?,
+                Some(file),
+            )
+        }
+        Backend::Postgres => (db.clone(), None),
     };
-    Ok(SeaStore::new(db, writes))
+    SeaStore::new(db, writes, sqlite_file.as_deref())
+}
+
+/// The path of the file a SQLite pool opened, as SQLite itself names it;
+/// `None` for a database in memory (which only the pool's connections see).
+async fn sqlite_file(db: &DatabaseConnection) -> Result<Option<String>, StorageError> {
+    let statement = Statement::from_string(DbBackend::Sqlite, "PRAGMA database_list");
+    let rows = db
+        .query_all_raw(statement)
+        .await
+        .map_err(|e| StorageError::Connect(e.to_string()))?;
+    for row in rows {
+        let name: String = row
+            .try_get("", "name")
+            .map_err(|e| StorageError::Connect(e.to_string()))?;
+        let file: String = row
+            .try_get("", "file")
+            .map_err(|e| StorageError::Connect(e.to_string()))?;
+        if name == "main" {
+            return Ok((!file.is_empty()).then_some(file));
+        }
+    }
+    Ok(None)
 }
 
 /// Opens a pool. SQLite files are created if missing and run in WAL mode

@@ -1,5 +1,7 @@
 //! [`SeaStore`]: the domain's `Store` port over sea-orm. Every change that
 //! must not happen twice is one conditional statement or one transaction.
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
     Alias, CommonTableExpression, Expr, ExprTrait, InsertStatement, JoinType, OnConflict, Query,
@@ -8,9 +10,9 @@ use sea_orm::sea_query::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable,
-    PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait,
-    StatementBuilder, TransactionTrait,
+    DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, FromQueryResult, IdenStatic,
+    Iterable, PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait,
+    SqliteTransactionMode, StatementBuilder, TransactionOptions, TransactionTrait,
 };
 use tollgate_domain::contact::ContactKind;
 use tollgate_domain::lockout::LockoutState;
@@ -28,11 +30,13 @@ use tollgate_domain::tenant_policy::TenantPolicy;
 use tollgate_domain::totp::{Algorithm, TotpParams};
 use tollgate_domain::{DomainError, TenantId, UserRef};
 
+use crate::StorageError;
 use crate::entity::{
     audit_event, challenge, contact, outbox, policy, recovery_code, totp_credential,
     trusted_device, user, user_lockout, user_method,
 };
-use crate::group_commit::{GroupCommit, Write};
+use crate::group_commit::{GroupCommit, Write, WriteTurn};
+use crate::sqlite_reads::{Columns, SqliteReads};
 
 /// The storage behind every use case.
 #[derive(Clone)]
@@ -45,6 +49,9 @@ pub struct SeaStore {
     writes: DatabaseConnection,
     /// On SQLite, the queue that batches the sign-in path's writes.
     batches: Option<GroupCommit>,
+    /// On a SQLite file, the sign-in path's reads, made on the calling
+    /// thread.
+    reads: Option<Arc<SqliteReads>>,
 }
 
 impl SeaStore {
@@ -62,15 +69,54 @@ impl SeaStore {
     /// A store that reads from `db` and writes through `writes` (the same
     /// pool, or one connection to the same SQLite file). On SQLite it
     /// starts the group-commit task, so it must be called on a tokio
-    /// runtime.
-    pub(crate) fn new(db: DatabaseConnection, writes: DatabaseConnection) -> Self {
-        let batches = (writes.get_database_backend() == DbBackend::Sqlite)
-            .then(|| GroupCommit::start(writes.get_sqlite_connection_pool().clone()));
-        Self {
+    /// runtime. `sqlite_file` is the SQLite file's path, whose sign-in reads
+    /// then bypass the pools (see `sqlite_reads`).
+    pub(crate) fn new(
+        db: DatabaseConnection,
+        writes: DatabaseConnection,
+        sqlite_file: Option<&str>,
+    ) -> Result<Self, StorageError> {
+        let (batches, reads) = match sqlite_file {
+            Some(path) => (
+                Some(GroupCommit::start(path).map_err(StorageError::Connect)?),
+                Some(Arc::new(SqliteReads::new(path.to_owned()))),
+            ),
+            None => (None, None),
+        };
+        Ok(Self {
             db,
             writes,
             batches,
+            reads,
+        })
+    }
+
+    /// On SQLite, waits for the write turn (see `group_commit`): every
+    /// write through `writes` holds it, so the file's writers take turns
+    /// in order.
+    async fn turn(&self) -> Option<WriteTurn> {
+        match &self.batches {
+            Some(batches) => Some(batches.turn().await),
+            None => None,
         }
+    }
+
+    /// A transaction on `writes`, with the write turn on SQLite (drop the
+    /// turn after the transaction). On SQLite it takes the write lock at
+    /// once (`BEGIN IMMEDIATE`): a transaction that read first could not
+    /// then write if another connection had written in between.
+    async fn begin_write(&self) -> Result<(DatabaseTransaction, Option<WriteTurn>), DomainError> {
+        let turn = self.turn().await;
+        let options = TransactionOptions {
+            sqlite_transaction_mode: turn.is_some().then_some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        };
+        let txn = self
+            .writes
+            .begin_with_options(options)
+            .await
+            .map_err(unavailable)?;
+        Ok((txn, turn))
     }
 
     /// Runs one insert or update and says how many rows it changed. On
@@ -82,7 +128,7 @@ impl SeaStore {
         match &self.batches {
             Some(batches) => {
                 let sql = QueryStatementWriter::build(statement, SqliteQueryBuilder);
-                let write = Write::counting_last([sql]);
+                let write = Write::counting_last([sql]).map_err(unavailable)?;
                 let changed = batches.run(write).await.map_err(unavailable)?;
                 Ok(u64::try_from(changed).unwrap_or(0))
             }
@@ -115,8 +161,14 @@ impl SeaStore {
         })
     }
 
-    /// Closes the pools.
+    /// Closes the connections: readers, the writer thread, the pools.
     pub async fn close(&self) {
+        if let Some(reads) = &self.reads {
+            reads.close();
+        }
+        if let Some(batches) = &self.batches {
+            batches.stop().await;
+        }
         self.writes.clone().close().await.ok();
         self.db.clone().close().await.ok();
     }
@@ -142,6 +194,7 @@ impl SeaStore {
         let Ok(version) = version else {
             return false;
         };
+        let _turn = self.turn().await;
         let Ok(mut conn) = self.writes.get_sqlite_connection_pool().acquire().await else {
             return false;
         };
@@ -442,7 +495,7 @@ fn completion_write(
         );
     }
     statements.push(insert_if(&audit_row(audit), after_one_change())?.build(SqliteQueryBuilder));
-    Ok(Write::counting_last(statements))
+    Write::counting_last(statements).map_err(unavailable)
 }
 
 /// A named step of a `WITH` statement.
@@ -803,7 +856,9 @@ impl Store for SeaStore {
                     .to_owned(),
             )
             .to_owned();
+        let turn = self.turn().await;
         let result = self.writes.execute(&insert).await.map_err(unavailable)?;
+        drop(turn);
         if result.rows_affected() == 0 {
             return Err(DomainError::AlreadyEnabled);
         }
@@ -819,7 +874,7 @@ impl Store for SeaStore {
         recovery: Option<NewRecoverySet>,
     ) -> Result<(), DomainError> {
         use totp_credential::Column as C;
-        let txn = self.writes.begin().await.map_err(unavailable)?;
+        let (txn, _turn) = self.begin_write().await?;
         let updated = totp_credential::Entity::update_many()
             .col_expr(C::State, Expr::value(totp_credential::ENABLED))
             .col_expr(C::ConfirmedAt, Expr::value(millis(now)))
@@ -848,7 +903,7 @@ impl Store for SeaStore {
     }
 
     async fn disable_totp(&self, user: &UserRef, now: DateTime<Utc>) -> Result<bool, DomainError> {
-        let txn = self.writes.begin().await.map_err(unavailable)?;
+        let (txn, _turn) = self.begin_write().await?;
         let deleted = totp_credential::Entity::delete_many()
             .filter(owned_by::<totp_credential::Entity>(user))
             .exec(&txn)
@@ -879,7 +934,7 @@ impl Store for SeaStore {
         user: &UserRef,
         set: NewRecoverySet,
     ) -> Result<(), DomainError> {
-        let txn = self.writes.begin().await.map_err(unavailable)?;
+        let (txn, _turn) = self.begin_write().await?;
         if !has_any_method(&txn, user).await.map_err(unavailable)? {
             txn.rollback().await.map_err(unavailable)?;
             return Err(DomainError::NotEnrolled);
@@ -950,25 +1005,38 @@ impl Store for SeaStore {
         user: &UserRef,
         id_hash: &str,
     ) -> Result<Option<VerificationContext>, DomainError> {
-        let Some(row) = self
-            .db
-            .query_one(&verification_query(user, id_hash))
-            .await
-            .map_err(unavailable)?
-        else {
+        let query = verification_query(user, id_hash);
+        let row = match &self.reads {
+            Some(reads) => reads
+                .query(&query, |row| {
+                    let mut columns = Columns::first();
+                    Ok((
+                        columns.model::<challenge::Entity>(row)?,
+                        columns.joined::<totp_credential::Entity>(row)?,
+                        columns.joined::<user_lockout::Entity>(row)?,
+                        columns.next::<i64>(row)?,
+                    ))
+                })
+                .map_err(unavailable)?
+                .pop(),
+            None => match self.db.query_one(&query).await.map_err(unavailable)? {
+                Some(row) => Some((
+                    challenge::Model::from_query_result(&row, CHALLENGE).map_err(unavailable)?,
+                    joined::<totp_credential::Model>(&row, TOTP)?,
+                    joined::<user_lockout::Model>(&row, LOCKOUT)?,
+                    row.try_get::<i64>("", RECOVERY_REMAINING)
+                        .map_err(unavailable)?,
+                )),
+                None => None,
+            },
+        };
+        let Some((challenge, totp, lockout, remaining)) = row else {
             return Ok(None);
         };
-        let challenge =
-            challenge::Model::from_query_result(&row, CHALLENGE).map_err(unavailable)?;
-        let totp = joined::<totp_credential::Model>(&row, TOTP)?
-            .map(to_record)
-            .transpose()?;
-        let lockout = to_lockout(joined::<user_lockout::Model>(&row, LOCKOUT)?);
-        let remaining: i64 = row.try_get("", RECOVERY_REMAINING).map_err(unavailable)?;
         Ok(Some(VerificationContext {
             challenge: to_challenge(challenge),
-            lockout,
-            totp,
+            lockout: to_lockout(lockout),
+            totp: totp.map(to_record).transpose()?,
             recovery_remaining: u32::try_from(remaining).unwrap_or(0),
         }))
     }
@@ -1086,7 +1154,7 @@ impl Store for SeaStore {
                 statements.push(insert.build(SqliteQueryBuilder));
             }
             let written = batches
-                .run(Write::counting_last(statements))
+                .run(Write::counting_last(statements).map_err(unavailable)?)
                 .await
                 .map_err(unavailable)?;
             return Ok(written == 1);
@@ -1149,6 +1217,7 @@ impl Store for SeaStore {
         device_id: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<u32, DomainError> {
+        let _turn = self.turn().await;
         revoke_devices(&self.writes, user, device_id, now)
             .await
             .map_err(unavailable)
@@ -1188,7 +1257,7 @@ impl Store for SeaStore {
         use policy::Column as C;
         let json = serde_json::to_string(document)
             .map_err(|_| DomainError::Internal("a policy could not be serialised"))?;
-        let txn = self.writes.begin().await.map_err(unavailable)?;
+        let (txn, _turn) = self.begin_write().await?;
         let insert = |version: i64| {
             Query::insert()
                 .into_table(policy::Entity)
@@ -1299,7 +1368,13 @@ impl Store for SeaStore {
             )
             .returning_col(C::GraceLoginsUsed)
             .to_owned();
-        let row = self.db.query_one(&statement).await.map_err(unavailable)?;
+        let turn = self.turn().await;
+        let row = self
+            .writes
+            .query_one(&statement)
+            .await
+            .map_err(unavailable)?;
+        drop(turn);
         match row {
             Some(row) => {
                 let used: i32 = row.try_get("", "grace_logins_used").map_err(unavailable)?;
@@ -1315,7 +1390,7 @@ impl Store for SeaStore {
         now: DateTime<Utc>,
         audit: AuditEvent,
     ) -> Result<(), DomainError> {
-        let txn = self.writes.begin().await.map_err(unavailable)?;
+        let (txn, _turn) = self.begin_write().await?;
         // Challenges first: a verification on Postgres locks its challenge
         // before it consumes a code, and taking the locks in the same order
         // keeps the two from deadlocking.
@@ -1547,15 +1622,26 @@ impl Store for SeaStore {
     }
 
     async fn methods(&self, user: &UserRef) -> Result<UserMethods, DomainError> {
-        let rows = self
-            .db
-            .query_all(&methods_query(user))
-            .await
-            .map_err(unavailable)?;
+        let query = methods_query(user);
+        let rows = match &self.reads {
+            Some(reads) => reads
+                .query(&query, |row| {
+                    let mut columns = Columns::first();
+                    Ok((columns.next(row)?, columns.next(row)?))
+                })
+                .map_err(unavailable)?,
+            None => self
+                .db
+                .query_all(&query)
+                .await
+                .map_err(unavailable)?
+                .into_iter()
+                .map(|row| Ok((row.try_get("", "kind")?, row.try_get("", "value")?)))
+                .collect::<Result<Vec<(String, Option<String>)>, DbErr>>()
+                .map_err(unavailable)?,
+        };
         let mut methods = UserMethods::default();
-        for row in rows {
-            let kind: String = row.try_get("", "kind").map_err(unavailable)?;
-            let value: Option<String> = row.try_get("", "value").map_err(unavailable)?;
+        for (kind, value) in rows {
             let value = value.unwrap_or_default();
             match kind.as_str() {
                 "totp" if value == totp_credential::ENABLED => methods.enabled.push(Method::Totp),
@@ -1575,6 +1661,7 @@ impl Store for SeaStore {
         now: DateTime<Utc>,
     ) -> Result<(), DomainError> {
         self.ensure_user(user, now).await?;
+        let _turn = self.turn().await;
         user::Entity::update_many()
             .col_expr(user::Column::DefaultMethod, Expr::value(method.as_str()))
             .filter(user::Column::TenantId.eq(user.tenant.as_str()))
@@ -1593,7 +1680,7 @@ impl Store for SeaStore {
         recovery: Option<NewRecoverySet>,
     ) -> Result<(), DomainError> {
         use user_method::Column as C;
-        let txn = self.writes.begin().await.map_err(unavailable)?;
+        let (txn, _turn) = self.begin_write().await?;
         let statement = Query::insert()
             .into_table(user_method::Entity)
             .columns([C::TenantId, C::UserId, C::Method, C::EnabledAt])
@@ -1624,7 +1711,7 @@ impl Store for SeaStore {
         method: Method,
         now: DateTime<Utc>,
     ) -> Result<bool, DomainError> {
-        let txn = self.writes.begin().await.map_err(unavailable)?;
+        let (txn, _turn) = self.begin_write().await?;
         let deleted = user_method::Entity::delete_many()
             .filter(owned_by::<user_method::Entity>(user))
             .filter(user_method::Column::Method.eq(method.as_str()))
@@ -1667,7 +1754,7 @@ impl Store for SeaStore {
         now: DateTime<Utc>,
     ) -> Result<(), DomainError> {
         use contact::Column as C;
-        let txn = self.writes.begin().await.map_err(unavailable)?;
+        let (txn, _turn) = self.begin_write().await?;
         let existing = contact::Entity::find()
             .filter(owned_by::<contact::Entity>(user))
             .filter(C::Kind.eq(kind.as_str()))
@@ -1733,7 +1820,7 @@ impl Store for SeaStore {
         message: NewMessage,
     ) -> Result<bool, DomainError> {
         use contact::Column as C;
-        let txn = self.writes.begin().await.map_err(unavailable)?;
+        let (txn, _turn) = self.begin_write().await?;
         let updated = contact::Entity::update_many()
             .col_expr(C::ConfirmationHash, Expr::value(secret_hash))
             .col_expr(C::ConfirmationExpiresAt, Expr::value(millis(expires_at)))
@@ -1764,6 +1851,7 @@ impl Store for SeaStore {
         now: DateTime<Utc>,
     ) -> Result<bool, DomainError> {
         use contact::Column as C;
+        let _turn = self.turn().await;
         let updated = contact::Entity::update_many()
             .col_expr(C::ConfirmedAt, Expr::value(millis(now)))
             .col_expr(C::ConfirmationHash, Expr::value(Option::<String>::None))
@@ -1817,7 +1905,7 @@ impl Store for SeaStore {
     ) -> Result<CodeSend, DomainError> {
         use challenge::Column as C;
         let now = message.created_at;
-        let txn = self.writes.begin().await.map_err(unavailable)?;
+        let (txn, _turn) = self.begin_write().await?;
         // One conditional update enforces the cool-down and the cap, so two
         // replicas cannot both send.
         let updated = challenge::Entity::update_many()
@@ -1894,6 +1982,7 @@ impl Store for SeaStore {
         let mut leased = Vec::with_capacity(candidates.len());
         for row in candidates {
             // Take the lease only if nobody took it meanwhile.
+            let turn = self.turn().await;
             let taken = outbox::Entity::update_many()
                 .col_expr(C::LeaseUntil, Expr::value(millis(lease_until)))
                 .col_expr(C::Attempts, Expr::col(C::Attempts).add(1))
@@ -1906,6 +1995,7 @@ impl Store for SeaStore {
                 .exec(&self.writes)
                 .await
                 .map_err(unavailable)?;
+            drop(turn);
             if taken.rows_affected == 1
                 && let Some(record) = to_outbox_record(row)
             {
@@ -1919,7 +2009,7 @@ impl Store for SeaStore {
     }
 
     async fn ack_message(&self, id: &str, now: DateTime<Utc>) -> Result<bool, DomainError> {
-        let txn = self.writes.begin().await.map_err(unavailable)?;
+        let (txn, _turn) = self.begin_write().await?;
         let updated = outbox::Entity::update_many()
             .col_expr(outbox::Column::DeliveredAt, Expr::value(millis(now)))
             .col_expr(outbox::Column::LastError, Expr::value(""))
@@ -1948,7 +2038,7 @@ impl Store for SeaStore {
         retry_at: Option<DateTime<Utc>>,
     ) -> Result<(), DomainError> {
         use outbox::Column as C;
-        let txn = self.writes.begin().await.map_err(unavailable)?;
+        let (txn, _turn) = self.begin_write().await?;
         let error = truncate(error, 512);
         outbox::Entity::update_many()
             .col_expr(C::LastError, Expr::value(error.as_str()))
