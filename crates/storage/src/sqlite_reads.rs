@@ -3,15 +3,15 @@
 //! In WAL mode a reader never waits for the writer, so a read holds its
 //! thread no longer than its work.
 //!
-//! Statements are still built by sea-query (every value bound) and rows are
-//! read back into the same sea-orm models, column by column in the order
-//! the statement selected them.
+//! Statements are built by sea-query (every value bound) once per shape
+//! (see `Shape`), and rows are read back into the same sea-orm models,
+//! column by column in the order the statement selected them.
 use std::sync::{Mutex, PoisonError};
 
-use crate::sqlite_conn::{Role, SqliteError, bound, message, open};
+use crate::sqlite_conn::{Role, Shape, SqliteError, message, open};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Row};
-use sea_orm::sea_query::{ColumnType, QueryStatementWriter, SqliteQueryBuilder, Value};
+use sea_orm::sea_query::{ColumnType, Value};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IdenStatic, IntoActiveModel, Iterable, TryIntoModel,
 };
@@ -39,22 +39,19 @@ impl SqliteReads {
         }
     }
 
-    /// Runs `statement` and maps each row with `each`.
-    pub(crate) fn query<S, T>(
+    /// Runs the statement of `shape` with `arguments` and maps each row
+    /// with `each`.
+    pub(crate) fn query<T>(
         &self,
-        statement: &S,
+        shape: &Shape,
+        arguments: &[&str],
         mut each: impl FnMut(&Row<'_>) -> Result<T, ReadError>,
-    ) -> Result<Vec<T>, ReadError>
-    where
-        S: QueryStatementWriter,
-    {
-        let (sql, values) = statement.build(SqliteQueryBuilder);
-        let values = bound(values)?;
+    ) -> Result<Vec<T>, ReadError> {
         let conn = self.connection()?;
         let result = (|| {
-            let mut prepared = conn.prepare_cached(&sql).map_err(message)?;
+            let mut prepared = conn.prepare_cached(shape.sql()).map_err(message)?;
             let mut rows = prepared
-                .query(rusqlite::params_from_iter(values))
+                .query(rusqlite::params_from_iter(shape.values(arguments)))
                 .map_err(message)?;
             let mut mapped = Vec::new();
             while let Some(row) = rows.next().map_err(message)? {

@@ -1,6 +1,6 @@
 //! [`SeaStore`]: the domain's `Store` port over sea-orm. Every change that
 //! must not happen twice is one conditional statement or one transaction.
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
@@ -36,6 +36,7 @@ use crate::entity::{
     trusted_device, user, user_lockout, user_method,
 };
 use crate::group_commit::{GroupCommit, Write, WriteTurn};
+use crate::sqlite_conn::{Shape, SqliteError};
 use crate::sqlite_reads::{Columns, SqliteReads};
 
 /// The storage behind every use case.
@@ -747,6 +748,29 @@ fn verification_query(user: &UserRef, id_hash: &str) -> SelectStatement {
     select
 }
 
+/// Stand-ins for the per-call arguments of a read's SQLite shape (see
+/// `Shape`): a tenant, a user and a challenge hash.
+const STAND_INS: [&str; 3] = ["shape.tenant", "shape.user", "shape.challenge"];
+
+static VERIFICATION_SHAPE: OnceLock<Result<Shape, SqliteError>> = OnceLock::new();
+static METHODS_SHAPE: OnceLock<Result<Shape, SqliteError>> = OnceLock::new();
+
+/// The SQLite shape of a per-user read, built once into `cell` by `build`
+/// called with the stand-ins; its arguments are the tenant, the user and
+/// the challenge hash, in that order.
+fn shape_of(
+    cell: &'static OnceLock<Result<Shape, SqliteError>>,
+    build: fn(&UserRef, &str) -> SelectStatement,
+) -> Result<&'static Shape, DomainError> {
+    cell.get_or_init(|| {
+        let [tenant, user, id_hash] = STAND_INS;
+        let user = UserRef::parse(tenant, user).map_err(|e| e.to_string())?;
+        Shape::of(&build(&user, id_hash), &STAND_INS)
+    })
+    .as_ref()
+    .map_err(unavailable)
+}
+
 /// The user's TOTP state, contact methods, default method and count of
 /// unspent recovery codes, as `(kind, value)` rows of one statement.
 fn methods_query(user: &UserRef) -> SelectStatement {
@@ -1005,21 +1029,29 @@ impl Store for SeaStore {
         user: &UserRef,
         id_hash: &str,
     ) -> Result<Option<VerificationContext>, DomainError> {
-        let query = verification_query(user, id_hash);
         let row = match &self.reads {
             Some(reads) => reads
-                .query(&query, |row| {
-                    let mut columns = Columns::first();
-                    Ok((
-                        columns.model::<challenge::Entity>(row)?,
-                        columns.joined::<totp_credential::Entity>(row)?,
-                        columns.joined::<user_lockout::Entity>(row)?,
-                        columns.next::<i64>(row)?,
-                    ))
-                })
+                .query(
+                    shape_of(&VERIFICATION_SHAPE, verification_query)?,
+                    &[user.tenant.as_str(), user.user.as_str(), id_hash],
+                    |row| {
+                        let mut columns = Columns::first();
+                        Ok((
+                            columns.model::<challenge::Entity>(row)?,
+                            columns.joined::<totp_credential::Entity>(row)?,
+                            columns.joined::<user_lockout::Entity>(row)?,
+                            columns.next::<i64>(row)?,
+                        ))
+                    },
+                )
                 .map_err(unavailable)?
                 .pop(),
-            None => match self.db.query_one(&query).await.map_err(unavailable)? {
+            None => match self
+                .db
+                .query_one(&verification_query(user, id_hash))
+                .await
+                .map_err(unavailable)?
+            {
                 Some(row) => Some((
                     challenge::Model::from_query_result(&row, CHALLENGE).map_err(unavailable)?,
                     joined::<totp_credential::Model>(&row, TOTP)?,
@@ -1622,17 +1654,20 @@ impl Store for SeaStore {
     }
 
     async fn methods(&self, user: &UserRef) -> Result<UserMethods, DomainError> {
-        let query = methods_query(user);
         let rows = match &self.reads {
             Some(reads) => reads
-                .query(&query, |row| {
-                    let mut columns = Columns::first();
-                    Ok((columns.next(row)?, columns.next(row)?))
-                })
+                .query(
+                    shape_of(&METHODS_SHAPE, |user, _| methods_query(user))?,
+                    &[user.tenant.as_str(), user.user.as_str()],
+                    |row| {
+                        let mut columns = Columns::first();
+                        Ok((columns.next(row)?, columns.next(row)?))
+                    },
+                )
                 .map_err(unavailable)?,
             None => self
                 .db
-                .query_all(&query)
+                .query_all(&methods_query(user))
                 .await
                 .map_err(unavailable)?
                 .into_iter()
