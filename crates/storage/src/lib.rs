@@ -5,6 +5,7 @@
 pub mod entity;
 mod group_commit;
 pub mod migration;
+mod shape;
 mod sqlite_conn;
 mod sqlite_reads;
 mod store;

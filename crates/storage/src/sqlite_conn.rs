@@ -9,7 +9,7 @@
 //! links) on the caller's thread.
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OpenFlags};
-use sea_orm::sea_query::{QueryStatementWriter, SqliteQueryBuilder, Value, Values};
+use sea_orm::sea_query::{Value, Values};
 
 /// Why a statement failed: SQLite's message (never a bound value), for the
 /// log.
@@ -61,7 +61,7 @@ pub(crate) fn bound(values: Values) -> Result<Vec<SqlValue>, SqliteError> {
     values.into_iter().map(bound_one).collect()
 }
 
-fn bound_one(value: Value) -> Result<SqlValue, SqliteError> {
+pub(crate) fn bound_one(value: Value) -> Result<SqlValue, SqliteError> {
     let integer = |i: Option<i64>| i.map_or(SqlValue::Null, SqlValue::Integer);
     Ok(match value {
         Value::Bool(v) => integer(v.map(i64::from)),
@@ -73,90 +73,4 @@ fn bound_one(value: Value) -> Result<SqlValue, SqliteError> {
         Value::Bytes(v) => v.map_or(SqlValue::Null, SqlValue::Blob),
         _ => return Err("a statement bound a value of a type tollgate does not store".to_owned()),
     })
-}
-
-/// A statement's SQLite text with the places of its per-call values, built
-/// by sea-query once and bound afresh for each call: building a statement
-/// (and cloning its parts) cost more than SQLite takes to run it.
-pub(crate) struct Shape {
-    sql: String,
-    slots: Vec<Slot>,
-}
-
-enum Slot {
-    /// A value the statement always binds (a constant of the query).
-    Fixed(SqlValue),
-    /// The call's argument at this index.
-    Argument(usize),
-}
-
-impl Shape {
-    /// The shape of `statement`, which was made with `stand_ins` where the
-    /// per-call arguments go (in that order). Its other values are
-    /// constants of the query, which a stand-in must not equal.
-    pub(crate) fn of<S: QueryStatementWriter>(
-        statement: &S,
-        stand_ins: &[&str],
-    ) -> Result<Self, SqliteError> {
-        let (sql, values) = statement.build(SqliteQueryBuilder);
-        let slots = values
-            .into_iter()
-            .map(|value| {
-                let argument = match &value {
-                    Value::String(Some(text)) => stand_ins.iter().position(|s| s == text),
-                    _ => None,
-                };
-                match argument {
-                    Some(index) => Ok(Slot::Argument(index)),
-                    None => bound_one(value).map(Slot::Fixed),
-                }
-            })
-            .collect::<Result<_, SqliteError>>()?;
-        Ok(Self { sql, slots })
-    }
-
-    pub(crate) fn sql(&self) -> &str {
-        &self.sql
-    }
-
-    /// The statement's values for `arguments` (in the order of the
-    /// stand-ins).
-    pub(crate) fn values(&self, arguments: &[&str]) -> Vec<SqlValue> {
-        self.slots
-            .iter()
-            .map(|slot| match slot {
-                Slot::Fixed(value) => value.clone(),
-                Slot::Argument(index) => arguments
-                    .get(*index)
-                    .map_or(SqlValue::Null, |a| SqlValue::Text((*a).to_owned())),
-            })
-            .collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
-
-    fn query(tenant: &str, user: &str) -> SelectStatement {
-        Query::select()
-            .expr(Expr::val("kind"))
-            .from(Alias::new("t"))
-            .and_where(Expr::col(Alias::new("tenant")).eq(tenant))
-            .and_where(Expr::col(Alias::new("user")).eq(user))
-            .and_where(Expr::col(Alias::new("owner")).eq(tenant))
-            .and_where(Expr::col(Alias::new("n")).eq(7))
-            .to_owned()
-    }
-
-    #[test]
-    fn a_shape_binds_each_calls_arguments_where_its_stand_ins_were() {
-        let shape = Shape::of(&query("T?", "U?"), &["T?", "U?"]).unwrap();
-        for (tenant, user) in [("acme", "alice"), ("kind", "T?")] {
-            let (sql, values) = query(tenant, user).build(SqliteQueryBuilder);
-            assert_eq!(shape.sql(), sql);
-            assert_eq!(shape.values(&[tenant, user]), bound(values).unwrap());
-        }
-    }
 }

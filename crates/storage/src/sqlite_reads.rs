@@ -8,7 +8,8 @@
 //! column by column in the order the statement selected them.
 use std::sync::{Mutex, PoisonError};
 
-use crate::sqlite_conn::{Role, Shape, SqliteError, message, open};
+use crate::shape::Shape;
+use crate::sqlite_conn::{Role, SqliteError, bound, message, open};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Row};
 use sea_orm::sea_query::{ColumnType, Value};
@@ -47,11 +48,12 @@ impl SqliteReads {
         arguments: &[&str],
         mut each: impl FnMut(&Row<'_>) -> Result<T, ReadError>,
     ) -> Result<Vec<T>, ReadError> {
+        let values = bound(shape.values(arguments))?;
         let conn = self.connection()?;
         let result = (|| {
             let mut prepared = conn.prepare_cached(shape.sql()).map_err(message)?;
             let mut rows = prepared
-                .query(rusqlite::params_from_iter(shape.values(arguments)))
+                .query(rusqlite::params_from_iter(values))
                 .map_err(message)?;
             let mut mapped = Vec::new();
             while let Some(row) = rows.next().map_err(message)? {

@@ -4,15 +4,15 @@ use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
-    Alias, CommonTableExpression, Expr, ExprTrait, InsertStatement, JoinType, OnConflict, Query,
-    QueryStatementWriter, SelectStatement, SqliteQueryBuilder, SubQueryStatement, UnionType,
-    UpdateStatement, WithClause, WithQuery,
+    Alias, CommonTableExpression, Expr, ExprTrait, InsertStatement, JoinType, OnConflict,
+    PostgresQueryBuilder, Query, QueryStatementWriter, SelectStatement, SqliteQueryBuilder,
+    SubQueryStatement, UnionType, UpdateStatement, WithClause, WithQuery,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, FromQueryResult, IdenStatic,
-    Iterable, PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait,
-    SqliteTransactionMode, StatementBuilder, TransactionOptions, TransactionTrait,
+    DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait, FromQueryResult,
+    IdenStatic, Iterable, PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect,
+    QueryTrait, SqliteTransactionMode, StatementBuilder, TransactionOptions, TransactionTrait,
 };
 use tollgate_domain::contact::ContactKind;
 use tollgate_domain::lockout::LockoutState;
@@ -36,7 +36,7 @@ use crate::entity::{
     trusted_device, user, user_lockout, user_method,
 };
 use crate::group_commit::{GroupCommit, Write, WriteTurn};
-use crate::sqlite_conn::{Shape, SqliteError};
+use crate::shape::Shape;
 use crate::sqlite_reads::{Columns, SqliteReads};
 
 /// The storage behind every use case.
@@ -748,27 +748,61 @@ fn verification_query(user: &UserRef, id_hash: &str) -> SelectStatement {
     select
 }
 
-/// Stand-ins for the per-call arguments of a read's SQLite shape (see
-/// `Shape`): a tenant, a user and a challenge hash.
+/// Stand-ins for the per-call arguments of a read's shape (see `Shape`): a
+/// tenant, a user and a challenge hash.
 const STAND_INS: [&str; 3] = ["shape.tenant", "shape.user", "shape.challenge"];
 
-static VERIFICATION_SHAPE: OnceLock<Result<Shape, SqliteError>> = OnceLock::new();
-static METHODS_SHAPE: OnceLock<Result<Shape, SqliteError>> = OnceLock::new();
-
-/// The SQLite shape of a per-user read, built once into `cell` by `build`
-/// called with the stand-ins; its arguments are the tenant, the user and
-/// the challenge hash, in that order.
-fn shape_of(
-    cell: &'static OnceLock<Result<Shape, SqliteError>>,
+/// A per-user read's shapes, one per database, each built on first use.
+struct Shapes {
     build: fn(&UserRef, &str) -> SelectStatement,
-) -> Result<&'static Shape, DomainError> {
-    cell.get_or_init(|| {
+    sqlite: OnceLock<Shape>,
+    postgres: OnceLock<Shape>,
+}
+
+static VERIFICATION: Shapes = Shapes::new(verification_query);
+static METHODS: Shapes = Shapes::new(methods_query_shaped);
+
+impl Shapes {
+    const fn new(build: fn(&UserRef, &str) -> SelectStatement) -> Self {
+        Self {
+            build,
+            sqlite: OnceLock::new(),
+            postgres: OnceLock::new(),
+        }
+    }
+
+    /// The shape for `backend`; its arguments are the tenant, the user and
+    /// the challenge hash, in that order.
+    fn get(&'static self, backend: DbBackend) -> Result<&'static Shape, DomainError> {
         let [tenant, user, id_hash] = STAND_INS;
-        let user = UserRef::parse(tenant, user).map_err(|e| e.to_string())?;
-        Shape::of(&build(&user, id_hash), &STAND_INS)
-    })
-    .as_ref()
-    .map_err(unavailable)
+        let user = UserRef::parse(tenant, user)?;
+        let statement = || (self.build)(&user, id_hash);
+        Ok(match backend {
+            DbBackend::Sqlite => self
+                .sqlite
+                .get_or_init(|| Shape::of(&statement(), SqliteQueryBuilder, &STAND_INS)),
+            _ => self
+                .postgres
+                .get_or_init(|| Shape::of(&statement(), PostgresQueryBuilder, &STAND_INS)),
+        })
+    }
+}
+
+/// Runs a shaped read on the pool `db`.
+async fn query_shaped(
+    db: &DatabaseConnection,
+    shapes: &'static Shapes,
+    arguments: &[&str],
+) -> Result<Vec<QueryResult>, DomainError> {
+    let backend = db.get_database_backend();
+    let shape = shapes.get(backend)?;
+    let statement =
+        sea_orm::Statement::from_sql_and_values(backend, shape.sql(), shape.values(arguments));
+    db.query_all_raw(statement).await.map_err(unavailable)
+}
+
+fn methods_query_shaped(user: &UserRef, _: &str) -> SelectStatement {
+    methods_query(user)
 }
 
 /// The user's TOTP state, contact methods, default method and count of
@@ -1029,28 +1063,23 @@ impl Store for SeaStore {
         user: &UserRef,
         id_hash: &str,
     ) -> Result<Option<VerificationContext>, DomainError> {
+        let arguments = [user.tenant.as_str(), user.user.as_str(), id_hash];
         let row = match &self.reads {
             Some(reads) => reads
-                .query(
-                    shape_of(&VERIFICATION_SHAPE, verification_query)?,
-                    &[user.tenant.as_str(), user.user.as_str(), id_hash],
-                    |row| {
-                        let mut columns = Columns::first();
-                        Ok((
-                            columns.model::<challenge::Entity>(row)?,
-                            columns.joined::<totp_credential::Entity>(row)?,
-                            columns.joined::<user_lockout::Entity>(row)?,
-                            columns.next::<i64>(row)?,
-                        ))
-                    },
-                )
+                .query(VERIFICATION.get(DbBackend::Sqlite)?, &arguments, |row| {
+                    let mut columns = Columns::first();
+                    Ok((
+                        columns.model::<challenge::Entity>(row)?,
+                        columns.joined::<totp_credential::Entity>(row)?,
+                        columns.joined::<user_lockout::Entity>(row)?,
+                        columns.next::<i64>(row)?,
+                    ))
+                })
                 .map_err(unavailable)?
                 .pop(),
-            None => match self
-                .db
-                .query_one(&verification_query(user, id_hash))
-                .await
-                .map_err(unavailable)?
+            None => match query_shaped(&self.db, &VERIFICATION, &arguments)
+                .await?
+                .pop()
             {
                 Some(row) => Some((
                     challenge::Model::from_query_result(&row, CHALLENGE).map_err(unavailable)?,
@@ -1654,22 +1683,16 @@ impl Store for SeaStore {
     }
 
     async fn methods(&self, user: &UserRef) -> Result<UserMethods, DomainError> {
+        let arguments = [user.tenant.as_str(), user.user.as_str()];
         let rows = match &self.reads {
             Some(reads) => reads
-                .query(
-                    shape_of(&METHODS_SHAPE, |user, _| methods_query(user))?,
-                    &[user.tenant.as_str(), user.user.as_str()],
-                    |row| {
-                        let mut columns = Columns::first();
-                        Ok((columns.next(row)?, columns.next(row)?))
-                    },
-                )
+                .query(METHODS.get(DbBackend::Sqlite)?, &arguments, |row| {
+                    let mut columns = Columns::first();
+                    Ok((columns.next(row)?, columns.next(row)?))
+                })
                 .map_err(unavailable)?,
-            None => self
-                .db
-                .query_all(&methods_query(user))
-                .await
-                .map_err(unavailable)?
+            None => query_shaped(&self.db, &METHODS, &arguments)
+                .await?
                 .into_iter()
                 .map(|row| Ok((row.try_get("", "kind")?, row.try_get("", "value")?)))
                 .collect::<Result<Vec<(String, Option<String>)>, DbErr>>()

@@ -1,0 +1,96 @@
+//! Statement shapes: a statement's text with the places of its per-call
+//! values, built by sea-query once and bound afresh for each call. On the
+//! sign-in path, building a statement (and cloning its parts) cost more
+//! than the database took to run it.
+use sea_orm::sea_query::{QueryBuilder, QueryStatementWriter, Value, Values};
+
+/// A statement's text for one database, and where its values come from.
+pub(crate) struct Shape {
+    sql: String,
+    slots: Vec<Slot>,
+}
+
+enum Slot {
+    /// A value the statement always binds (a constant of the query).
+    Fixed(Value),
+    /// The call's argument at this index.
+    Argument(usize),
+}
+
+impl Shape {
+    /// The shape of `statement` for `builder`'s database. The statement was
+    /// made with `stand_ins` where the per-call arguments go (in that
+    /// order); its other values are constants of the query, which a
+    /// stand-in must not equal.
+    pub(crate) fn of<S: QueryStatementWriter>(
+        statement: &S,
+        builder: impl QueryBuilder,
+        stand_ins: &[&str],
+    ) -> Self {
+        let (sql, values) = statement.build(builder);
+        let slots = values
+            .into_iter()
+            .map(|value| {
+                let argument = match &value {
+                    Value::String(Some(text)) => stand_ins.iter().position(|s| s == text),
+                    _ => None,
+                };
+                argument.map_or(Slot::Fixed(value), Slot::Argument)
+            })
+            .collect();
+        Self { sql, slots }
+    }
+
+    pub(crate) fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    /// The statement's values for `arguments` (in the order of the
+    /// stand-ins).
+    pub(crate) fn values(&self, arguments: &[&str]) -> Values {
+        Values(
+            self.slots
+                .iter()
+                .map(|slot| match slot {
+                    Slot::Fixed(value) => value.clone(),
+                    Slot::Argument(index) => {
+                        Value::String(arguments.get(*index).map(|a| (*a).to_owned()))
+                    }
+                })
+                .collect(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::sea_query::{
+        Alias, Expr, ExprTrait, PostgresQueryBuilder, Query, SelectStatement, SqliteQueryBuilder,
+    };
+
+    fn query(tenant: &str, user: &str) -> SelectStatement {
+        Query::select()
+            .expr(Expr::val("kind"))
+            .from(Alias::new("t"))
+            .and_where(Expr::col(Alias::new("tenant")).eq(tenant))
+            .and_where(Expr::col(Alias::new("user")).eq(user))
+            .and_where(Expr::col(Alias::new("owner")).eq(tenant))
+            .and_where(Expr::col(Alias::new("n")).eq(7))
+            .to_owned()
+    }
+
+    #[test]
+    fn a_shape_binds_each_calls_arguments_where_its_stand_ins_were() {
+        let sqlite = Shape::of(&query("T?", "U?"), SqliteQueryBuilder, &["T?", "U?"]);
+        let postgres = Shape::of(&query("T?", "U?"), PostgresQueryBuilder, &["T?", "U?"]);
+        for (tenant, user) in [("acme", "alice"), ("kind", "T?")] {
+            let (sql, values) = query(tenant, user).build(SqliteQueryBuilder);
+            assert_eq!(sqlite.sql(), sql);
+            assert_eq!(sqlite.values(&[tenant, user]), values);
+            let (sql, values) = query(tenant, user).build(PostgresQueryBuilder);
+            assert_eq!(postgres.sql(), sql);
+            assert_eq!(postgres.values(&[tenant, user]), values);
+        }
+    }
+}
