@@ -186,3 +186,16 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), StorageError> {
         .await
         .map_err(|e| StorageError::Migrate(e.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_sqlite_database_in_memory_is_refused_with_a_reason() {
+        let Err(StorageError::Connect(reason)) = open("sqlite::memory:").await else {
+            panic!("an in-memory SQLite database was accepted");
+        };
+        assert!(reason.contains("in memory"), "{reason}");
+    }
+}

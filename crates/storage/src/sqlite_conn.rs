@@ -37,7 +37,15 @@ pub(crate) fn open(path: &str, role: Role) -> Result<Connection, SqliteError> {
     .map_err(message)?;
     conn.busy_timeout(crate::SQLITE_BUSY_TIMEOUT)
         .map_err(message)?;
-    conn.pragma_update(None, "cache_size", -512)
+    // The writer keeps the sqlx pools' 512 KiB of page cache. A reader's
+    // cache is emptied whenever another connection has written since its
+    // last read (in WAL mode SQLite then starts afresh), which under load
+    // is nearly every read: 64 KiB holds one read's pages.
+    let cache_kib = match role {
+        Role::Reader => 64,
+        Role::Writer => 512,
+    };
+    conn.pragma_update(None, "cache_size", -cache_kib)
         .map_err(message)?;
     match role {
         Role::Reader => conn.pragma_update(None, "query_only", true),
