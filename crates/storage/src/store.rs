@@ -774,17 +774,21 @@ impl Shapes {
     /// The shape for `backend`; its arguments are the tenant, the user and
     /// the challenge hash, in that order.
     fn get(&'static self, backend: DbBackend) -> Result<&'static Shape, DomainError> {
+        let cell = match backend {
+            DbBackend::Sqlite => &self.sqlite,
+            _ => &self.postgres,
+        };
+        if let Some(shape) = cell.get() {
+            return Ok(shape);
+        }
+        // The stand-ins are valid ids: this fails only if the id rules
+        // change under them, and then on the first call.
         let [tenant, user, id_hash] = STAND_INS;
-        let user = UserRef::parse(tenant, user)?;
-        let statement = || (self.build)(&user, id_hash);
-        Ok(match backend {
-            DbBackend::Sqlite => self
-                .sqlite
-                .get_or_init(|| Shape::of(&statement(), SqliteQueryBuilder, &STAND_INS)),
-            _ => self
-                .postgres
-                .get_or_init(|| Shape::of(&statement(), PostgresQueryBuilder, &STAND_INS)),
-        })
+        let statement = (self.build)(&UserRef::parse(tenant, user)?, id_hash);
+        Ok(cell.get_or_init(|| match backend {
+            DbBackend::Sqlite => Shape::of(&statement, SqliteQueryBuilder, &STAND_INS),
+            _ => Shape::of(&statement, PostgresQueryBuilder, &STAND_INS),
+        }))
     }
 }
 
