@@ -2214,3 +2214,46 @@ fn to_outbox_record(row: outbox::Model) -> Option<OutboxRecord> {
         attempts: u32::try_from(row.attempts).unwrap_or(0),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What SQLite plans for a shaped read, one line per step.
+    fn sqlite_plan(path: &str, shapes: &'static Shapes) -> Vec<String> {
+        let shape = shapes.get(DbBackend::Sqlite).unwrap();
+        let conn = rusqlite::Connection::open(path).unwrap();
+        let values = crate::sqlite_conn::bound(shape.values(&STAND_INS)).unwrap();
+        let mut explain = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", shape.sql()))
+            .unwrap();
+        explain
+            .query_map(rusqlite::params_from_iter(values), |row| {
+                row.get::<_, String>(3)
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    /// Both sign-in reads count the user's unspent recovery codes; that count
+    /// must come from the index alone, not one table lookup per code.
+    #[tokio::test]
+    async fn the_sign_in_reads_count_recovery_codes_from_the_index_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.db").to_string_lossy().into_owned();
+        let store = crate::open(&format!("sqlite://{path}")).await.unwrap();
+        for shapes in [&VERIFICATION, &METHODS] {
+            let plan = sqlite_plan(&path, shapes);
+            let counting: Vec<_> = plan
+                .iter()
+                .filter(|step| step.contains("recovery_codes"))
+                .collect();
+            assert!(!counting.is_empty(), "{plan:?}");
+            for step in counting {
+                assert!(step.contains("COVERING INDEX"), "{plan:?}");
+            }
+        }
+        store.close().await;
+    }
+}

@@ -8,6 +8,7 @@ mod m20261122_000002_challenge;
 mod m20261122_000003_policy;
 mod m20261122_000004_delivery;
 mod m20261122_000005_open_challenges;
+mod m20261130_000006_recovery_index_with_use;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_policy::Migration),
             Box::new(m20261122_000004_delivery::Migration),
             Box::new(m20261122_000005_open_challenges::Migration),
+            Box::new(m20261130_000006_recovery_index_with_use::Migration),
         ]
     }
 }
