@@ -102,8 +102,12 @@ async fn sign_in_with_an_authenticator_app(db: &TestDb) {
     );
     assert_eq!(started.default_method(), pb::Method::Totp);
     assert_eq!(started.expires_at.unwrap().seconds, now + 300);
-    assert_eq!(started.challenge_id.len(), 32);
+    // The id leads with the time it was begun (milliseconds), then 128
+    // random bits.
+    assert_eq!(started.challenge_id.len(), 44);
     assert!(started.challenge_id.bytes().all(|b| b.is_ascii_hexdigit()));
+    let begun_ms = i64::from_str_radix(&started.challenge_id[..12], 16).unwrap();
+    assert_eq!(begun_ms / 1000, now);
     let id = started.challenge_id;
 
     let right = authenticator_code(&secret, now);

@@ -20,13 +20,18 @@ use crate::ports::{
     Offload, Outcome, Store, StoredTotpState, TotpRecord, VerificationContext,
 };
 use crate::recovery;
-use crate::secret::{SecretString, hex_lower};
+use crate::secret::{MasterKey, SecretString, hex_lower};
 use crate::totp::{self, Verification};
 
 const CHALLENGE_PURPOSE: &str = "tollgate/v1/challenge-id";
 const DEVICE_PURPOSE: &str = "tollgate/v1/trusted-device";
-/// Random bytes in a challenge id (shown as 32 hex digits).
+/// Random bytes in a challenge id (32 of its hex digits).
 const CHALLENGE_ID_BYTES: usize = 16;
+/// Hex digits of the creation time (milliseconds since the Unix epoch) that
+/// lead a challenge id and its stored hash.
+const CHALLENGE_TIME_DIGITS: usize = 12;
+/// Hex digits of a stored challenge hash (the column holds 64).
+const CHALLENGE_HASH_DIGITS: usize = 64;
 /// Random bytes in a trusted-device token (64 hex digits).
 const DEVICE_TOKEN_BYTES: usize = 32;
 /// Compare-and-swap rounds on the lockout row before giving up.
@@ -123,27 +128,57 @@ fn random_hex(bytes: usize) -> Result<String, DomainError> {
     Ok(hex_lower(&buf))
 }
 
+/// What a challenge is stored under: its id's leading creation time, then
+/// the keyed hash of the whole id (bound to the tenant and user), cut to the
+/// column's 64 digits (still 208 bits). Leading with the time puts new
+/// challenges at the end of the index, so a batch of BeginChallenge writes
+/// one index page instead of one per challenge at random places.
+fn challenge_hash(
+    key: &MasterKey,
+    user: &UserRef,
+    challenge_id: &str,
+) -> Result<String, DomainError> {
+    let time_digits = match challenge_id.len() {
+        n if n == CHALLENGE_TIME_DIGITS + CHALLENGE_ID_BYTES * 2 => Some(CHALLENGE_TIME_DIGITS),
+        // An id from before ids led with their time: a sign-in begun before
+        // an upgrade can still finish after it.
+        n if n == CHALLENGE_ID_BYTES * 2 => Some(0),
+        _ => None,
+    };
+    let Some(time_digits) = time_digits.filter(|_| {
+        challenge_id
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    }) else {
+        return Err(DomainError::invalid(
+            "challenge_id",
+            "must be the challenge id BeginChallenge returned",
+        ));
+    };
+    let mac = hex_lower(&key.keyed_hash(&user.binding(CHALLENGE_PURPOSE), challenge_id.as_bytes()));
+    let (time, _) = challenge_id.split_at(time_digits);
+    let (mac, _) = mac.split_at(CHALLENGE_HASH_DIGITS - time_digits);
+    Ok(format!("{time}{mac}"))
+}
+
+/// A new challenge id: its creation time in milliseconds (12 hex digits,
+/// not secret: the caller has just begun it) and 128 random bits.
+fn new_challenge_id(now: DateTime<Utc>) -> Result<String, DomainError> {
+    let millis = u64::try_from(now.timestamp_millis()).unwrap_or(0) & 0xffff_ffff_ffff;
+    Ok(format!(
+        "{millis:0width$x}{}",
+        random_hex(CHALLENGE_ID_BYTES)?,
+        width = CHALLENGE_TIME_DIGITS
+    ))
+}
+
 impl<S: Store, O: Offload> Service<S, O> {
     pub(crate) fn challenge_hash(
         &self,
         user: &UserRef,
         challenge_id: &str,
     ) -> Result<String, DomainError> {
-        let well_formed = challenge_id.len() == CHALLENGE_ID_BYTES * 2
-            && challenge_id
-                .bytes()
-                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        if !well_formed {
-            return Err(DomainError::invalid(
-                "challenge_id",
-                "must be the challenge id BeginChallenge returned",
-            ));
-        }
-        let key = self.keys.current();
-        Ok(hex_lower(&key.keyed_hash(
-            &user.binding(CHALLENGE_PURPOSE),
-            challenge_id.as_bytes(),
-        )))
+        challenge_hash(self.keys.current(), user, challenge_id)
     }
 
     /// Methods the user can answer a challenge with, default first.
@@ -212,7 +247,7 @@ impl<S: Store, O: Offload> Service<S, O> {
                 return Ok(BeginOutcome::Allow(AllowReason::TrustedDevice));
             }
         }
-        let challenge_id = SecretString::new(random_hex(CHALLENGE_ID_BYTES)?);
+        let challenge_id = SecretString::new(new_challenge_id(now)?);
         let expires_at = now + policy.challenge_ttl;
         self.store
             .create_challenge(
@@ -630,5 +665,73 @@ impl<S: Store, O: Offload> Service<S, O> {
             (state, version) = self.store.lockout(user).await?;
         }
         Err(DomainError::StorageUnavailable)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> MasterKey {
+        MasterKey::from_hex(&"ab".repeat(32)).unwrap()
+    }
+
+    fn at(millis: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp_millis(millis).unwrap()
+    }
+
+    #[test]
+    fn challenges_begun_later_are_stored_under_later_hashes() {
+        let user = UserRef::parse("acme", "alice").unwrap();
+        let start = 1_795_000_000_000;
+        let mut previous = String::new();
+        for millis in [start, start + 1, start + 1_000, start + 86_400_000] {
+            let id = new_challenge_id(at(millis)).unwrap();
+            assert_eq!(id.len(), 44);
+            let hash = challenge_hash(&key(), &user, &id).unwrap();
+            assert_eq!(hash.len(), CHALLENGE_HASH_DIGITS);
+            assert!(hash > previous, "{hash} after {previous}");
+            previous = hash;
+        }
+    }
+
+    #[test]
+    fn a_challenge_hash_is_bound_to_the_whole_id_and_the_user() {
+        let alice = UserRef::parse("acme", "alice").unwrap();
+        let bob = UserRef::parse("acme", "bob").unwrap();
+        let id = new_challenge_id(at(1_795_000_000_000)).unwrap();
+        let other = new_challenge_id(at(1_795_000_000_000)).unwrap();
+        let hash = challenge_hash(&key(), &alice, &id).unwrap();
+        assert_ne!(hash, challenge_hash(&key(), &alice, &other).unwrap());
+        assert_ne!(hash, challenge_hash(&key(), &bob, &id).unwrap());
+        assert_eq!(&hash[..12], &id[..12]);
+    }
+
+    #[test]
+    fn an_id_from_before_ids_led_with_their_time_keeps_its_hash() {
+        let user = UserRef::parse("acme", "alice").unwrap();
+        let old = "0123456789abcdef0123456789abcdef";
+        let whole = hex_lower(&key().keyed_hash(&user.binding(CHALLENGE_PURPOSE), old.as_bytes()));
+        assert_eq!(challenge_hash(&key(), &user, old).unwrap(), whole);
+    }
+
+    #[test]
+    fn a_malformed_challenge_id_is_refused() {
+        let user = UserRef::parse("acme", "alice").unwrap();
+        let id = new_challenge_id(at(1_795_000_000_000)).unwrap();
+        for bad in [
+            "",
+            &id[..43],
+            &format!("{id}0"),
+            &id.to_uppercase(),
+            &format!("{}é", &id[..42]),
+            "0123456789abcdef0123456789abcdeg",
+        ] {
+            let error = challenge_hash(&key(), &user, bad).unwrap_err();
+            assert!(
+                matches!(error, DomainError::InvalidArgument(_)),
+                "{bad:?}: {error:?}"
+            );
+        }
     }
 }
