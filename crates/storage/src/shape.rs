@@ -21,21 +21,22 @@ impl Shape {
     /// The shape of `statement` for `builder`'s database. The statement was
     /// made with `stand_ins` where the per-call arguments go (in that
     /// order); its other values are constants of the query, which a
-    /// stand-in must not equal.
-    pub(crate) fn of<S: QueryStatementWriter>(
+    /// stand-in must not equal. An argument that is `None` in some calls
+    /// needs a shape of its own, made with that `None` as a constant.
+    pub(crate) fn of<S: QueryStatementWriter, A: Clone + Into<Value>>(
         statement: &S,
         builder: impl QueryBuilder,
-        stand_ins: &[&str],
+        stand_ins: &[A],
     ) -> Self {
+        let stand_ins: Vec<Value> = stand_ins.iter().cloned().map(Into::into).collect();
         let (sql, values) = statement.build(builder);
         let slots = values
             .into_iter()
             .map(|value| {
-                let argument = match &value {
-                    Value::String(Some(text)) => stand_ins.iter().position(|s| s == text),
-                    _ => None,
-                };
-                argument.map_or(Slot::Fixed(value), Slot::Argument)
+                stand_ins
+                    .iter()
+                    .position(|s| *s == value)
+                    .map_or(Slot::Fixed(value), Slot::Argument)
             })
             .collect();
         Self { sql, slots }
@@ -47,18 +48,25 @@ impl Shape {
 
     /// The statement's values for `arguments` (in the order of the
     /// stand-ins).
-    pub(crate) fn values(&self, arguments: &[&str]) -> Values {
+    pub(crate) fn values<A: Clone + Into<Value>>(&self, arguments: &[A]) -> Values {
         Values(
             self.slots
                 .iter()
                 .map(|slot| match slot {
                     Slot::Fixed(value) => value.clone(),
-                    Slot::Argument(index) => {
-                        Value::String(arguments.get(*index).map(|a| (*a).to_owned()))
-                    }
+                    // Every call site passes all its arguments; were one
+                    // missing, NULL matches no row rather than panicking.
+                    Slot::Argument(index) => arguments
+                        .get(*index)
+                        .map_or(Value::String(None), |a| a.clone().into()),
                 })
                 .collect(),
         )
+    }
+
+    /// The statement's text and values for `arguments`.
+    pub(crate) fn bind<A: Clone + Into<Value>>(&self, arguments: &[A]) -> (String, Values) {
+        (self.sql.clone(), self.values(arguments))
     }
 }
 

@@ -1,12 +1,14 @@
 //! [`SeaStore`]: the domain's `Store` port over sea-orm. Every change that
 //! must not happen twice is one conditional statement or one transaction.
-use std::sync::{Arc, OnceLock};
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
     Alias, CommonTableExpression, Expr, ExprTrait, InsertStatement, JoinType, OnConflict,
     PostgresQueryBuilder, Query, QueryStatementWriter, SelectStatement, SqliteQueryBuilder,
-    SubQueryStatement, UnionType, UpdateStatement, WithClause, WithQuery,
+    SubQueryStatement, UnionType, UpdateStatement, Value, Values, WithClause, WithQuery,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
@@ -140,6 +142,28 @@ impl SeaStore {
                 .map_err(unavailable)?
                 .rows_affected()),
         }
+    }
+
+    /// Inserts one row. On SQLite it joins the next group commit.
+    async fn insert<A>(&self, row: A) -> Result<(), DomainError>
+    where
+        A: ActiveModelTrait + Send,
+        A::Entity: 'static,
+    {
+        match &self.batches {
+            Some(batches) => {
+                let write = Write::counting_last([sqlite_insert(row, InsertWhen::Always)?])
+                    .map_err(unavailable)?;
+                batches.run(write).await.map_err(unavailable)?;
+            }
+            None => {
+                self.writes
+                    .execute(&A::Entity::insert(row).into_query())
+                    .await
+                    .map_err(unavailable)?;
+            }
+        }
+        Ok(())
     }
 
     /// Why a completion changed nothing: the code was used before, if the
@@ -462,6 +486,282 @@ fn insert_if<A: ActiveModelTrait>(
     Ok(insert)
 }
 
+/// Consumes the code only while the challenge is open and unexpired.
+fn consume_while_open(
+    user: &UserRef,
+    id_hash: &str,
+    consume: &Consume,
+    now: DateTime<Utc>,
+) -> UpdateStatement {
+    let open = Query::select()
+        .expr(Expr::val(1))
+        .from(challenge::Entity)
+        .cond_where(open_challenge(user, id_hash, now))
+        .to_owned();
+    consume_statement(user, consume, now)
+        .and_where(Expr::exists(open))
+        .to_owned()
+}
+
+/// Closes the challenge if the statement before it changed one row.
+fn close_after_one_change(user: &UserRef, id_hash: &str, now: DateTime<Utc>) -> UpdateStatement {
+    close_statement(user, id_hash, now)
+        .and_where(Expr::cust("changes() = 1"))
+        .to_owned()
+}
+
+/// Insert the first lockout row (version 0 means "none yet"), or update it
+/// only if nobody changed the row since it was read at `version`.
+fn lockout_swap(
+    user: &UserRef,
+    failures: i32,
+    lockouts: i32,
+    locked_until: Option<i64>,
+    version: i64,
+) -> InsertStatement {
+    use user_lockout::Column as C;
+    Query::insert()
+        .into_table(user_lockout::Entity)
+        .columns([
+            C::TenantId,
+            C::UserId,
+            C::Failures,
+            C::Lockouts,
+            C::LockedUntil,
+            C::Version,
+        ])
+        .values_panic([
+            user.tenant.as_str().into(),
+            user.user.as_str().into(),
+            failures.into(),
+            lockouts.into(),
+            locked_until.into(),
+            (version + 1).into(),
+        ])
+        .on_conflict(
+            OnConflict::columns([C::TenantId, C::UserId])
+                .update_columns([C::Failures, C::Lockouts, C::LockedUntil, C::Version])
+                .action_and_where(Expr::col((user_lockout::Entity, C::Version)).eq(version))
+                .to_owned(),
+        )
+        .to_owned()
+}
+
+/// Stand-ins for the integer arguments of the sign-in path's write shapes
+/// (see `Shape`): values none of those statements has as a constant.
+const STEP_STAND_IN: u64 = 0x7fff_ffff_ffff_ff01;
+const MILLIS_STAND_INS: [i64; 4] = [
+    -62_000_000_000_003,
+    -62_000_000_000_005,
+    -62_000_000_000_007,
+    -62_000_000_000_009,
+];
+const COUNT_STAND_INS: [i32; 2] = [i32::MIN + 3, i32::MIN + 5];
+
+/// The SQLite shapes of the sign-in path's hottest writes, each built on
+/// first use. A mis-bound value here would be a security bug, so the
+/// shapes are tested against statements built afresh.
+static CONSUME_TOTP_STEP: OnceLock<Shape> = OnceLock::new();
+static CLOSE_CHALLENGE: OnceLock<Shape> = OnceLock::new();
+/// Lockout swaps with and without a lock end (a `None` cannot be a
+/// stand-in: it is the constant of its own shape).
+static LOCKOUT_SWAP: [OnceLock<Shape>; 2] = [OnceLock::new(), OnceLock::new()];
+
+fn stand_in_user() -> Result<UserRef, DomainError> {
+    UserRef::parse(STAND_INS[0], STAND_INS[1])
+}
+
+fn stand_in_time(millis: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(millis).unwrap_or_default()
+}
+
+/// A shape from `cell`, built by `statement` with stand-ins the first time.
+fn sqlite_shape<S: QueryStatementWriter>(
+    cell: &'static OnceLock<Shape>,
+    stand_ins: &[Value],
+    statement: impl FnOnce() -> Result<S, DomainError>,
+) -> Result<&'static Shape, DomainError> {
+    if let Some(shape) = cell.get() {
+        return Ok(shape);
+    }
+    let shape = Shape::of(&statement()?, SqliteQueryBuilder, stand_ins);
+    Ok(cell.get_or_init(|| shape))
+}
+
+/// The arguments of the challenge writes: tenant, user, challenge hash,
+/// TOTP step, now.
+fn challenge_arguments(user: &UserRef, id_hash: &str, step: u64, now: DateTime<Utc>) -> [Value; 5] {
+    [
+        user.tenant.as_str().into(),
+        user.user.as_str().into(),
+        id_hash.into(),
+        i64::try_from(step).unwrap_or(i64::MAX).into(),
+        millis(now).into(),
+    ]
+}
+
+/// Consumes a TOTP step while the challenge is open (see
+/// `consume_statement`), shaped.
+fn sqlite_consume_totp_step(
+    user: &UserRef,
+    id_hash: &str,
+    step: u64,
+    now: DateTime<Utc>,
+) -> Result<(String, Values), DomainError> {
+    let stand_ins = challenge_arguments(
+        &stand_in_user()?,
+        STAND_INS[2],
+        STEP_STAND_IN,
+        stand_in_time(MILLIS_STAND_INS[0]),
+    );
+    let shape = sqlite_shape(&CONSUME_TOTP_STEP, &stand_ins, || {
+        let user = stand_in_user()?;
+        let now = stand_in_time(MILLIS_STAND_INS[0]);
+        Ok(consume_while_open(
+            &user,
+            STAND_INS[2],
+            &Consume::TotpStep(STEP_STAND_IN),
+            now,
+        ))
+    })?;
+    Ok(shape.bind(&challenge_arguments(user, id_hash, step, now)))
+}
+
+/// Closes the challenge if the statement before changed one row (see
+/// `close_statement`), shaped.
+fn sqlite_close_challenge(
+    user: &UserRef,
+    id_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(String, Values), DomainError> {
+    let stand_ins = challenge_arguments(
+        &stand_in_user()?,
+        STAND_INS[2],
+        STEP_STAND_IN,
+        stand_in_time(MILLIS_STAND_INS[0]),
+    );
+    let shape = sqlite_shape(&CLOSE_CHALLENGE, &stand_ins, || {
+        Ok(close_after_one_change(
+            &stand_in_user()?,
+            STAND_INS[2],
+            stand_in_time(MILLIS_STAND_INS[0]),
+        ))
+    })?;
+    Ok(shape.bind(&challenge_arguments(user, id_hash, 0, now)))
+}
+
+/// The arguments of a lockout swap: tenant, user, failures, lockouts, lock
+/// end, next version, version.
+fn lockout_arguments(
+    user: &UserRef,
+    failures: i32,
+    lockouts: i32,
+    locked_until: Option<i64>,
+    version: i64,
+) -> [Value; 7] {
+    [
+        user.tenant.as_str().into(),
+        user.user.as_str().into(),
+        failures.into(),
+        lockouts.into(),
+        locked_until.into(),
+        (version + 1).into(),
+        version.into(),
+    ]
+}
+
+/// `lockout_swap`, shaped.
+fn sqlite_lockout_swap(
+    user: &UserRef,
+    failures: i32,
+    lockouts: i32,
+    locked_until: Option<i64>,
+    version: i64,
+) -> Result<(String, Values), DomainError> {
+    let [failures_in, lockouts_in] = COUNT_STAND_INS;
+    let [_, until_in, version_in, _] = MILLIS_STAND_INS;
+    let until_in = locked_until.map(|_| until_in);
+    let stand_ins = lockout_arguments(
+        &stand_in_user()?,
+        failures_in,
+        lockouts_in,
+        until_in,
+        version_in,
+    );
+    let cell = &LOCKOUT_SWAP[usize::from(locked_until.is_some())];
+    let shape = sqlite_shape(cell, &stand_ins, || {
+        Ok(lockout_swap(
+            &stand_in_user()?,
+            failures_in,
+            lockouts_in,
+            until_in,
+            version_in,
+        ))
+    })?;
+    Ok(shape.bind(&lockout_arguments(
+        user,
+        failures,
+        lockouts,
+        locked_until,
+        version,
+    )))
+}
+
+/// When a shaped insert writes its row: always, or only if the statement
+/// before it (in the same group-commit write) changed exactly one row.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+enum InsertWhen {
+    Always,
+    AfterOneChange,
+}
+
+/// Texts of SQLite inserts already built, by entity, the columns the row
+/// sets (a bit per column) and when it writes.
+type InsertTexts = HashMap<(TypeId, u64, InsertWhen), Arc<str>>;
+static INSERT_TEXTS: LazyLock<Mutex<InsertTexts>> = LazyLock::new(Mutex::default);
+
+/// `row` inserted on SQLite, as text and values for the group commit. The
+/// text depends only on the entity, which columns the row sets and `when`,
+/// so sea-query builds it once for each (building cost more than SQLite
+/// took to run it); the values are the row's, in the order of the entity's
+/// columns, which is the order the built statement binds them in.
+fn sqlite_insert<A>(row: A, when: InsertWhen) -> Result<(String, Values), DomainError>
+where
+    A: ActiveModelTrait,
+    A::Entity: 'static,
+{
+    let mut set_columns = Some(0u64);
+    let mut values = Vec::new();
+    for (i, column) in <A::Entity as EntityTrait>::Column::iter().enumerate() {
+        if let ActiveValue::Set(value) = row.get(column) {
+            set_columns =
+                set_columns.and_then(|set| Some(set | 1u64.checked_shl(u32::try_from(i).ok()?)?));
+            values.push(value);
+        }
+    }
+    let key = set_columns.map(|set| (TypeId::of::<A::Entity>(), set, when));
+    let texts = || {
+        INSERT_TEXTS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    if let Some(text) = key.and_then(|key| texts().get(&key).cloned()) {
+        return Ok((text.to_string(), Values(values)));
+    }
+    let built = match when {
+        InsertWhen::Always => A::Entity::insert(row)
+            .into_query()
+            .build(SqliteQueryBuilder),
+        InsertWhen::AfterOneChange => {
+            insert_if(&row, Expr::cust("changes() = 1"))?.build(SqliteQueryBuilder)
+        }
+    };
+    if let Some(key) = key {
+        texts().insert(key, Arc::from(built.0.as_str()));
+    }
+    Ok(built)
+}
+
 /// complete_challenge on SQLite, as one write for the group commit. Each
 /// statement runs only if the one before it changed exactly one row
 /// (`changes()`), and the code is consumed only while the challenge is open,
@@ -474,28 +774,18 @@ fn completion_write(
     device: Option<NewTrustedDevice>,
     audit: AuditEvent,
 ) -> Result<Write, DomainError> {
-    let open = Query::select()
-        .expr(Expr::val(1))
-        .from(challenge::Entity)
-        .cond_where(open_challenge(user, id_hash, now))
-        .to_owned();
-    let mut statements = vec![
-        consume_statement(user, consume, now)
-            .and_where(Expr::exists(open))
-            .build(SqliteQueryBuilder),
-        close_statement(user, id_hash, now)
-            .and_where(Expr::cust("changes() = 1"))
-            .build(SqliteQueryBuilder),
-    ];
-    // On SQLite, the row is written only if the statement before it
-    // changed one row.
-    let after_one_change = || Expr::cust("changes() = 1");
+    let consumed = match consume {
+        Consume::TotpStep(step) => sqlite_consume_totp_step(user, id_hash, *step, now)?,
+        _ => consume_while_open(user, id_hash, consume, now).build(SqliteQueryBuilder),
+    };
+    let mut statements = vec![consumed, sqlite_close_challenge(user, id_hash, now)?];
     if let Some(device) = device {
-        statements.push(
-            insert_if(&device_row(user, device), after_one_change())?.build(SqliteQueryBuilder),
-        );
+        statements.push(sqlite_insert(
+            device_row(user, device),
+            InsertWhen::AfterOneChange,
+        )?);
     }
-    statements.push(insert_if(&audit_row(audit), after_one_change())?.build(SqliteQueryBuilder));
+    statements.push(sqlite_insert(audit_row(audit), InsertWhen::AfterOneChange)?);
     Write::counting_last(statements).map_err(unavailable)
 }
 
@@ -1028,7 +1318,7 @@ impl Store for SeaStore {
 
     async fn create_challenge(&self, user: &UserRef, new: NewChallenge) -> Result<(), DomainError> {
         let methods: Vec<&str> = new.methods.iter().map(|m| m.as_str()).collect();
-        let insert = challenge::Entity::insert(challenge::ActiveModel {
+        let row = challenge::ActiveModel {
             id_hash: Set(new.id_hash),
             tenant_id: Set(user.tenant.as_str().to_owned()),
             user_id: Set(user.user.as_str().to_owned()),
@@ -1041,9 +1331,8 @@ impl Store for SeaStore {
             user_agent: Set(truncate(&new.client.user_agent, 512)),
             audience: Set(truncate(&new.audience, 64)),
             ..Default::default()
-        });
-        self.write(&insert.into_query()).await?;
-        Ok(())
+        };
+        self.insert(row).await
     }
 
     async fn challenge(
@@ -1175,55 +1464,34 @@ impl Store for SeaStore {
         state: LockoutState,
         audit: Vec<AuditEvent>,
     ) -> Result<bool, DomainError> {
-        use user_lockout::Column as C;
         let failures = i32::try_from(state.failures).unwrap_or(i32::MAX);
         let lockouts = i32::try_from(state.lockouts).unwrap_or(i32::MAX);
         let locked_until = state.locked_until.map(millis);
-        // Insert the first row (version 0 means "none yet"), or update
-        // only if nobody changed the row since it was read.
-        let mut statement = Query::insert()
-            .into_table(user_lockout::Entity)
-            .columns([
-                C::TenantId,
-                C::UserId,
-                C::Failures,
-                C::Lockouts,
-                C::LockedUntil,
-                C::Version,
-            ])
-            .values_panic([
-                user.tenant.as_str().into(),
-                user.user.as_str().into(),
-                failures.into(),
-                lockouts.into(),
-                locked_until.into(),
-                (version + 1).into(),
-            ])
-            .on_conflict(
-                OnConflict::columns([C::TenantId, C::UserId])
-                    .update_columns([C::Failures, C::Lockouts, C::LockedUntil, C::Version])
-                    .action_and_where(Expr::col((user_lockout::Entity, C::Version)).eq(version))
-                    .to_owned(),
-            )
-            .to_owned();
-        if audit.is_empty() {
-            return Ok(self.write(&statement).await? == 1);
-        }
-        // The events are written only if the row was: on SQLite each
-        // statement runs if the one before it changed a row, on Postgres
-        // each insert if the swap returned one.
         if let Some(batches) = &self.batches {
-            let mut statements = vec![statement.build(SqliteQueryBuilder)];
+            let mut statements = vec![sqlite_lockout_swap(
+                user,
+                failures,
+                lockouts,
+                locked_until,
+                version,
+            )?];
             for event in audit {
-                let insert = insert_if(&audit_row(event), Expr::cust("changes() = 1"))?;
-                statements.push(insert.build(SqliteQueryBuilder));
+                statements.push(sqlite_insert(audit_row(event), InsertWhen::AfterOneChange)?);
             }
+            // Each event is written only if the statement before it changed
+            // a row, so the last statement's count says whether all were.
             let written = batches
                 .run(Write::counting_last(statements).map_err(unavailable)?)
                 .await
                 .map_err(unavailable)?;
             return Ok(written == 1);
         }
+        let mut statement = lockout_swap(user, failures, lockouts, locked_until, version);
+        if audit.is_empty() {
+            return Ok(self.write(&statement).await? == 1);
+        }
+        // Postgres: one statement, each event inserted only if the step
+        // before it returned a row.
         let mut with = WithClause::new();
         with.cte(step(
             "swapped",
@@ -1289,9 +1557,7 @@ impl Store for SeaStore {
     }
 
     async fn record_audit(&self, event: AuditEvent) -> Result<(), DomainError> {
-        self.write(&audit_event::Entity::insert(audit_row(event)).into_query())
-            .await?;
-        Ok(())
+        self.insert(audit_row(event)).await
     }
 
     async fn tenant_policy(&self, tenant: &TenantId) -> Result<Option<StoredPolicy>, DomainError> {
@@ -2255,5 +2521,133 @@ mod tests {
             }
         }
         store.close().await;
+    }
+
+    fn event(user: &str, kind: &'static str, details: usize) -> AuditEvent {
+        let user = UserRef::parse("acme", user).unwrap();
+        AuditEvent {
+            tenant: user.tenant.clone(),
+            user: Some(user.user.clone()),
+            kind,
+            actor_id: "admin".to_owned(),
+            method: Some(Method::Totp),
+            outcome: tollgate_domain::ports::Outcome::Failure,
+            reason: "CODE_MISMATCH",
+            client: ClientInfo {
+                ip: "192.0.2.7".to_owned(),
+                user_agent: "a'gent \"?\"".to_owned(),
+            },
+            occurred_at: DateTime::from_timestamp_millis(1_795_000_000_123).unwrap(),
+            details: (0..details)
+                .map(|i| (format!("k{i}"), "?".to_owned()))
+                .collect(),
+        }
+    }
+
+    fn challenge_row(id_hash: &str, completed_at: Option<i64>) -> challenge::ActiveModel {
+        challenge::ActiveModel {
+            id_hash: Set(id_hash.to_owned()),
+            tenant_id: Set("acme".to_owned()),
+            user_id: Set("alice".to_owned()),
+            methods: Set("totp,recovery_code".to_owned()),
+            status: Set(challenge::OPEN.to_owned()),
+            created_at: Set(1),
+            expires_at: Set(2),
+            completed_at: Set(completed_at),
+            client_ip: Set(String::new()),
+            user_agent: Set("?".to_owned()),
+            audience: Set("admin".to_owned()),
+            ..Default::default()
+        }
+    }
+
+    /// A shaped insert (text built once, values bound from the row) is the
+    /// statement sea-query would build for that row, on the first call and
+    /// on every call after it.
+    #[test]
+    fn a_shaped_insert_is_the_statement_built_afresh() {
+        for when in [InsertWhen::Always, InsertWhen::AfterOneChange] {
+            let built = |row: audit_event::ActiveModel| match when {
+                InsertWhen::Always => audit_event::Entity::insert(row)
+                    .into_query()
+                    .build(SqliteQueryBuilder),
+                InsertWhen::AfterOneChange => insert_if(&row, Expr::cust("changes() = 1"))
+                    .unwrap()
+                    .build(SqliteQueryBuilder),
+            };
+            for (user, kind, details) in [
+                ("alice", "a", 0),
+                ("bob", "challenge.failed", 3),
+                ("?", "", 1),
+            ] {
+                let row = audit_row(event(user, kind, details));
+                assert_eq!(sqlite_insert(row.clone(), when).unwrap(), built(row));
+            }
+        }
+        for (id_hash, completed_at) in [("h1", None), ("h2", Some(5)), ("h3", None)] {
+            let row = challenge_row(id_hash, completed_at);
+            let built = challenge::Entity::insert(row.clone())
+                .into_query()
+                .build(SqliteQueryBuilder);
+            assert_eq!(sqlite_insert(row, InsertWhen::Always).unwrap(), built);
+        }
+        // A row setting other columns gets its own text.
+        let mut row = challenge_row("h4", None);
+        row.audience = ActiveValue::NotSet;
+        let built = challenge::Entity::insert(row.clone())
+            .into_query()
+            .build(SqliteQueryBuilder);
+        assert!(!built.0.contains("audience"));
+        assert_eq!(sqlite_insert(row, InsertWhen::Always).unwrap(), built);
+    }
+
+    /// The shaped sign-in writes bind each call's values where sea-query
+    /// would put them, including values equal to the statements' constants
+    /// or to the stand-ins themselves.
+    #[test]
+    fn the_shaped_sign_in_writes_are_the_statements_built_afresh() {
+        let users = [
+            UserRef::parse("acme", "alice").unwrap(),
+            UserRef::parse("open", "completed").unwrap(),
+            stand_in_user().unwrap(),
+        ];
+        let times = [
+            DateTime::from_timestamp_millis(1_795_000_000_123).unwrap(),
+            DateTime::from_timestamp_millis(1).unwrap(),
+            stand_in_time(MILLIS_STAND_INS[0]),
+        ];
+        for user in &users {
+            for (i, now) in times.iter().enumerate() {
+                for id_hash in ["0193a1b2c3d4ffff", "enabled", STAND_INS[2]] {
+                    for step in [59_833_333, 1, STEP_STAND_IN, u64::MAX] {
+                        assert_eq!(
+                            sqlite_consume_totp_step(user, id_hash, step, *now).unwrap(),
+                            consume_while_open(user, id_hash, &Consume::TotpStep(step), *now)
+                                .build(SqliteQueryBuilder)
+                        );
+                    }
+                    assert_eq!(
+                        sqlite_close_challenge(user, id_hash, *now).unwrap(),
+                        close_after_one_change(user, id_hash, *now).build(SqliteQueryBuilder)
+                    );
+                }
+                let until = [None, Some(millis(*now)), Some(MILLIS_STAND_INS[1])];
+                for locked_until in until {
+                    for (failures, lockouts, version) in [
+                        (0, 0, 0),
+                        (4, 1, 7),
+                        (COUNT_STAND_INS[0], COUNT_STAND_INS[1], MILLIS_STAND_INS[2]),
+                    ] {
+                        let version = version + i64::try_from(i).unwrap();
+                        assert_eq!(
+                            sqlite_lockout_swap(user, failures, lockouts, locked_until, version)
+                                .unwrap(),
+                            lockout_swap(user, failures, lockouts, locked_until, version)
+                                .build(SqliteQueryBuilder)
+                        );
+                    }
+                }
+            }
+        }
     }
 }
