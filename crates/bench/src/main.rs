@@ -18,9 +18,9 @@ use clap::Parser;
 use tokio::sync::Mutex;
 use tonic::transport::{Channel, Endpoint};
 
-use report::{Report, Row, mib};
+use report::{CpuUse, Report, Row, mib};
 use scenario::{RECOVERY_PER_USER, User, Work};
-use server::{RssSampler, Spawned};
+use server::{RssSampler, Spawned, cpu_ns};
 
 /// The error type of everything the bench does.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -195,6 +195,8 @@ async fn run(args: Args) -> Result<(), BoxError> {
         if let Some(s) = &sampler {
             s.take_peak();
         }
+        let server_pid = spawned.as_ref().map(Spawned::pid);
+        let cpu_before = (server_pid.and_then(cpu_ns), cpu_ns(std::process::id()));
         let deadline = Instant::now() + Duration::from_secs_f64(args.duration);
         let measured = scenario::drive(
             work.clone(),
@@ -205,6 +207,15 @@ async fn run(args: Args) -> Result<(), BoxError> {
             args.requests,
         )
         .await?;
+        let cpu = CpuUse {
+            server_ns: server_pid
+                .and_then(cpu_ns)
+                .zip(cpu_before.0)
+                .map(|(after, before)| after.saturating_sub(before)),
+            bench_ns: cpu_ns(std::process::id())
+                .zip(cpu_before.1)
+                .map(|(after, before)| after.saturating_sub(before)),
+        };
         let peak = sampler.as_ref().map_or(0, RssSampler::take_peak);
         overall_peak = overall_peak.max(peak);
         let mut note = note;
@@ -219,7 +230,7 @@ async fn run(args: Args) -> Result<(), BoxError> {
                 format!("{note}; {spent}")
             };
         }
-        let row = Row::new(name, measured, peak, note);
+        let row = Row::new(name, measured, peak, cpu, note);
         if !args.json {
             eprintln!(
                 "{}: {} requests, {:.0} req/s",

@@ -17,12 +17,28 @@ pub struct Row {
     pub p99_ms: f64,
     pub max_ms: f64,
     pub peak_rss_kib: u64,
+    pub cpu: CpuUse,
     pub elapsed_s: f64,
     pub note: String,
 }
 
+/// CPU time spent while a scenario ran, by the server and by the load
+/// generator itself (`None` where it could not be read, e.g. a server
+/// this run did not start).
+#[derive(Clone, Copy, Default)]
+pub struct CpuUse {
+    pub server_ns: Option<u64>,
+    pub bench_ns: Option<u64>,
+}
+
 impl Row {
-    pub fn new(name: &str, mut measured: Measured, peak_rss_kib: u64, note: String) -> Self {
+    pub fn new(
+        name: &str,
+        mut measured: Measured,
+        peak_rss_kib: u64,
+        cpu: CpuUse,
+        note: String,
+    ) -> Self {
         measured.latencies_ns.sort_unstable();
         let lat = &measured.latencies_ns;
         let pct = |p: f64| -> f64 {
@@ -48,9 +64,16 @@ impl Row {
             max_ms: pct(100.0),
             errors: measured.errors,
             peak_rss_kib,
+            cpu,
             elapsed_s,
             note,
         }
+    }
+
+    /// Microseconds of CPU per request (failed ones included).
+    fn cpu_us_per_request(&self, ns: Option<u64>) -> Option<f64> {
+        ns.filter(|_| self.requests > 0)
+            .map(|ns| ns as f64 / 1e3 / self.requests as f64)
     }
 
     fn error_count(&self) -> u64 {
@@ -94,8 +117,18 @@ impl Report {
         }
         let empty = self.empty_throughput();
         let header = [
-            "scenario", "requests", "errors", "req/s", "x empty", "p50 ms", "p90 ms", "p99 ms",
-            "max ms", "peak RSS",
+            "scenario",
+            "requests",
+            "errors",
+            "req/s",
+            "x empty",
+            "p50 ms",
+            "p90 ms",
+            "p99 ms",
+            "max ms",
+            "peak RSS",
+            "server us",
+            "bench us",
         ];
         let mut cells: Vec<Vec<String>> = vec![header.iter().map(|s| (*s).to_owned()).collect()];
         for r in &self.rows {
@@ -114,6 +147,10 @@ impl Report {
                 } else {
                     "-".to_owned()
                 },
+                r.cpu_us_per_request(r.cpu.server_ns)
+                    .map_or("-".to_owned(), |us| format!("{us:.0}")),
+                r.cpu_us_per_request(r.cpu.bench_ns)
+                    .map_or("-".to_owned(), |us| format!("{us:.0}")),
             ]);
         }
         let widths: Vec<usize> = (0..header.len())
@@ -167,6 +204,8 @@ impl Report {
                 "p99_ms": r.p99_ms,
                 "max_ms": r.max_ms,
                 "peak_rss_kib": (r.peak_rss_kib > 0).then_some(r.peak_rss_kib),
+                "server_cpu_us_per_request": r.cpu_us_per_request(r.cpu.server_ns),
+                "bench_cpu_us_per_request": r.cpu_us_per_request(r.cpu.bench_ns),
                 "note": r.note,
             })).collect::<Vec<_>>(),
         })

@@ -126,6 +126,19 @@ pub fn rss_kib(pid: u32) -> Option<u64> {
         .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
+/// CPU time a process's threads have run, in nanoseconds (the sum of each
+/// live thread's `schedstat`): read before and after a scenario, it gives
+/// the CPU each request cost, a steadier figure than requests per second
+/// when the client shares the machine's cores.
+pub fn cpu_ns(pid: u32) -> Option<u64> {
+    let mut total = 0;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).ok()? {
+        let schedstat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
+        total += schedstat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(total)
+}
+
 /// Samples a process's RSS every 100 ms on a background task; keeps the
 /// latest value and a peak that can be reset between scenarios.
 #[derive(Clone)]
