@@ -2503,9 +2503,10 @@ mod tests {
     }
 
     /// Both sign-in reads count the user's unspent recovery codes; that count
-    /// must come from the index alone, not one table lookup per code.
+    /// must come from the index alone, not one table lookup per code. Each
+    /// per-user row is found by its primary key.
     #[tokio::test]
-    async fn the_sign_in_reads_count_recovery_codes_from_the_index_alone() {
+    async fn the_sign_in_reads_use_keys_and_covering_indexes() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("plan.db").to_string_lossy().into_owned();
         let store = crate::open(&format!("sqlite://{path}")).await.unwrap();
@@ -2518,6 +2519,14 @@ mod tests {
             assert!(!counting.is_empty(), "{plan:?}");
             for step in counting {
                 assert!(step.contains("COVERING INDEX"), "{plan:?}");
+            }
+            // The per-user tables are found by their key alone, not through
+            // a separate index on it and then the table.
+            for step in &plan {
+                assert!(
+                    !step.contains("sqlite_autoindex") || step.contains("challenges"),
+                    "{plan:?}"
+                );
             }
         }
         store.close().await;

@@ -52,4 +52,9 @@ impl MigrationTrait for Migration {
         manager.create_index(by_user(OLD, false)).await?;
         manager.drop_index(drop(NEW)).await
     }
+
+    /// Both steps or neither, on SQLite too.
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
 }
