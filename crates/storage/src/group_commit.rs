@@ -13,13 +13,19 @@
 //! through SQLite's busy handler, which polls in sleeps of milliseconds and
 //! would let a steady stream of batches starve them.
 //!
-//! The same thread checkpoints the WAL between batches, on a clock rather
-//! than by SQLite's page count, and in RESTART mode: under steady load a
-//! passive checkpoint (SQLite's automatic kind) never catches up with the
-//! writer, so the WAL is never started over and grows without bound (by
+//! The WAL is checkpointed on a clock rather than by SQLite's page count, in
+//! two steps. A second thread with its own connection first copies the WAL
+//! into the database file in PASSIVE mode, beside the writer and without
+//! holding it up (this is most of the work: syncing the WAL, copying, syncing
+//! the file). Then the writer, between batches, checkpoints in RESTART mode,
+//! which copies only what was written since and has the next write start
+//! the WAL over; writes wait meanwhile. RESTART is needed because under
+//! steady load a passive checkpoint alone never catches up with the writer,
+//! so the WAL would never start over and would grow without bound (by
 //! hundreds of MiB a minute).
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use rusqlite::types::Value as SqlValue;
@@ -39,6 +45,10 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 
 /// How long a checkpoint waits for readers to leave the WAL.
 const CHECKPOINT_PATIENCE: Duration = Duration::from_millis(10);
+
+/// How often the writer looks whether the passive checkpoint has finished
+/// while no write arrives.
+const BACKFILL_POLL: Duration = Duration::from_millis(2);
 
 /// One write: statements built by sea-query (every value bound), run in
 /// order; its answer is how many rows the last one changed.
@@ -145,9 +155,15 @@ impl Writer {
     fn write_batches(mut self, receiver: &Receiver<Message>) {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         let mut next_checkpoint = Instant::now() + CHECKPOINT_EVERY;
+        let mut backfiller = Backfiller::start(&self.path);
         loop {
             let mut stop = None;
-            match receiver.recv_timeout(next_checkpoint.saturating_duration_since(Instant::now())) {
+            let wait = if backfiller.in_flight {
+                BACKFILL_POLL
+            } else {
+                next_checkpoint.saturating_duration_since(Instant::now())
+            };
+            match receiver.recv_timeout(wait) {
                 Ok(first) => {
                     let mut next = Some(first);
                     while let Some(message) = next.take() {
@@ -170,15 +186,23 @@ impl Writer {
                 Err(RecvTimeoutError::Disconnected) => break,
             }
             if let Some(done) = stop {
+                backfiller.stop();
                 self.conn = None;
                 let _ = done.send(());
                 return;
             }
-            if Instant::now() >= next_checkpoint {
+            if backfiller.in_flight {
+                if backfiller.finished() {
+                    self.checkpoint();
+                    next_checkpoint = Instant::now() + CHECKPOINT_EVERY;
+                }
+            } else if Instant::now() >= next_checkpoint && !backfiller.request() {
+                // No second thread: the restart does all the work.
                 self.checkpoint();
                 next_checkpoint = Instant::now() + CHECKPOINT_EVERY;
             }
         }
+        backfiller.stop();
     }
 
     fn write_batch(&mut self, batch: &mut Vec<Queued>) {
@@ -238,6 +262,85 @@ impl Writer {
             // Its busy timeout may not have been restored: start afresh.
             self.conn = None;
         }
+    }
+}
+
+/// The thread that copies the WAL into the database file in PASSIVE mode,
+/// on its own connection, when the writer asks.
+struct Backfiller {
+    requests: Option<Sender<()>>,
+    finished: Receiver<()>,
+    thread: Option<JoinHandle<()>>,
+    /// A checkpoint was asked for and has not finished.
+    in_flight: bool,
+}
+
+impl Backfiller {
+    fn start(path: &str) -> Self {
+        let (requests, asked) = mpsc::channel::<()>();
+        let (done, finished) = mpsc::channel();
+        let path = path.to_owned();
+        let thread = std::thread::Builder::new()
+            .name("sqlite-backfill".to_owned())
+            .spawn(move || {
+                let mut conn = None;
+                while asked.recv().is_ok() {
+                    if conn.is_none() {
+                        conn = open(&path, Role::Writer)
+                            .inspect_err(|error| {
+                                tracing::debug!(error = %error, "WAL backfill could not connect");
+                            })
+                            .ok();
+                    }
+                    if let Some(c) = &conn
+                        && let Err(error) =
+                            c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                    {
+                        tracing::debug!(error = %error, "WAL backfill failed");
+                        conn = None;
+                    }
+                    if done.send(()).is_err() {
+                        return;
+                    }
+                }
+            })
+            .inspect_err(|error| tracing::warn!(error = %error, "no WAL backfill thread"))
+            .ok();
+        Self {
+            requests: thread.as_ref().map(|_| requests),
+            finished,
+            thread,
+            in_flight: false,
+        }
+    }
+
+    /// Asks for a passive checkpoint; false if there is no thread to run it.
+    fn request(&mut self) -> bool {
+        self.in_flight = self
+            .requests
+            .as_ref()
+            .is_some_and(|requests| requests.send(()).is_ok());
+        self.in_flight
+    }
+
+    /// Whether the checkpoint asked for has finished (or its thread ended).
+    fn finished(&mut self) -> bool {
+        if matches!(
+            self.finished.try_recv(),
+            Ok(()) | Err(TryRecvError::Disconnected)
+        ) {
+            self.in_flight = false;
+        }
+        !self.in_flight
+    }
+
+    /// Ends the thread once its checkpoint is done, closing its connection.
+    fn stop(&mut self) {
+        self.requests = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        self.in_flight = false;
     }
 }
 
@@ -397,6 +500,56 @@ mod tests {
         let results = commit(&conn, &[insert(1, "a"), consume(1), consume(1)]);
 
         assert_eq!(results, [Ok(1), Ok(1), Ok(0)]);
+    }
+
+    /// The WAL header's checkpoint sequence number: it changes each time
+    /// the WAL is started over.
+    fn wal_sequence(path: &str) -> [u8; 4] {
+        let header = std::fs::read(format!("{path}-wal")).unwrap();
+        header[12..16].try_into().unwrap()
+    }
+
+    fn file_size(path: &str) -> u64 {
+        std::fs::metadata(path).unwrap().len()
+    }
+
+    #[test]
+    fn a_backfill_beside_the_writer_then_a_restart_starts_the_wal_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = database(&dir);
+        let mut writer = writer(&path);
+        let mut backfiller = Backfiller::start(&path);
+        let conn = writer.conn.take().unwrap();
+        // Rows big enough to need pages the file does not have yet.
+        for k in 0..200 {
+            assert_eq!(commit(&conn, &[insert(k, &format!("{k:0>200}"))]), [Ok(1)]);
+        }
+        let (size, sequence) = (file_size(&path), wal_sequence(&path));
+
+        assert!(backfiller.request());
+        // Writes go on while the backfill runs.
+        assert_eq!(commit(&conn, &[insert(1000, "during")]), [Ok(1)]);
+        let asked = Instant::now();
+        while !backfiller.finished() {
+            assert!(asked.elapsed() < Duration::from_secs(10), "no backfill");
+            std::thread::sleep(BACKFILL_POLL);
+        }
+        assert!(file_size(&path) > size, "the backfill copied nothing");
+        assert_eq!(wal_sequence(&path), sequence);
+
+        writer.conn = Some(conn);
+        writer.checkpoint();
+        let conn = writer.conn.take().expect("the connection was kept");
+        assert_eq!(commit(&conn, &[insert(1001, "after")]), [Ok(1)]);
+        assert_ne!(
+            wal_sequence(&path),
+            sequence,
+            "the WAL was not started over"
+        );
+        assert_eq!(rows(&path).len(), 202);
+
+        backfiller.stop();
+        assert!(!backfiller.request(), "a stopped backfiller took a request");
     }
 
     #[test]
