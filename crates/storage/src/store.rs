@@ -205,7 +205,9 @@ impl SeaStore {
     /// Whether the database takes work now. On Postgres a round trip
     /// tells; a SQLite file can still be read when it no longer takes
     /// writes (read-only, a full disk), so there the probe rewrites the
-    /// header's `user_version` with the value it already has.
+    /// header's `user_version` with the value it already has, through the
+    /// sign-in path's writer thread and through the other writes'
+    /// connection: if either cannot write, the server is not serving.
     pub async fn probe(&self) -> bool {
         if self.db.get_database_backend() != sea_orm::DbBackend::Sqlite {
             return self.db.ping().await.is_ok();
@@ -219,11 +221,20 @@ impl SeaStore {
         let Ok(version) = version else {
             return false;
         };
+        let rewrite = format!("PRAGMA user_version = {version}");
+        if let Some(batches) = &self.batches {
+            let Ok(write) = Write::counting_last([(rewrite.clone(), Values(Vec::new()))]) else {
+                return false;
+            };
+            // Before taking the write turn: the batch needs it.
+            if batches.run(write).await.is_err() {
+                return false;
+            }
+        }
         let _turn = self.turn().await;
         let Ok(mut conn) = self.writes.get_sqlite_connection_pool().acquire().await else {
             return false;
         };
-        let rewrite = format!("PRAGMA user_version = {version}");
         match sea_orm::sqlx::query(sea_orm::sqlx::AssertSqlSafe(rewrite))
             .execute(&mut *conn)
             .await
@@ -2658,5 +2669,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The health probe writes through the sign-in path's writer thread too:
+    /// with that thread gone, sign-ins could not be written, and the probe
+    /// says so.
+    #[tokio::test]
+    async fn the_probe_fails_when_the_sign_in_writer_has_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("probe.db").to_string_lossy().into_owned();
+        let store = crate::open(&format!("sqlite://{path}")).await.unwrap();
+        assert!(store.probe().await);
+        store.batches.as_ref().unwrap().stop().await;
+        assert!(!store.probe().await);
+        store.close().await;
     }
 }
