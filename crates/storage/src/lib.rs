@@ -12,7 +12,7 @@ mod store;
 
 use std::time::Duration;
 
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement,
 };
@@ -167,6 +167,9 @@ async fn connect_pool(
                 .test_before_acquire_if_idle_for(Duration::from_secs(10));
         }
     }
+    if backend == Backend::Sqlite {
+        create_private_sqlite_file(url);
+    }
     let db = Database::connect(options)
         .await
         .map_err(|e| StorageError::Connect(e.to_string()))?;
@@ -178,6 +181,37 @@ async fn connect_pool(
         }
     );
     Ok(db)
+}
+
+/// Creates a missing SQLite file readable and writable by its owner only
+/// (0600) before SQLite opens it: it holds sealed secrets, keyed hashes and
+/// the audit log, and SQLite gives the WAL and shared-memory files it makes
+/// beside it the database file's permissions (its own default is 0644). A
+/// file that exists keeps its permissions. Anything unusual (a database in
+/// memory, a `file:` URI, a directory that does not exist) is left to SQLite,
+/// which reports its own errors.
+fn create_private_sqlite_file(url: &str) {
+    use std::os::unix::fs::OpenOptionsExt;
+    let Ok(options) = url.parse::<SqliteConnectOptions>() else {
+        return;
+    };
+    let path = options.get_filename();
+    let plain_file = path
+        .to_str()
+        .is_some_and(|p| !p.is_empty() && !p.starts_with("file:") && !p.starts_with(':'));
+    let parent_exists = path
+        .parent()
+        .is_none_or(|dir| dir.as_os_str().is_empty() || dir.is_dir());
+    if plain_file && parent_exists && !path.exists() {
+        let created = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path);
+        if let Err(error) = created {
+            tracing::debug!(error = %error, "could not create the SQLite file; SQLite will");
+        }
+    }
 }
 
 /// Applies every migration not yet applied.
@@ -197,5 +231,37 @@ mod tests {
             panic!("an in-memory SQLite database was accepted");
         };
         assert!(reason.contains("in memory"), "{reason}");
+    }
+
+    fn mode(path: &std::path::Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    /// A new SQLite file, and the WAL and shared-memory files SQLite makes
+    /// beside it, are readable by their owner only; an existing file keeps
+    /// the permissions it has.
+    #[tokio::test]
+    async fn a_new_sqlite_file_is_private_and_an_existing_one_keeps_its_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("private.db");
+        let store = open(&format!("sqlite://{}", path.display())).await.unwrap();
+        assert!(store.probe().await);
+        for suffix in ["", "-wal", "-shm"] {
+            let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+            assert_eq!(mode(&file), 0o600, "{}", file.display());
+        }
+        store.close().await;
+
+        let shared = dir.path().join("shared.db");
+        std::fs::write(&shared, b"").unwrap();
+        let mut permissions = std::fs::metadata(&shared).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o640);
+        std::fs::set_permissions(&shared, permissions).unwrap();
+        let store = open(&format!("sqlite://{}", shared.display()))
+            .await
+            .unwrap();
+        assert_eq!(mode(&shared), 0o640);
+        store.close().await;
     }
 }
