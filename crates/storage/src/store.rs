@@ -586,17 +586,31 @@ fn stand_in_time(millis: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(millis).unwrap_or_default()
 }
 
-/// A shape from `cell`, built by `statement` with stand-ins the first time.
+/// A shape from `cell`, made the first time from the statement and the
+/// stand-ins `make` returns (nothing is built once the shape exists).
 fn sqlite_shape<S: QueryStatementWriter>(
     cell: &'static OnceLock<Shape>,
-    stand_ins: &[Value],
-    statement: impl FnOnce() -> Result<S, DomainError>,
+    make: impl FnOnce() -> Result<(S, Vec<Value>), DomainError>,
 ) -> Result<&'static Shape, DomainError> {
     if let Some(shape) = cell.get() {
         return Ok(shape);
     }
-    let shape = Shape::of(&statement()?, SqliteQueryBuilder, stand_ins);
-    Ok(cell.get_or_init(|| shape))
+    let (statement, stand_ins) = make()?;
+    Ok(cell.get_or_init(|| Shape::of(&statement, SqliteQueryBuilder, &stand_ins)))
+}
+
+/// A challenge write built by `build` from stand-ins, with those stand-ins
+/// in the order of `challenge_arguments`.
+fn with_challenge_stand_ins<S>(
+    build: impl FnOnce(&UserRef, &str, u64, DateTime<Utc>) -> S,
+) -> Result<(S, Vec<Value>), DomainError> {
+    let user = stand_in_user()?;
+    let now = stand_in_time(MILLIS_STAND_INS[0]);
+    let stand_ins = challenge_arguments(&user, STAND_INS[2], STEP_STAND_IN, now);
+    Ok((
+        build(&user, STAND_INS[2], STEP_STAND_IN, now),
+        stand_ins.to_vec(),
+    ))
 }
 
 /// The arguments of the challenge writes: tenant, user, challenge hash,
@@ -619,21 +633,10 @@ fn sqlite_consume_totp_step(
     step: u64,
     now: DateTime<Utc>,
 ) -> Result<(String, Values), DomainError> {
-    let stand_ins = challenge_arguments(
-        &stand_in_user()?,
-        STAND_INS[2],
-        STEP_STAND_IN,
-        stand_in_time(MILLIS_STAND_INS[0]),
-    );
-    let shape = sqlite_shape(&CONSUME_TOTP_STEP, &stand_ins, || {
-        let user = stand_in_user()?;
-        let now = stand_in_time(MILLIS_STAND_INS[0]);
-        Ok(consume_while_open(
-            &user,
-            STAND_INS[2],
-            &Consume::TotpStep(STEP_STAND_IN),
-            now,
-        ))
+    let shape = sqlite_shape(&CONSUME_TOTP_STEP, || {
+        with_challenge_stand_ins(|user, id_hash, step, now| {
+            consume_while_open(user, id_hash, &Consume::TotpStep(step), now)
+        })
     })?;
     Ok(shape.bind(&challenge_arguments(user, id_hash, step, now)))
 }
@@ -645,18 +648,8 @@ fn sqlite_close_challenge(
     id_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<(String, Values), DomainError> {
-    let stand_ins = challenge_arguments(
-        &stand_in_user()?,
-        STAND_INS[2],
-        STEP_STAND_IN,
-        stand_in_time(MILLIS_STAND_INS[0]),
-    );
-    let shape = sqlite_shape(&CLOSE_CHALLENGE, &stand_ins, || {
-        Ok(close_after_one_change(
-            &stand_in_user()?,
-            STAND_INS[2],
-            stand_in_time(MILLIS_STAND_INS[0]),
-        ))
+    let shape = sqlite_shape(&CLOSE_CHALLENGE, || {
+        with_challenge_stand_ins(|user, id_hash, _, now| close_after_one_change(user, id_hash, now))
     })?;
     Ok(shape.bind(&challenge_arguments(user, id_hash, 0, now)))
 }
@@ -689,24 +682,15 @@ fn sqlite_lockout_swap(
     locked_until: Option<i64>,
     version: i64,
 ) -> Result<(String, Values), DomainError> {
-    let [failures_in, lockouts_in] = COUNT_STAND_INS;
-    let [_, until_in, version_in, _] = MILLIS_STAND_INS;
-    let until_in = locked_until.map(|_| until_in);
-    let stand_ins = lockout_arguments(
-        &stand_in_user()?,
-        failures_in,
-        lockouts_in,
-        until_in,
-        version_in,
-    );
     let cell = &LOCKOUT_SWAP[usize::from(locked_until.is_some())];
-    let shape = sqlite_shape(cell, &stand_ins, || {
-        Ok(lockout_swap(
-            &stand_in_user()?,
-            failures_in,
-            lockouts_in,
-            until_in,
-            version_in,
+    let shape = sqlite_shape(cell, || {
+        let user = stand_in_user()?;
+        let [failures, lockouts] = COUNT_STAND_INS;
+        let [_, until, version, _] = MILLIS_STAND_INS;
+        let until = locked_until.map(|_| until);
+        Ok((
+            lockout_swap(&user, failures, lockouts, until, version),
+            lockout_arguments(&user, failures, lockouts, until, version).to_vec(),
         ))
     })?;
     Ok(shape.bind(&lockout_arguments(
