@@ -15,6 +15,7 @@ FROM rust:1.95-bookworm AS build
 WORKDIR /src
 # No protoc needed: build.rs compiles proto/ with protox.
 COPY Cargo.toml Cargo.lock build.rs clippy.toml ./
+COPY .cargo .cargo
 COPY proto proto
 COPY crates crates
 COPY src src
