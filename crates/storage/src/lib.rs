@@ -56,9 +56,24 @@ impl Backend {
 /// and the sign-in path reads and writes the file through rusqlite (see
 /// `sqlite_conn`).
 pub async fn open(url: &str) -> Result<SeaStore, StorageError> {
+    let backend = Backend::of_url(url)?;
+    if backend == Backend::Sqlite {
+        // On a connection of its own, closed when done: what migrating
+        // leaves in a SQLite connection (its page cache, the migrations'
+        // prepared statements, a thread) would otherwise stay with the
+        // server for its life.
+        let migrations = connect_pool(url, 1, WalCheckpoints::OnCommit).await?;
+        migrate(&migrations).await?;
+        migrations
+            .close()
+            .await
+            .map_err(|e| StorageError::Connect(e.to_string()))?;
+    }
     let db = connect(url).await?;
-    migrate(&db).await?;
-    let (writes, sqlite_file) = match Backend::of_url(url)? {
+    if backend == Backend::Postgres {
+        migrate(&db).await?;
+    }
+    let (writes, sqlite_file) = match backend {
         Backend::Sqlite => {
             let file = sqlite_file(&db).await?.ok_or_else(|| {
                 StorageError::Connect(
@@ -99,9 +114,11 @@ async fn sqlite_file(db: &DatabaseConnection) -> Result<Option<String>, StorageE
 
 /// Opens a pool. SQLite files are created if missing and run in WAL mode
 /// with a busy timeout and foreign keys on; SQLite has one writer at a time,
-/// so its pool stays small.
+/// and the sign-in path reads through connections of its own
+/// (`sqlite_reads`), so this pool has two: a read need not wait behind one
+/// slow read, and each connection is a thread and a page cache of its own.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, StorageError> {
-    connect_pool(url, 4, WalCheckpoints::OnCommit).await
+    connect_pool(url, 2, WalCheckpoints::OnCommit).await
 }
 
 /// How long a SQLite connection waits for another's lock.
