@@ -10,6 +10,7 @@ pub(crate) use policy::effective_policy;
 
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::mpsc::RecvTimeoutError;
 
 use chrono::{DateTime, Utc};
 use tollgate_domain::enrollment::Service;
@@ -22,6 +23,11 @@ use tonic::{Response, Status};
 use crate::pb;
 use crate::status::to_status;
 use crate::telemetry::Metrics;
+
+/// How long a worker thread waits for more work before it gives its argon2
+/// memory (7 MiB) back: enrolments and recovery redemptions come in bursts,
+/// and between them the server should not hold 7 MiB per thread.
+const RELEASE_IDLE_MEMORY_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Runs argon2 and other CPU-heavy work on a few dedicated threads (one
 /// per core, at most four), not on tokio's blocking pool: each argon2
@@ -41,6 +47,12 @@ impl WorkerPool {
         let threads = std::thread::available_parallelism()
             .map_or(1, std::num::NonZeroUsize::get)
             .min(4);
+        Self::with_threads(threads, RELEASE_IDLE_MEMORY_AFTER)
+    }
+
+    /// `threads` threads, each giving back its argon2 memory after
+    /// `release_after` without work.
+    fn with_threads(threads: usize, release_after: std::time::Duration) -> std::io::Result<Self> {
         let (jobs, queue) = std::sync::mpsc::channel::<Job>();
         let queue = Arc::new(std::sync::Mutex::new(queue));
         for n in 0..threads {
@@ -48,18 +60,27 @@ impl WorkerPool {
             std::thread::Builder::new()
                 .name(format!("tollgate-work-{n}"))
                 .spawn(move || {
+                    // Whether this thread has worked since it last gave
+                    // back its argon2 memory.
+                    let mut worked = false;
                     loop {
                         // The lock is held only to take the next job.
                         let job = match queue.lock() {
-                            Ok(queue) => queue.recv(),
+                            Ok(queue) if worked => queue.recv_timeout(release_after),
+                            Ok(queue) => queue.recv().map_err(|_| RecvTimeoutError::Disconnected),
                             Err(_) => return,
                         };
                         match job {
                             Ok(job) => {
                                 // A panicking job loses its answer, not the thread.
                                 let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                                worked = true;
                             }
-                            Err(_) => return,
+                            Err(RecvTimeoutError::Timeout) => {
+                                tollgate_domain::recovery::release_working_memory();
+                                worked = false;
+                            }
+                            Err(RecvTimeoutError::Disconnected) => return,
                         }
                     }
                 })?;
@@ -180,4 +201,36 @@ fn method_from_pb(value: i32) -> Result<Option<Method>, DomainError> {
 
 fn methods_to_pb(methods: &[Method]) -> Vec<i32> {
     methods.iter().map(|m| method_to_pb(*m) as i32).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+    use tollgate_domain::recovery;
+
+    /// A worker holds its argon2 memory while hashes keep coming and gives it
+    /// back once it has had no work for the idle period.
+    #[tokio::test]
+    async fn an_idle_worker_gives_its_argon2_memory_back() {
+        let pool = WorkerPool::with_threads(1, Duration::from_millis(20)).unwrap();
+        let held = pool
+            .run(|| {
+                let code = recovery::normalize("ABCD-EFGH").unwrap();
+                recovery::hash(&code).unwrap();
+                recovery::working_memory_blocks()
+            })
+            .await
+            .unwrap();
+        assert!(held > 0);
+        let mut released = false;
+        for _ in 0..100 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            if pool.run(recovery::working_memory_blocks).await.unwrap() == 0 {
+                released = true;
+                break;
+            }
+        }
+        assert!(released, "the worker kept its argon2 memory while idle");
+    }
 }

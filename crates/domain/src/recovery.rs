@@ -38,10 +38,33 @@ const OUTPUT_LEN: usize = 32;
 
 thread_local! {
     /// argon2's working memory, one block per KiB of the memory cost, kept
-    /// by each thread that hashes. Allocating it for every hash leaves the
-    /// freed buffers in the C allocator's per-thread arenas, where they
-    /// stay resident; one buffer per hashing thread bounds that.
+    /// by each thread that hashes between hashes (see
+    /// [`release_working_memory`]).
     static MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Blocks reserved for a thread's working memory: 33 MiB, more than the
+/// largest hash verified (four times the memory cost) and more than the
+/// 32 MiB above which glibc's allocator always gives an allocation a
+/// mapping of its own. A smaller buffer, once freed, raises glibc's mapping
+/// threshold, and the next one is carved from the thread's arena, where it
+/// stays resident after it is freed. Reserved but untouched pages are not
+/// resident: a hash touches only the blocks its memory cost needs.
+const RESERVED_BLOCKS: usize = 33 * 1024;
+const _: () = assert!(RESERVED_BLOCKS * 1024 > 32 << 20);
+const _: () = assert!(RESERVED_BLOCKS >= M_COST_KIB as usize * 4);
+
+/// Blocks of argon2 working memory this thread holds (reserved, touched or
+/// not).
+pub fn working_memory_blocks() -> usize {
+    MEMORY.with_borrow(Vec::capacity)
+}
+
+/// Frees this thread's argon2 working memory, returning it to the system
+/// (see [`RESERVED_BLOCKS`]). Threads that hash call it when they go idle:
+/// the memory is needed only while hashes come in.
+pub fn release_working_memory() {
+    MEMORY.with_borrow_mut(|memory| *memory = Vec::new());
 }
 
 fn params() -> Result<Params, DomainError> {
@@ -61,6 +84,9 @@ fn argon2id_into(
     let argon = Argon2::new(ArgonAlgorithm::Argon2id, Version::V0x13, params);
     MEMORY.with_borrow_mut(|memory| {
         if memory.len() < blocks {
+            if memory.capacity() < RESERVED_BLOCKS {
+                *memory = Vec::with_capacity(RESERVED_BLOCKS);
+            }
             memory.resize(blocks, Block::default());
         }
         let result =
@@ -245,6 +271,21 @@ mod tests {
         assert!(verify(&code, &stored));
         assert!(!verify(&normalize("ABCD-EFGJ").unwrap(), &stored));
         assert!(!verify(&code, "not a hash"));
+    }
+
+    /// A hash reserves more than glibc's largest mapping threshold, so the
+    /// buffer is a mapping of its own; releasing it frees it, and the next
+    /// hash reserves it again.
+    #[test]
+    fn working_memory_is_reserved_whole_and_released() {
+        let code = normalize("MNPQ-RSTU").unwrap();
+        let stored = hash(&code).unwrap();
+        assert!(working_memory_blocks() >= RESERVED_BLOCKS);
+        release_working_memory();
+        assert_eq!(working_memory_blocks(), 0);
+        assert!(verify(&code, &stored));
+        assert!(working_memory_blocks() >= RESERVED_BLOCKS);
+        release_working_memory();
     }
 
     #[test]
