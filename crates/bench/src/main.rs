@@ -22,6 +22,10 @@ use report::{CpuUse, Report, Row, mib};
 use scenario::{RECOVERY_PER_USER, User, Work};
 use server::{RssSampler, Spawned, cpu_ns};
 
+/// The longest a scenario waits for the server to go quiet after the one
+/// before it and its own preparation (see `server::settle`).
+const SETTLE_LIMIT: Duration = Duration::from_secs(5);
+
 /// The error type of everything the bench does.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -192,10 +196,13 @@ async fn run(args: Args) -> Result<(), BoxError> {
             let until = Instant::now() + Duration::from_secs_f64(args.warmup);
             scenario::drive(warm, &channels, &args.tenant, args.clients, until, None).await?;
         }
+        let server_pid = spawned.as_ref().map(Spawned::pid);
+        if let Some(pid) = server_pid {
+            server::settle(pid, SETTLE_LIMIT).await;
+        }
         if let Some(s) = &sampler {
             s.take_peak();
         }
-        let server_pid = spawned.as_ref().map(Spawned::pid);
         let cpu_before = (server_pid.and_then(cpu_ns), cpu_ns(std::process::id()));
         let deadline = Instant::now() + Duration::from_secs_f64(args.duration);
         let measured = scenario::drive(

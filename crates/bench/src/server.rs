@@ -139,6 +139,27 @@ pub fn cpu_ns(pid: u32) -> Option<u64> {
     Some(total)
 }
 
+/// Waits until a process is quiet (under 5 % of a core over 100 ms), for at
+/// most `limit`, and returns how long it waited: work one scenario leaves
+/// behind (SQLite copying its WAL into the database file, say) is then not
+/// billed to the next one's CPU per request.
+pub async fn settle(pid: u32, limit: Duration) -> Duration {
+    const WINDOW: Duration = Duration::from_millis(100);
+    let quiet_ns = u64::try_from(WINDOW.as_nanos() / 20).unwrap_or(u64::MAX);
+    let started = std::time::Instant::now();
+    let mut before = cpu_ns(pid);
+    while started.elapsed() < limit {
+        tokio::time::sleep(WINDOW).await;
+        let now = cpu_ns(pid);
+        match before.zip(now) {
+            Some((before, now)) if now.saturating_sub(before) >= quiet_ns => {}
+            _ => break,
+        }
+        before = now;
+    }
+    started.elapsed()
+}
+
 /// Samples a process's RSS every 100 ms on a background task; keeps the
 /// latest value and a peak that can be reset between scenarios.
 #[derive(Clone)]
