@@ -140,10 +140,10 @@ pub fn cpu_ns(pid: u32) -> Option<u64> {
 }
 
 /// Waits until a process is quiet (under 5 % of a core over 100 ms), for at
-/// most `limit`, and returns how long it waited: work one scenario leaves
-/// behind (SQLite copying its WAL into the database file, say) is then not
-/// billed to the next one's CPU per request.
-pub async fn settle(pid: u32, limit: Duration) -> Duration {
+/// most `limit`: work one scenario leaves behind (SQLite copying its WAL
+/// into the database file, say) is then not billed to the next one's CPU
+/// per request.
+pub async fn settle(pid: u32, limit: Duration) {
     const WINDOW: Duration = Duration::from_millis(100);
     let quiet_ns = u64::try_from(WINDOW.as_nanos() / 20).unwrap_or(u64::MAX);
     let started = std::time::Instant::now();
@@ -157,7 +157,6 @@ pub async fn settle(pid: u32, limit: Duration) -> Duration {
         }
         before = now;
     }
-    started.elapsed()
 }
 
 /// Samples a process's RSS every 100 ms on a background task; keeps the
