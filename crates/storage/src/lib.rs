@@ -114,7 +114,7 @@ async fn sqlite_file(db: &DatabaseConnection) -> Result<Option<String>, StorageE
 
 /// Opens a pool. SQLite files are created if missing and run in WAL mode
 /// with a busy timeout and foreign keys on; SQLite has one writer at a time,
-/// and the sign-in path reads through the group-commit writer's connection
+/// and the sign-in path reads through connections of its own
 /// (`sqlite_reads`), so this pool has two: a read need not wait behind one
 /// slow read, and each connection is a thread and a page cache of its own.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, StorageError> {

@@ -72,7 +72,7 @@ impl SeaStore {
     /// pool, or one connection to the same SQLite file). On SQLite it
     /// starts the group-commit task, so it must be called on a tokio
     /// runtime. `sqlite_file` is the SQLite file's path, whose sign-in reads
-    /// and writes then bypass the pools (see `group_commit`).
+    /// then bypass the pools (see `sqlite_reads`).
     pub(crate) fn new(
         db: DatabaseConnection,
         writes: DatabaseConnection,
