@@ -33,7 +33,7 @@ use rusqlite::{Connection, ErrorCode};
 use sea_orm::sea_query::Values;
 use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
 
-use crate::sqlite_conn::{SqliteError, bound, message, open};
+use crate::sqlite_conn::{Role, SqliteError, bound, message, open};
 
 /// At most this many writes share a transaction.
 const MAX_BATCH: usize = 32;
@@ -77,15 +77,9 @@ struct Queued {
     answer: oneshot::Sender<Result<i64, WriteError>>,
 }
 
-/// A read to run on the writer's connection, given that connection or why
-/// there is none.
-type Read = Box<dyn FnOnce(Result<&Connection, WriteError>) + Send>;
-
 /// What the writer thread is asked to do.
 enum Message {
     Write(Queued),
-    /// Run before the next batch (see [`GroupCommit::read`]).
-    Read(Read),
     /// Write what is queued, close the connection, answer, and end.
     Stop(oneshot::Sender<()>),
 }
@@ -104,7 +98,7 @@ impl GroupCommit {
     /// Opens the writer's connection to the SQLite file at `path` and
     /// starts its thread, which ends when every handle is dropped.
     pub(crate) fn start(path: &str) -> Result<Self, WriteError> {
-        let conn = open(path)?;
+        let conn = open(path, Role::Writer)?;
         let (queue, receiver) = mpsc::channel();
         let turn = Arc::new(Mutex::new(()));
         let writer = Writer {
@@ -125,30 +119,6 @@ impl GroupCommit {
         let (answer, answered) = oneshot::channel();
         self.queue
             .send(Message::Write(Queued { write, answer }))
-            .map_err(|_| "the SQLite writer has stopped".to_owned())?;
-        answered
-            .await
-            .map_err(|_| "the SQLite writer has stopped".to_owned())?
-    }
-
-    /// Runs `read` on the writer's connection between batches, outside any
-    /// transaction, so it sees what is committed. Nothing else writes
-    /// through that connection, so its page cache stays valid from one read
-    /// to the next, where a reader's own connection finds its cache emptied
-    /// by every commit and fetches its pages again; and the reads of the
-    /// sign-in path then take SQLite's per-file locks from one thread
-    /// instead of contending for them across threads.
-    pub(crate) async fn read<T: Send + 'static>(
-        &self,
-        read: impl FnOnce(&Connection) -> Result<T, SqliteError> + Send + 'static,
-    ) -> Result<T, SqliteError> {
-        let (answer, answered) = oneshot::channel();
-        let read: Read = Box::new(move |conn| {
-            // A caller that stopped waiting has nobody to tell.
-            let _ = answer.send(conn.and_then(read));
-        });
-        self.queue
-            .send(Message::Read(read))
             .map_err(|_| "the SQLite writer has stopped".to_owned())?;
         answered
             .await
@@ -184,7 +154,6 @@ struct Writer {
 impl Writer {
     fn write_batches(mut self, receiver: &Receiver<Message>) {
         let mut batch = Vec::with_capacity(MAX_BATCH);
-        let mut reads: Vec<Read> = Vec::new();
         let mut next_checkpoint = Instant::now() + CHECKPOINT_EVERY;
         let mut backfiller = Backfiller::start(&self.path);
         loop {
@@ -200,7 +169,6 @@ impl Writer {
                     while let Some(message) = next.take() {
                         match message {
                             Message::Write(queued) => batch.push(queued),
-                            Message::Read(read) => reads.push(read),
                             Message::Stop(done) => {
                                 stop = Some(done);
                                 break;
@@ -209,9 +177,6 @@ impl Writer {
                         if batch.len() < MAX_BATCH {
                             next = receiver.try_recv().ok();
                         }
-                    }
-                    for read in reads.drain(..) {
-                        read(self.connection().map_err(|e| e.to_string()));
                     }
                     if !batch.is_empty() {
                         self.write_batch(&mut batch);
@@ -269,7 +234,7 @@ impl Writer {
 
     fn connection(&mut self) -> Result<&Connection, Failure> {
         if self.conn.is_none() {
-            self.conn = Some(open(&self.path).map_err(Failure::Other)?);
+            self.conn = Some(open(&self.path, Role::Writer).map_err(Failure::Other)?);
         }
         self.conn
             .as_ref()
@@ -321,7 +286,7 @@ impl Backfiller {
                 let mut conn = None;
                 while asked.recv().is_ok() {
                     if conn.is_none() {
-                        conn = open(&path)
+                        conn = open(&path, Role::Writer)
                             .inspect_err(|error| {
                                 tracing::debug!(error = %error, "WAL backfill could not connect");
                             })
@@ -500,7 +465,7 @@ mod tests {
     fn writer(path: &str) -> Writer {
         Writer {
             path: path.to_owned(),
-            conn: Some(open(path).unwrap()),
+            conn: Some(open(path, Role::Writer).unwrap()),
             turn: Arc::new(Mutex::new(())),
         }
     }
@@ -509,7 +474,7 @@ mod tests {
     fn a_failing_write_fails_alone_and_the_rest_of_its_batch_commits() {
         let dir = tempfile::tempdir().unwrap();
         let path = database(&dir);
-        let conn = open(&path).unwrap();
+        let conn = open(&path, Role::Writer).unwrap();
 
         let results = commit(&conn, &[insert(1, "a"), insert(2, "a"), insert(3, "c")]);
 
@@ -530,7 +495,7 @@ mod tests {
     fn a_code_consumed_twice_in_one_batch_is_consumed_once() {
         let dir = tempfile::tempdir().unwrap();
         let path = database(&dir);
-        let conn = open(&path).unwrap();
+        let conn = open(&path, Role::Writer).unwrap();
 
         let results = commit(&conn, &[insert(1, "a"), consume(1), consume(1)]);
 
@@ -665,46 +630,6 @@ mod tests {
         );
     }
 
-    async fn count(writer: &GroupCommit) -> Result<i64, SqliteError> {
-        writer
-            .read(|conn| {
-                conn.query_row("SELECT count(*) FROM codes", [], |r| r.get(0))
-                    .map_err(message)
-            })
-            .await
-    }
-
-    /// Reads on the writer's connection see every committed write: the
-    /// writer's own, and one another connection made in its turn (the
-    /// writer's page cache is not trusted past another's commit). After
-    /// the writer stops, a read fails.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn reads_on_the_writer_see_every_committed_write() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = database(&dir);
-        let writer = GroupCommit::start(&path).unwrap();
-        assert_eq!(count(&writer).await, Ok(0));
-        for k in 0..50_i64 {
-            assert_eq!(writer.run(insert(k, &format!("v{k}"))).await, Ok(1));
-            assert_eq!(count(&writer).await, Ok(k + 1));
-        }
-        let turn = writer.turn().await;
-        let other = open(&path).unwrap();
-        other
-            .execute("UPDATE codes SET v = 'changed' WHERE k = 7", [])
-            .unwrap();
-        drop(turn);
-        let seen = writer
-            .read(|conn| {
-                conn.query_row("SELECT v FROM codes WHERE k = 7", [], |r| r.get(0))
-                    .map_err(message)
-            })
-            .await;
-        assert_eq!(seen, Ok("changed".to_owned()));
-        writer.stop().await;
-        assert!(count(&writer).await.is_err());
-    }
-
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_writer_waiting_for_its_turn_is_not_starved_by_batches() {
         let dir = tempfile::tempdir().unwrap();
@@ -723,7 +648,7 @@ mod tests {
         // ...and another connection that writes in its turn, without
         // waiting on SQLite's busy handler.
         let turn = writer.turn().await;
-        let other = open(&path).unwrap();
+        let other = open(&path, Role::Writer).unwrap();
         other.busy_timeout(Duration::ZERO).unwrap();
         other
             .execute("INSERT INTO codes (k, v) VALUES (-1, 'other')", [])

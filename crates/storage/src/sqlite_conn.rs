@@ -15,14 +15,21 @@ use sea_orm::sea_query::{Value, Values};
 /// log.
 pub(crate) type SqliteError = String;
 
+/// What a connection is for.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Role {
+    /// Runs only reads; SQLite refuses a write on it.
+    Reader,
+    /// The group commit's writer, which also checkpoints the WAL.
+    Writer,
+}
+
 /// Statement shapes each connection keeps prepared.
 const PREPARED_STATEMENTS: usize = 32;
 
 /// Opens the SQLite file at `path` (which exists and is in WAL mode) with
-/// the settings of the sqlx pools (see `connect_pool`), for writing: the
-/// group commit's writer (which also serves the sign-in reads) and its
-/// checkpointing thread.
-pub(crate) fn open(path: &str) -> Result<Connection, SqliteError> {
+/// the settings of the sqlx pools (see `connect_pool`).
+pub(crate) fn open(path: &str, role: Role) -> Result<Connection, SqliteError> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -30,16 +37,25 @@ pub(crate) fn open(path: &str) -> Result<Connection, SqliteError> {
     .map_err(message)?;
     conn.busy_timeout(crate::SQLITE_BUSY_TIMEOUT)
         .map_err(message)?;
-    // The sqlx pools' 512 KiB of page cache. The writer's stays valid
-    // across its own commits, so the sign-in reads it serves find their
-    // pages there.
-    conn.pragma_update(None, "cache_size", -512)
+    // The writer keeps the sqlx pools' 512 KiB of page cache. A reader's
+    // cache is emptied whenever another connection has written since its
+    // last read (in WAL mode SQLite then starts afresh), which under load
+    // is nearly every read: 64 KiB holds one read's pages.
+    let cache_kib = match role {
+        Role::Reader => 64,
+        Role::Writer => 512,
+    };
+    conn.pragma_update(None, "cache_size", -cache_kib)
         .map_err(message)?;
-    conn.pragma_update(None, "synchronous", "NORMAL")
-        .and_then(|()| conn.pragma_update(None, "foreign_keys", true))
-        // The group commit checkpoints on a clock instead.
-        .and_then(|()| conn.pragma_update(None, "wal_autocheckpoint", 0))
-        .map_err(message)?;
+    match role {
+        Role::Reader => conn.pragma_update(None, "query_only", true),
+        Role::Writer => conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .and_then(|()| conn.pragma_update(None, "foreign_keys", true))
+            // The group commit checkpoints on a clock instead.
+            .and_then(|()| conn.pragma_update(None, "wal_autocheckpoint", 0)),
+    }
+    .map_err(message)?;
     conn.set_prepared_statement_cache_capacity(PREPARED_STATEMENTS);
     Ok(conn)
 }

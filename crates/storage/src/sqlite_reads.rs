@@ -1,14 +1,15 @@
-//! The sign-in path's reads on SQLite. They run on the group-commit
-//! writer's connection between batches (see `GroupCommit::read`): a
-//! connection of their own would find its page cache emptied by every
-//! commit and fetch its pages again with a system call each, and several
-//! reading threads contend with the writer for SQLite's per-file locks.
+//! The sign-in path's reads on SQLite, made on the calling thread from a
+//! small set of rusqlite connections kept open (see `sqlite_conn` for why).
+//! In WAL mode a reader never waits for the writer, so a read holds its
+//! thread no longer than its work.
 //!
 //! Statements are built by sea-query (every value bound) once per shape
 //! (see `Shape`), and rows are read back into the same sea-orm models,
 //! column by column in the order the statement selected them.
+use std::sync::{Mutex, PoisonError};
+
 use crate::shape::Shape;
-use crate::sqlite_conn::{SqliteError, bound, message};
+use crate::sqlite_conn::{Role, SqliteError, bound, message, open};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Row};
 use sea_orm::sea_query::{ColumnType, Value};
@@ -16,27 +17,83 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IdenStatic, IntoActiveModel, Iterable, TryIntoModel,
 };
 
+/// Connections kept open between reads; more are opened when more reads
+/// run at once, and closed after.
+const IDLE_CONNECTIONS: usize = 4;
+
 /// Why a read failed.
 pub(crate) type ReadError = SqliteError;
 
-/// Runs the statement of `shape` with `arguments` on `conn` and maps each
-/// row with `each`.
-pub(crate) fn query_on<T>(
-    conn: &Connection,
-    shape: &Shape,
-    arguments: &[&str],
-    mut each: impl FnMut(&Row<'_>) -> Result<T, ReadError>,
-) -> Result<Vec<T>, ReadError> {
-    let values = bound(shape.values(arguments))?;
-    let mut prepared = conn.prepare_cached(shape.sql()).map_err(message)?;
-    let mut rows = prepared
-        .query(rusqlite::params_from_iter(values))
-        .map_err(message)?;
-    let mut mapped = Vec::new();
-    while let Some(row) = rows.next().map_err(message)? {
-        mapped.push(each(row)?);
+/// Connections for reading one SQLite file.
+pub(crate) struct SqliteReads {
+    path: String,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl SqliteReads {
+    /// Reads of the SQLite file at `path`, which exists and is in WAL mode.
+    /// No connection is opened until the first read.
+    pub(crate) fn new(path: String) -> Self {
+        Self {
+            path,
+            idle: Mutex::new(Vec::new()),
+        }
     }
-    Ok(mapped)
+
+    /// Runs the statement of `shape` with `arguments` and maps each row
+    /// with `each`.
+    pub(crate) fn query<T>(
+        &self,
+        shape: &Shape,
+        arguments: &[&str],
+        mut each: impl FnMut(&Row<'_>) -> Result<T, ReadError>,
+    ) -> Result<Vec<T>, ReadError> {
+        let values = bound(shape.values(arguments))?;
+        let conn = self.connection()?;
+        let result = (|| {
+            let mut prepared = conn.prepare_cached(shape.sql()).map_err(message)?;
+            let mut rows = prepared
+                .query(rusqlite::params_from_iter(values))
+                .map_err(message)?;
+            let mut mapped = Vec::new();
+            while let Some(row) = rows.next().map_err(message)? {
+                mapped.push(each(row)?);
+            }
+            Ok(mapped)
+        })();
+        // A connection that failed is closed: the next read starts afresh.
+        if result.is_ok() {
+            self.give_back(conn);
+        }
+        result
+    }
+
+    /// Closes the connections kept open.
+    pub(crate) fn close(&self) {
+        self.idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+
+    fn connection(&self) -> Result<Connection, ReadError> {
+        let idle = self
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        match idle {
+            Some(conn) => Ok(conn),
+            None => open(&self.path, Role::Reader),
+        }
+    }
+
+    fn give_back(&self, conn: Connection) {
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        if idle.len() < IDLE_CONNECTIONS {
+            idle.push(conn);
+        }
+    }
 }
 
 /// Where the next model's columns start in a row.

@@ -39,8 +39,7 @@ use crate::entity::{
 };
 use crate::group_commit::{GroupCommit, Write, WriteTurn};
 use crate::shape::Shape;
-use crate::sqlite_reads::{Columns, ReadError, query_on};
-use rusqlite::Row;
+use crate::sqlite_reads::{Columns, SqliteReads};
 
 /// The storage behind every use case.
 #[derive(Clone)]
@@ -51,9 +50,11 @@ pub struct SeaStore {
     /// takes one writer at a time, and writers queueing here wait their turn
     /// without SQLite's busy handler, which sleeps in steps of milliseconds.
     writes: DatabaseConnection,
-    /// On SQLite, the writer thread that batches the sign-in path's writes
-    /// and serves its reads.
+    /// On SQLite, the queue that batches the sign-in path's writes.
     batches: Option<GroupCommit>,
+    /// On a SQLite file, the sign-in path's reads, made on the calling
+    /// thread.
+    reads: Option<Arc<SqliteReads>>,
 }
 
 impl SeaStore {
@@ -78,14 +79,18 @@ impl SeaStore {
         writes: DatabaseConnection,
         sqlite_file: Option<&str>,
     ) -> Result<Self, StorageError> {
-        let batches = match sqlite_file {
-            Some(path) => Some(GroupCommit::start(path).map_err(StorageError::Connect)?),
-            None => None,
+        let (batches, reads) = match sqlite_file {
+            Some(path) => (
+                Some(GroupCommit::start(path).map_err(StorageError::Connect)?),
+                Some(Arc::new(SqliteReads::new(path.to_owned()))),
+            ),
+            None => (None, None),
         };
         Ok(Self {
             db,
             writes,
             batches,
+            reads,
         })
     }
 
@@ -181,8 +186,11 @@ impl SeaStore {
         })
     }
 
-    /// Closes the connections: the writer thread, the pools.
+    /// Closes the connections: readers, the writer thread, the pools.
     pub async fn close(&self) {
+        if let Some(reads) = &self.reads {
+            reads.close();
+        }
         if let Some(batches) = &self.batches {
             batches.stop().await;
         }
@@ -1069,25 +1077,6 @@ impl Shapes {
     }
 }
 
-/// Runs a shaped sign-in read on SQLite, on the group-commit writer's
-/// connection (see `GroupCommit::read`).
-async fn sqlite_read<T: Send + 'static>(
-    batches: &GroupCommit,
-    shapes: &'static Shapes,
-    arguments: &[&str],
-    each: fn(&Row<'_>) -> Result<T, ReadError>,
-) -> Result<Vec<T>, DomainError> {
-    let shape = shapes.get(DbBackend::Sqlite)?;
-    let owned: Vec<String> = arguments.iter().map(|a| (*a).to_owned()).collect();
-    batches
-        .read(move |conn| {
-            let arguments: Vec<&str> = owned.iter().map(String::as_str).collect();
-            query_on(conn, shape, &arguments, each)
-        })
-        .await
-        .map_err(unavailable)
-}
-
 /// Runs a shaped read on the pool `db`.
 async fn query_shaped(
     db: &DatabaseConnection,
@@ -1363,18 +1352,19 @@ impl Store for SeaStore {
         id_hash: &str,
     ) -> Result<Option<VerificationContext>, DomainError> {
         let arguments = [user.tenant.as_str(), user.user.as_str(), id_hash];
-        let row = match &self.batches {
-            Some(batches) => sqlite_read(batches, &VERIFICATION, &arguments, |row| {
-                let mut columns = Columns::first();
-                Ok((
-                    columns.model::<challenge::Entity>(row)?,
-                    columns.joined::<totp_credential::Entity>(row)?,
-                    columns.joined::<user_lockout::Entity>(row)?,
-                    columns.next::<i64>(row)?,
-                ))
-            })
-            .await?
-            .pop(),
+        let row = match &self.reads {
+            Some(reads) => reads
+                .query(VERIFICATION.get(DbBackend::Sqlite)?, &arguments, |row| {
+                    let mut columns = Columns::first();
+                    Ok((
+                        columns.model::<challenge::Entity>(row)?,
+                        columns.joined::<totp_credential::Entity>(row)?,
+                        columns.joined::<user_lockout::Entity>(row)?,
+                        columns.next::<i64>(row)?,
+                    ))
+                })
+                .map_err(unavailable)?
+                .pop(),
             None => match query_shaped(&self.db, &VERIFICATION, &arguments)
                 .await?
                 .pop()
@@ -1959,14 +1949,13 @@ impl Store for SeaStore {
 
     async fn methods(&self, user: &UserRef) -> Result<UserMethods, DomainError> {
         let arguments = [user.tenant.as_str(), user.user.as_str()];
-        let rows = match &self.batches {
-            Some(batches) => {
-                sqlite_read(batches, &METHODS, &arguments, |row| {
+        let rows = match &self.reads {
+            Some(reads) => reads
+                .query(METHODS.get(DbBackend::Sqlite)?, &arguments, |row| {
                     let mut columns = Columns::first();
                     Ok((columns.next(row)?, columns.next(row)?))
                 })
-                .await?
-            }
+                .map_err(unavailable)?,
             None => query_shaped(&self.db, &METHODS, &arguments)
                 .await?
                 .into_iter()
