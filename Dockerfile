@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 #
-# tollgate container image: a static-ish Rust binary on distroless (glibc,
-# no shell, user 65532). The Helm chart (helm/tollgate) runs this image.
+# tollgate container image: a statically linked Rust binary on distroless
+# (no shell, no shared libraries, user 65532). The Helm chart
+# (helm/tollgate) runs this image.
 #
 #   docker build -t ghcr.io/tollgate/tollgate:0.1.0 .
 #   docker run --rm -v tollgate-data:/var/lib/tollgate -v tollgate-run:/run/tollgate \
@@ -20,14 +21,21 @@ COPY proto proto
 COPY crates crates
 COPY src src
 COPY tests tests
+# Linked statically (glibc's static-pie, still position-independent): no
+# shared library to load or keep resident, 1.5 MiB less memory at idle (the
+# README's Performance section). `--target` keeps the flag off build scripts
+# and proc macros, which must stay dynamic; it is the build machine's own
+# triple, so the same file builds for amd64 and arm64.
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
-    cargo build --release --locked --bin tollgate \
- && install -D -m 0755 target/release/tollgate /out/usr/local/bin/tollgate \
+    triple="$(rustc -vV | sed -n 's/^host: //p')" \
+ && RUSTFLAGS='-C target-feature=+crt-static' \
+    cargo build --release --locked --bin tollgate --target "$triple" \
+ && install -D -m 0755 "target/$triple/release/tollgate" /out/usr/local/bin/tollgate \
  && install -d -m 0750 /out/var/lib/tollgate /out/run/tollgate \
  && chown -R 65532:65532 /out/var/lib/tollgate /out/run/tollgate
 
-FROM gcr.io/distroless/cc-debian12:nonroot
+FROM gcr.io/distroless/static-debian12:nonroot
 LABEL org.opencontainers.image.title="tollgate" \
       org.opencontainers.image.description="Two-factor authentication sidecar: TOTP, email/SMS codes, recovery codes, policy, over gRPC" \
       org.opencontainers.image.source="https://github.com/tollgate/tollgate" \
