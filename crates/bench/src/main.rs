@@ -40,10 +40,13 @@ struct Args {
     /// fresh SQLite file; a key file is generated with `generate-key`.
     #[arg(long, value_name = "URL")]
     database_url: Option<String>,
-    /// Target a running server on this Unix socket instead of starting one.
+    /// Target a running server on this Unix socket instead of starting one;
+    /// its RSS and CPU are read too when it runs as the same user (the
+    /// process is found from the socket's peer credentials).
     #[arg(long, value_name = "PATH", conflicts_with_all = ["addr", "database_url", "server_bin"])]
     socket: Option<PathBuf>,
-    /// Target a running server at this address (e.g. http://127.0.0.1:50051).
+    /// Target a running server at this address (e.g. http://127.0.0.1:50051);
+    /// its RSS and CPU are not read.
     #[arg(long, value_name = "URL", conflicts_with_all = ["database_url", "server_bin"])]
     addr: Option<String>,
     /// The tenant (empty: the server's default).
@@ -148,17 +151,27 @@ async fn run(args: Args) -> Result<(), BoxError> {
         (None, None, Some(s)) => s.display().to_string(),
         _ => String::new(),
     };
+    let server_pid = match (&spawned, &args.socket) {
+        (Some(spawned), _) => Some(spawned.pid()),
+        (None, Some(socket)) => server::listening_pid(socket).await,
+        (None, None) => None,
+    };
+    let target = match (&spawned, server_pid) {
+        (None, Some(pid)) => format!("{target} (server pid {pid})"),
+        _ => target,
+    };
     let mut channels = Vec::new();
     for _ in 0..args.connections.max(1) {
         channels.push(connect(&args, socket.as_ref()).await?);
     }
-    let sampler = spawned.as_ref().map(|s| RssSampler::start(s.pid()));
-    let idle = match &sampler {
-        Some(sampler) => {
+    let sampler = server_pid.map(RssSampler::start);
+    // Only a server this run started is known to be idle.
+    let idle = match (&sampler, &spawned) {
+        (Some(sampler), Some(_)) => {
             tokio::time::sleep(Duration::from_secs(1)).await;
             Some(sampler.sample())
         }
-        None => None,
+        _ => None,
     };
     let run_id = scenario::unix_now().to_string();
     // Users are enrolled on first need, after the empty baseline: enrolment
@@ -196,7 +209,6 @@ async fn run(args: Args) -> Result<(), BoxError> {
             let until = Instant::now() + Duration::from_secs_f64(args.warmup);
             scenario::drive(warm, &channels, &args.tenant, args.clients, until, None).await?;
         }
-        let server_pid = spawned.as_ref().map(Spawned::pid);
         if let Some(pid) = server_pid {
             server::settle(pid, SETTLE_LIMIT).await;
         }

@@ -24,7 +24,7 @@ pub struct Row {
 
 /// CPU time spent while a scenario ran, by the server and by the load
 /// generator itself (`None` where it could not be read, e.g. a server
-/// this run did not start).
+/// reached over TCP).
 #[derive(Clone, Copy, Default)]
 pub struct CpuUse {
     pub server_ns: Option<u64>,

@@ -106,6 +106,17 @@ impl Drop for Spawned {
     }
 }
 
+/// The process listening on the Unix socket at `path`, from the socket's
+/// peer credentials (`SO_PEERCRED`), so that a server this run did not
+/// start is measured too. `None` where the kernel gives no process (one in
+/// another PID namespace, such as a container) or its `/proc` entry cannot
+/// be read (another user's process).
+pub async fn listening_pid(path: &Path) -> Option<u32> {
+    let stream = tokio::net::UnixStream::connect(path).await.ok()?;
+    let pid = u32::try_from(stream.peer_cred().ok()?.pid()?).ok()?;
+    cpu_ns(pid).is_some().then_some(pid)
+}
+
 /// Whether the health service answers SERVING for the whole server.
 pub async fn serving(channel: Channel) -> bool {
     let mut client = HealthClient::new(channel);
