@@ -7,6 +7,8 @@
 mod metrics;
 mod rpc;
 
+use std::io::IsTerminal;
+
 use opentelemetry::KeyValue;
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_otlp::WithExportConfig;
@@ -113,7 +115,14 @@ pub fn init(config: &ServerConfig) -> Result<Telemetry, TelemetryError> {
     };
 
     let filter = EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info"));
-    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    // Colours only for a person at a terminal: in a file, journald or a
+    // container's log collector the escape codes are noise around every
+    // field (NO_COLOR, https://no-color.org, turns them off there too).
+    let colour = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(colour);
     let fmt = match config.log_format {
         LogFormat::Json => fmt.json().boxed(),
         LogFormat::Text => fmt.boxed(),

@@ -183,6 +183,10 @@ async fn serve_with_defaults_then_sigterm() {
         "the new key is announced: {stderr}"
     );
     assert!(stderr.contains("stopped"), "{stderr}");
+    assert!(
+        !stderr.contains('\x1b'),
+        "logs to a pipe carry no terminal colour codes: {stderr:?}"
+    );
 
     // A second start finds the key and the migrated database.
     let output = tollgate()
