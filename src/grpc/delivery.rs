@@ -111,7 +111,7 @@ impl DeliveryService for Api {
             let tenant = TenantId::parse(&req.tenant_id)
                 .map_err(|v| DomainError::InvalidArgument(vec![v]))?;
             let kind = kind_from_pb(req.kind)?;
-            let (queued, already_confirmed_count) = self
+            let resent = self
                 .core
                 .resend_confirmations(&tenant, &req.user_ids, kind)
                 .await?;
@@ -119,8 +119,9 @@ impl DeliveryService for Api {
             // background rather than holding this call.
             self.dispatcher.wake();
             Ok(pb::ResendConfirmationsResponse {
-                sent_count: u32::try_from(queued.len()).unwrap_or(u32::MAX),
-                already_confirmed_count,
+                sent_count: u32::try_from(resent.queued.len()).unwrap_or(u32::MAX),
+                already_confirmed_count: resent.already_confirmed,
+                too_soon_count: resent.too_soon,
             })
         })
         .await

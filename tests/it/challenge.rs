@@ -1,6 +1,5 @@
 //! The sign-in challenge end to end: TOTP and recovery codes, single use,
 //! lockout, trusted devices, cancel; and concurrent verifications of one code.
-use std::collections::HashMap;
 
 use chrono::TimeDelta;
 use sea_orm::{EntityTrait, QueryOrder};
@@ -8,13 +7,13 @@ use tollgate::pb;
 use tollgate::pb::challenge_service_client::ChallengeServiceClient;
 use tollgate_domain::Clock;
 use tollgate_storage::entity::audit_event;
+use tonic::Code;
 use tonic::transport::Channel;
-use tonic::{Code, Status};
 use tonic_types::StatusExt;
 
 use crate::enrollment::{enrol, enrol_over};
 use crate::support::{
-    TestDb, TestServer, TwoServers, authenticator_code, clock, on_both_databases, reason,
+    TestDb, TestServer, TwoServers, authenticator_code, clock, metadata, on_both_databases, reason,
     violated_fields,
 };
 
@@ -60,14 +59,6 @@ async fn challenge_id(client: &mut ChallengeServiceClient<Channel>, user: &str) 
     let started = begin(client, user).await;
     assert_eq!(started.decision(), pb::Decision::Challenge);
     started.challenge_id
-}
-
-fn metadata(status: &Status) -> HashMap<String, String> {
-    status
-        .get_error_details()
-        .error_info()
-        .map(|i| i.metadata.clone())
-        .unwrap_or_default()
 }
 
 fn wrong_code(right: &str) -> &'static str {

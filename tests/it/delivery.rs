@@ -12,7 +12,9 @@ use tollgate::pb::enrollment_service_client::EnrollmentServiceClient;
 use tonic::Code;
 use tonic::transport::Channel;
 
-use crate::support::{TestDb, TestServer, clock, on_both_databases, reason, violated_fields};
+use crate::support::{
+    TestDb, TestServer, clock, metadata, on_both_databases, reason, violated_fields,
+};
 
 /// The application's side of StreamOutbox.
 struct Outbox {
@@ -63,6 +65,27 @@ fn contact(user: &str, kind: pb::ContactKind, address: &str) -> pb::RegisterCont
         address: address.to_owned(),
         ..Default::default()
     }
+}
+
+/// `ResendConfirmations` for `users`: how many it sent, how many were
+/// confirmed already, and how many it skipped within the cool-down.
+async fn resend_confirmations(
+    delivery: &mut DeliveryServiceClient<Channel>,
+    users: &[&str],
+) -> (u32, u32, u32) {
+    let bulk = delivery
+        .resend_confirmations(pb::ResendConfirmationsRequest {
+            user_ids: users.iter().map(|u| (*u).to_owned()).collect(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    (
+        bulk.sent_count,
+        bulk.already_confirmed_count,
+        bulk.too_soon_count,
+    )
 }
 
 /// Registers and confirms a contact through the outbox.
@@ -249,15 +272,8 @@ async fn contacts_are_validated_masked_and_confirmed(db: &TestDb) {
         .register_contact(contact("bob", pb::ContactKind::Email, "bob@example.com"))
         .await
         .unwrap();
-    let bulk = delivery
-        .resend_confirmations(pb::ResendConfirmationsRequest {
-            user_ids: vec!["alice".into(), "bob".into(), "nobody".into()],
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    assert_eq!((bulk.sent_count, bulk.already_confirmed_count), (3, 0));
+    let bulk = resend_confirmations(&mut delivery, &["alice", "bob", "nobody"]).await;
+    assert_eq!(bulk, (3, 0, 0));
     let mut recipients = Vec::new();
     for _ in 0..3 {
         let message = outbox.next().await;
@@ -572,8 +588,85 @@ async fn unacknowledged_messages_are_offered_again_even_after_a_restart(db: &Tes
     server.stop().await;
 }
 
+async fn confirmations_wait_for_the_cool_down(db: &TestDb) {
+    let server = TestServer::start(db, clock()).await;
+    let mut delivery = DeliveryServiceClient::new(server.channel().await);
+    let mut outbox = Outbox::open(server.channel().await).await;
+    let start = chrono::DateTime::from_timestamp(crate::support::START_UNIX, 0).unwrap();
+    let dave = |number: &str| contact("dave", pb::ContactKind::Phone, number);
+    let send = pb::SendConfirmationRequest {
+        user_id: "dave".into(),
+        kind: pb::ContactKind::Phone as i32,
+        ..Default::default()
+    };
+    let too_soon = |err: tonic::Status| {
+        assert_eq!(
+            (err.code(), reason(&err).as_str()),
+            (Code::ResourceExhausted, "RESEND_TOO_SOON")
+        );
+        metadata(&err)["available_at"].clone()
+    };
+
+    delivery
+        .register_contact(dave("+44 20 7946 0124"))
+        .await
+        .unwrap();
+    delivery.send_confirmation(send.clone()).await.unwrap();
+    let first = outbox.next().await;
+    outbox.ack(&first).await;
+    let available_at = (start + TimeDelta::seconds(30)).to_rfc3339();
+    let err = delivery.send_confirmation(send.clone()).await.unwrap_err();
+    assert_eq!(too_soon(err), available_at);
+    // A changed number does not reset the cool-down: flipping between
+    // numbers is no way to send more messages.
+    delivery
+        .register_contact(dave("+44 20 7946 0125"))
+        .await
+        .unwrap();
+    let err = delivery.send_confirmation(send.clone()).await.unwrap_err();
+    assert_eq!(too_soon(err), available_at);
+    let bulk = resend_confirmations(&mut delivery, &["dave"]).await;
+    assert_eq!(bulk, (0, 0, 1), "the bulk resend skips it and says so");
+    outbox.quiet().await;
+
+    server.clock.advance(TimeDelta::seconds(30));
+    delivery.send_confirmation(send.clone()).await.unwrap();
+    let second = outbox.next().await;
+    assert_eq!(second.recipient, "+442079460125");
+    outbox.ack(&second).await;
+
+    // Two sends at once after the cool-down: the database lets one through.
+    server.clock.advance(TimeDelta::seconds(30));
+    let mut other = DeliveryServiceClient::new(server.channel().await);
+    let (a, b) = tokio::join!(
+        delivery.send_confirmation(send.clone()),
+        other.send_confirmation(send.clone())
+    );
+    let refused = match (a, b) {
+        (Ok(_), Err(err)) | (Err(err), Ok(_)) => err,
+        other => panic!("exactly one send must pass: {other:?}"),
+    };
+    too_soon(refused);
+    let third = outbox.next().await;
+    outbox.ack(&third).await;
+    outbox.quiet().await;
+
+    // Confirming still works with the one code that was sent.
+    delivery
+        .confirm_contact(pb::ConfirmContactRequest {
+            user_id: "dave".into(),
+            kind: pb::ContactKind::Phone as i32,
+            token_or_code: third.code.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    server.stop().await;
+}
+
 on_both_databases!(
     contacts_are_validated_masked_and_confirmed,
+    confirmations_wait_for_the_cool_down,
     sign_in_with_an_emailed_code,
     sends_are_capped_and_methods_ordered,
     unacknowledged_messages_are_offered_again_even_after_a_restart,

@@ -235,6 +235,15 @@ pub fn reason(status: &Status) -> String {
     info.map(|i| i.reason).unwrap_or_default()
 }
 
+/// The `ErrorInfo.metadata` of a status (empty if it has none).
+pub fn metadata(status: &Status) -> std::collections::HashMap<String, String> {
+    status
+        .get_error_details()
+        .error_info()
+        .map(|i| i.metadata.clone())
+        .unwrap_or_default()
+}
+
 /// The fields named by a status's `BadRequest` detail.
 pub fn violated_fields(status: &Status) -> Vec<String> {
     status

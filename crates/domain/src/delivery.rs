@@ -11,8 +11,8 @@ use crate::error::DomainError;
 use crate::ids::{TenantId, UserRef};
 use crate::policy::Method;
 use crate::ports::{
-    Channel, ClientInfo, CodeSend, ContactRecord, MessageKind, NewMessage, NewRecoverySet, Offload,
-    OutboxFilter, OutboxRecord, Store,
+    Channel, ClientInfo, CodeSend, ConfirmationSend, ContactRecord, MessageKind, NewMessage,
+    NewRecoverySet, Offload, OutboxFilter, OutboxRecord, Store,
 };
 use crate::random;
 use crate::secret::{Keyring, Sealed, SecretString, hex_lower};
@@ -62,6 +62,16 @@ pub struct Queued {
     pub message_id: String,
     pub masked_destination: String,
     pub sent_at: DateTime<Utc>,
+}
+
+/// What a bulk resend of confirmations did.
+#[derive(Debug, Clone)]
+pub struct Resent {
+    pub queued: Vec<Queued>,
+    /// Contacts among those users that were confirmed already.
+    pub already_confirmed: u32,
+    /// Contacts sent a confirmation within the cool-down, skipped.
+    pub too_soon: u32,
 }
 
 /// A code sent for a challenge.
@@ -211,7 +221,9 @@ impl<S: Store, O: Offload> Service<S, O> {
     }
 
     /// Queues a confirmation message (a link for email, a code for SMS),
-    /// replacing any earlier one.
+    /// replacing any earlier one, at most once per the policy's resend
+    /// cool-down for each contact (a changed address included: flipping
+    /// between numbers must not make a way around it).
     pub async fn send_confirmation(
         &self,
         user: &UserRef,
@@ -248,12 +260,19 @@ impl<S: Store, O: Offload> Service<S, O> {
         let message = self.message(draft, now, expires_at)?;
         let message_id = message.id.clone();
         let hash = self.secret_hash(user, CONFIRMATION_PURPOSE, secret.expose());
-        if !self
+        let cooldown = self.policy_for(user, "").await?.resend_cooldown;
+        match self
             .store
-            .start_confirmation(user, kind, &hash, expires_at, message)
+            .start_confirmation(user, kind, &hash, expires_at, cooldown, message)
             .await?
         {
-            return Err(DomainError::ContactAlreadyConfirmed);
+            ConfirmationSend::Sent => {}
+            ConfirmationSend::TooSoon { available_at } => {
+                return Err(DomainError::ResendTooSoon { available_at });
+            }
+            ConfirmationSend::NoUnconfirmedContact => {
+                return Err(DomainError::ContactAlreadyConfirmed);
+            }
         }
         Ok(Queued {
             message_id,
@@ -277,24 +296,33 @@ impl<S: Store, O: Offload> Service<S, O> {
     }
 
     /// Confirmation messages for every unconfirmed contact among `user_ids`
-    /// (or the whole tenant). Returns the queued messages and how many of
-    /// the contacts were confirmed already.
+    /// (or the whole tenant), except those sent one within the cool-down.
     pub async fn resend_confirmations(
         &self,
         tenant: &TenantId,
         user_ids: &[String],
         kind: Option<ContactKind>,
-    ) -> Result<(Vec<Queued>, u32), DomainError> {
+    ) -> Result<Resent, DomainError> {
         let (pending, already_confirmed) = self
             .store
             .unconfirmed_contacts(tenant, user_ids, kind)
             .await?;
-        let mut queued = Vec::with_capacity(pending.len());
+        let mut resent = Resent {
+            queued: Vec::with_capacity(pending.len()),
+            already_confirmed,
+            too_soon: 0,
+        };
         for (user_id, kind) in pending {
             let user = UserRef::parse(tenant.as_str(), &user_id)?;
-            queued.push(self.send_confirmation(&user, kind).await?);
+            match self.send_confirmation(&user, kind).await {
+                Ok(queued) => resent.queued.push(queued),
+                Err(DomainError::ResendTooSoon { .. }) => resent.too_soon += 1,
+                // Confirmed since it was listed.
+                Err(DomainError::ContactAlreadyConfirmed) => resent.already_confirmed += 1,
+                Err(other) => return Err(other),
+            }
         }
-        Ok((queued, already_confirmed))
+        Ok(resent)
     }
 
     pub async fn confirm_contact(

@@ -521,16 +521,19 @@ pub trait Store: Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), DomainError>> + Send;
 
     /// Stores the keyed hash of a new confirmation token or code (replacing
-    /// any earlier one) and queues its message, in one transaction. False
-    /// when there is no unconfirmed contact of that kind.
+    /// any earlier one) and queues its message, in one transaction, if no
+    /// confirmation was sent to the contact within `cooldown` before the
+    /// message's creation (checked in the same conditional write, so two
+    /// replicas cannot both send).
     fn start_confirmation(
         &self,
         user: &UserRef,
         kind: crate::contact::ContactKind,
         secret_hash: &str,
         expires_at: DateTime<Utc>,
+        cooldown: chrono::TimeDelta,
         message: NewMessage,
-    ) -> impl Future<Output = Result<bool, DomainError>> + Send;
+    ) -> impl Future<Output = Result<ConfirmationSend, DomainError>> + Send;
 
     /// Confirms the contact if `secret_hash` is its outstanding, unexpired
     /// confirmation, once. False otherwise.
@@ -698,6 +701,18 @@ pub struct ContactRecord {
     pub confirmed_at: Option<DateTime<Utc>>,
     pub confirmation_sent_at: Option<DateTime<Utc>>,
     pub last_delivery_error: String,
+}
+
+/// How starting a contact's confirmation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmationSend {
+    Sent,
+    /// A confirmation was sent within the cool-down.
+    TooSoon {
+        available_at: DateTime<Utc>,
+    },
+    /// There is no unconfirmed contact of that kind.
+    NoUnconfirmedContact,
 }
 
 /// How storing a challenge's code ended.

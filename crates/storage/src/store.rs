@@ -21,10 +21,10 @@ use tollgate_domain::lockout::LockoutState;
 use tollgate_domain::policy::Method;
 use tollgate_domain::ports::{
     AuditEvent, AuditQuery, AuditRecord, ChallengeRecord, ChallengeStatus, Channel, ClientInfo,
-    CodeSend, Completion, Consume, ContactRecord, MessageKind, NewChallenge, NewMessage,
-    NewRecoverySet, NewTrustedDevice, OutboxFilter, OutboxRecord, PendingTotp, RecoveryCodeRecord,
-    RecoveryStatus, Store, StoredPolicy, StoredTotpState, TotpRecord, UserFilter, UserMethods,
-    UserQuery, UserSummary, VerificationContext,
+    CodeSend, Completion, ConfirmationSend, Consume, ContactRecord, MessageKind, NewChallenge,
+    NewMessage, NewRecoverySet, NewTrustedDevice, OutboxFilter, OutboxRecord, PendingTotp,
+    RecoveryCodeRecord, RecoveryStatus, Store, StoredPolicy, StoredTotpState, TotpRecord,
+    UserFilter, UserMethods, UserQuery, UserSummary, VerificationContext,
 };
 use tollgate_domain::recovery::StoredCode;
 use tollgate_domain::secret::Sealed;
@@ -2140,30 +2140,49 @@ impl Store for SeaStore {
         kind: ContactKind,
         secret_hash: &str,
         expires_at: DateTime<Utc>,
+        cooldown: chrono::TimeDelta,
         message: NewMessage,
-    ) -> Result<bool, DomainError> {
+    ) -> Result<ConfirmationSend, DomainError> {
         use contact::Column as C;
+        let now = message.created_at;
         let (txn, _turn) = self.begin_write().await?;
+        // One conditional update enforces the cool-down, so two replicas
+        // cannot both send.
         let updated = contact::Entity::update_many()
             .col_expr(C::ConfirmationHash, Expr::value(secret_hash))
             .col_expr(C::ConfirmationExpiresAt, Expr::value(millis(expires_at)))
-            .col_expr(
-                C::ConfirmationSentAt,
-                Expr::value(millis(message.created_at)),
-            )
+            .col_expr(C::ConfirmationSentAt, Expr::value(millis(now)))
             .filter(owned_by::<contact::Entity>(user))
             .filter(C::Kind.eq(kind.as_str()))
             .filter(C::ConfirmedAt.is_null())
+            .filter(
+                sea_orm::Condition::any()
+                    .add(C::ConfirmationSentAt.is_null())
+                    .add(C::ConfirmationSentAt.lte(millis(now - cooldown))),
+            )
             .exec(&txn)
             .await
             .map_err(unavailable)?;
         if updated.rows_affected != 1 {
             txn.rollback().await.map_err(unavailable)?;
-            return Ok(false);
+            let row = contact::Entity::find()
+                .filter(owned_by::<contact::Entity>(user))
+                .filter(C::Kind.eq(kind.as_str()))
+                .one(&self.db)
+                .await
+                .map_err(unavailable)?;
+            return Ok(match row {
+                Some(row) if row.confirmed_at.is_none() => ConfirmationSend::TooSoon {
+                    available_at: row
+                        .confirmation_sent_at
+                        .map_or(now, |at| instant(at) + cooldown),
+                },
+                _ => ConfirmationSend::NoUnconfirmedContact,
+            });
         }
         enqueue(&txn, user, message).await.map_err(unavailable)?;
         txn.commit().await.map_err(unavailable)?;
-        Ok(true)
+        Ok(ConfirmationSend::Sent)
     }
 
     async fn confirm_contact(
