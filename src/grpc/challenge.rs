@@ -2,6 +2,7 @@
 //! CancelChallenge and RevokeTrustedDevices.
 use tollgate_domain::DomainError;
 use tollgate_domain::challenge::{AllowReason, BeginOutcome, BeginRequest, VerifyRequest};
+use tollgate_domain::policy::grace_message;
 use tollgate_domain::ports::ClientInfo;
 use tonic::{Request, Response, Status};
 
@@ -35,19 +36,21 @@ impl ChallengeService for Api {
                 .await?;
             Ok(match outcome {
                 BeginOutcome::Allow(reason) => {
-                    let (allow_reason, grace_logins_left) = match reason {
-                        AllowReason::NotRequired => (pb::AllowReason::NotRequired, 0),
-                        AllowReason::TrustedDevice => (pb::AllowReason::TrustedDevice, 0),
+                    let mut response = pb::BeginChallengeResponse {
+                        decision: pb::Decision::Allow as i32,
+                        ..Default::default()
+                    };
+                    let allow_reason = match reason {
+                        AllowReason::NotRequired => pb::AllowReason::NotRequired,
+                        AllowReason::TrustedDevice => pb::AllowReason::TrustedDevice,
                         AllowReason::GraceLogin { logins_left } => {
-                            (pb::AllowReason::GraceLogin, logins_left)
+                            response.grace_logins_left = logins_left;
+                            response.message = grace_message(logins_left);
+                            pb::AllowReason::GraceLogin
                         }
                     };
-                    pb::BeginChallengeResponse {
-                        decision: pb::Decision::Allow as i32,
-                        allow_reason: allow_reason as i32,
-                        grace_logins_left,
-                        ..Default::default()
-                    }
+                    response.allow_reason = allow_reason as i32;
+                    response
                 }
                 BeginOutcome::Challenge {
                     challenge_id,

@@ -313,9 +313,9 @@ async fn enforcement_modes_effective_dates_and_grace_logins(db: &TestDb) {
     assert_eq!(v.effective_at.unwrap().seconds, now + 86_400);
     let d = decide(&mut challenge, begin("", "adm", &admin, "")).await;
     assert_eq!(
-        (d.0, d.1),
-        (pb::Decision::Allow, pb::AllowReason::NotRequired),
-        "no grace counted before"
+        (d.0, d.1, d.3.as_str()),
+        (pb::Decision::Allow, pb::AllowReason::NotRequired, ""),
+        "no grace counted before, nothing to show"
     );
 
     server.clock.advance(TimeDelta::days(1));
@@ -346,12 +346,23 @@ async fn enforcement_modes_effective_dates_and_grace_logins(db: &TestDb) {
     );
     assert_eq!(v.grace_logins_left, 2);
     assert!(v.message.contains("2 more sign-ins"), "{}", v.message);
-    for left in [1, 0] {
+    // Each grace login says how many remain after it, with a message to
+    // show as is.
+    for (left, says) in [
+        (1, "1 more sign-in without it remains."),
+        (0, "this is your last sign-in without it."),
+    ] {
         let d = decide(&mut challenge, begin("", "adm", &admin, "")).await;
         assert_eq!(
             (d.0, d.1, d.2),
             (pb::Decision::Allow, pb::AllowReason::GraceLogin, left)
         );
+        assert!(
+            d.3.starts_with("Two-factor authentication is required"),
+            "{}",
+            d.3
+        );
+        assert!(d.3.ends_with(says), "{}", d.3);
     }
     let d = decide(&mut challenge, begin("", "adm", &admin, "")).await;
     assert_eq!(

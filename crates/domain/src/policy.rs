@@ -157,15 +157,24 @@ pub struct Verdict {
 pub const MUST_ENROLL_MESSAGE: &str =
     "Two-factor authentication is required by your organisation. Set it up to continue.";
 
+/// What to show a user who must set up 2FA but may still sign in without
+/// it `logins_left` more times (after a grace login, the ones after it).
+pub fn grace_message(logins_left: u32) -> String {
+    const REQUIRED: &str =
+        "Two-factor authentication is required by your organisation. Set it up now:";
+    match logins_left {
+        0 => format!("{REQUIRED} this is your last sign-in without it."),
+        1 => format!("{REQUIRED} 1 more sign-in without it remains."),
+        n => format!("{REQUIRED} {n} more sign-ins without it remain."),
+    }
+}
+
 impl Verdict {
     /// The message an application may show as is; empty when none is due.
     pub fn message(&self) -> String {
         match self.state {
             Compliance::MustEnroll => MUST_ENROLL_MESSAGE.to_owned(),
-            Compliance::InGrace { logins_left } => format!(
-                "Two-factor authentication is required by your organisation. Set it up now: \
-                 {logins_left} more sign-ins without it remain."
-            ),
+            Compliance::InGrace { logins_left } => grace_message(logins_left),
             Compliance::NotRequired | Compliance::Compliant => String::new(),
         }
     }
