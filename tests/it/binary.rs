@@ -196,3 +196,67 @@ async fn serve_with_defaults_then_sigterm() {
         .unwrap();
     assert!(output.status.success());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrators_started_together_on_one_postgres_take_turns() {
+    let Some(db) = crate::support::TestDb::postgres(
+        "binary::migrators_started_together_on_one_postgres_take_turns",
+    )
+    .await
+    else {
+        return;
+    };
+    // As replicas (or a migration job beside a starting server) do: several
+    // at the same moment on a database nobody has migrated.
+    let migrators: Vec<_> = (0..4)
+        .map(|_| {
+            tollgate()
+                .args(["migrate", "--database-url", &db.url])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for migrator in migrators {
+        let output = tokio::task::spawn_blocking(move || migrator.wait_with_output().unwrap())
+            .await
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    // Every migration applied: the same ones a fresh SQLite file records.
+    let dir = tempfile::Builder::new().prefix("tg").tempdir().unwrap();
+    let sqlite = format!("sqlite://{}", dir.path().join("t.db").display());
+    let output = tollgate()
+        .args(["migrate", "--database-url", &sqlite])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        applied_migrations(&db.url).await,
+        applied_migrations(&sqlite).await
+    );
+    db.cleanup().await;
+}
+
+/// The versions a database's migration table records, in order.
+async fn applied_migrations(url: &str) -> Vec<String> {
+    use sea_orm::ConnectionTrait;
+    let conn = sea_orm::Database::connect(url).await.unwrap();
+    let backend = conn.get_database_backend();
+    let rows = conn
+        .query_all_raw(sea_orm::Statement::from_string(
+            backend,
+            "SELECT version FROM seaql_migrations ORDER BY version",
+        ))
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    rows.iter()
+        .map(|r| r.try_get::<String>("", "version").unwrap())
+        .collect()
+}

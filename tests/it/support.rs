@@ -331,22 +331,15 @@ impl TwoServers {
     pub async fn start(db: &TestDb) -> Self {
         let config = db.config(db.dir.path().join("unused.sock"));
         let key = config.secret_key_file.clone().unwrap();
-        // Migrate first so the two servers do not race to create the schema.
-        let output = Command::new(env!("CARGO_BIN_EXE_tollgate"))
-            .args(["migrate", "--database-url", &db.url])
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
         let sockets = tempfile::Builder::new().prefix("tg").tempdir().unwrap();
         let (a, b) = (sockets.path().join("a.sock"), sockets.path().join("b.sock"));
-        let processes = [
-            ServerProcess::start(&db.url, &key, &a).await,
-            ServerProcess::start(&db.url, &key, &b).await,
-        ];
+        // Started together on a database nobody has migrated: they take
+        // turns migrating it.
+        let (a_process, b_process) = tokio::join!(
+            ServerProcess::start(&db.url, &key, &a),
+            ServerProcess::start(&db.url, &key, &b)
+        );
+        let processes = [a_process, b_process];
         Self {
             channels: [uds_channel(&a).await, uds_channel(&b).await],
             _processes: processes,

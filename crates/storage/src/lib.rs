@@ -14,7 +14,8 @@ use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
+    TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 
@@ -231,11 +232,31 @@ fn create_private_sqlite_file(url: &str) {
     }
 }
 
-/// Applies every migration not yet applied.
+/// The Postgres advisory lock migrators take turns on (any fixed number
+/// will do: "tollgate" in ASCII).
+const MIGRATION_LOCK: i64 = 0x746f_6c6c_6761_7465;
+
+/// Applies every migration not yet applied. On Postgres, migrators started
+/// together (replicas, or `tollgate migrate` beside a starting server) take
+/// turns: each holds an advisory lock for its transaction, so one migrates
+/// while the others wait and then find nothing left to do; without it they
+/// raced to create the same tables and all but one failed. The lock ends
+/// with the transaction, even if the process dies. Postgres changes its
+/// schema transactionally, so the migrations commit together or not at all.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), StorageError> {
-    migration::Migrator::up(db, None)
-        .await
-        .map_err(|e| StorageError::Migrate(e.to_string()))
+    let failed = |e: DbErr| StorageError::Migrate(e.to_string());
+    if db.get_database_backend() != DbBackend::Postgres {
+        return migration::Migrator::up(db, None).await.map_err(failed);
+    }
+    let txn = db.begin().await.map_err(failed)?;
+    txn.execute_raw(Statement::from_string(
+        DbBackend::Postgres,
+        format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"),
+    ))
+    .await
+    .map_err(failed)?;
+    migration::Migrator::up(&txn, None).await.map_err(failed)?;
+    txn.commit().await.map_err(failed)
 }
 
 #[cfg(test)]
