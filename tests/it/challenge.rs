@@ -26,7 +26,7 @@ fn begin_request(user: &str) -> pb::BeginChallengeRequest {
     }
 }
 
-fn verify_request(
+pub(crate) fn verify_request(
     user: &str,
     challenge_id: &str,
     method: pb::Method,
@@ -55,7 +55,10 @@ async fn begin(
 }
 
 /// Begins a challenge that must be a CHALLENGE, and returns its id.
-async fn challenge_id(client: &mut ChallengeServiceClient<Channel>, user: &str) -> String {
+pub(crate) async fn challenge_id(
+    client: &mut ChallengeServiceClient<Channel>,
+    user: &str,
+) -> String {
     let started = begin(client, user).await;
     assert_eq!(started.decision(), pb::Decision::Challenge);
     started.challenge_id

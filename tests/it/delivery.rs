@@ -12,6 +12,8 @@ use tollgate::pb::enrollment_service_client::EnrollmentServiceClient;
 use tonic::Code;
 use tonic::transport::Channel;
 
+use crate::challenge::{challenge_id, verify_request};
+use crate::enrollment::enrol;
 use crate::support::{
     TestDb, TestServer, clock, metadata, on_both_databases, reason, violated_fields,
 };
@@ -86,6 +88,22 @@ async fn resend_confirmations(
         bulk.already_confirmed_count,
         bulk.too_soon_count,
     )
+}
+
+/// A server, with clients for enrolment and sign-in and its outbox.
+async fn signing_in(
+    db: &TestDb,
+) -> (
+    TestServer,
+    EnrollmentServiceClient<Channel>,
+    ChallengeServiceClient<Channel>,
+    Outbox,
+) {
+    let server = TestServer::start(db, clock()).await;
+    let enrollment = EnrollmentServiceClient::new(server.channel().await);
+    let challenge = ChallengeServiceClient::new(server.channel().await);
+    let outbox = Outbox::open(server.channel().await).await;
+    (server, enrollment, challenge, outbox)
 }
 
 /// Registers and confirms a contact through the outbox.
@@ -289,10 +307,7 @@ async fn contacts_are_validated_masked_and_confirmed(db: &TestDb) {
 }
 
 async fn sign_in_with_an_emailed_code(db: &TestDb) {
-    let server = TestServer::start(db, clock()).await;
-    let mut enrollment = EnrollmentServiceClient::new(server.channel().await);
-    let mut challenge = ChallengeServiceClient::new(server.channel().await);
-    let mut outbox = Outbox::open(server.channel().await).await;
+    let (server, mut enrollment, mut challenge, mut outbox) = signing_in(db).await;
     let mut delivery = DeliveryServiceClient::new(server.channel().await);
 
     delivery
@@ -421,10 +436,7 @@ async fn sign_in_with_an_emailed_code(db: &TestDb) {
 }
 
 async fn sends_are_capped_and_methods_ordered(db: &TestDb) {
-    let server = TestServer::start(db, clock()).await;
-    let mut enrollment = EnrollmentServiceClient::new(server.channel().await);
-    let mut challenge = ChallengeServiceClient::new(server.channel().await);
-    let mut outbox = Outbox::open(server.channel().await).await;
+    let (server, mut enrollment, mut challenge, mut outbox) = signing_in(db).await;
     confirmed_contact(
         &server,
         &mut outbox,
@@ -664,8 +676,50 @@ async fn confirmations_wait_for_the_cool_down(db: &TestDb) {
     server.stop().await;
 }
 
+async fn a_second_method_keeps_the_recovery_codes(db: &TestDb) {
+    let (server, mut enrollment, mut challenge, mut outbox) = signing_in(db).await;
+    confirmed_contact(
+        &server,
+        &mut outbox,
+        "erin",
+        pb::ContactKind::Email,
+        "erin@example.com",
+    )
+    .await;
+    let first = enrollment
+        .enable_method(pb::EnableMethodRequest {
+            user_id: "erin".into(),
+            method: pb::Method::Email as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .recovery_codes;
+    assert_eq!(first.len(), 8, "the first method turns 2FA on");
+
+    // Adding the authenticator app later neither shows nor replaces codes:
+    // the set the user printed with the first method stays good.
+    let (_, second) = enrol(&server, "erin").await;
+    assert!(second.is_empty(), "{second:?}");
+    let id = challenge_id(&mut challenge, "erin").await;
+    let verified = challenge
+        .verify_challenge(verify_request(
+            "erin",
+            &id,
+            pb::Method::RecoveryCode,
+            &first[0],
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(verified.recovery_codes_remaining, 7);
+    server.stop().await;
+}
+
 on_both_databases!(
     contacts_are_validated_masked_and_confirmed,
+    a_second_method_keeps_the_recovery_codes,
     confirmations_wait_for_the_cool_down,
     sign_in_with_an_emailed_code,
     sends_are_capped_and_methods_ordered,

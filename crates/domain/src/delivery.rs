@@ -12,7 +12,7 @@ use crate::ids::{TenantId, UserRef};
 use crate::policy::Method;
 use crate::ports::{
     Channel, ClientInfo, CodeSend, ConfirmationSend, ContactRecord, MessageKind, NewMessage,
-    NewRecoverySet, Offload, OutboxFilter, OutboxRecord, Store,
+    Offload, OutboxFilter, OutboxRecord, Store,
 };
 use crate::random;
 use crate::secret::{Keyring, Sealed, SecretString, hex_lower};
@@ -397,19 +397,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             return Err(DomainError::ContactUnconfirmed);
         }
         let now = self.clock.now();
-        let first = self.store.methods(user).await?.enabled.is_empty();
-        let (shown, recovery) = if first {
-            let (shown, stored) = self.new_recovery_set(user, &policy).await?;
-            (
-                shown,
-                Some(NewRecoverySet {
-                    codes: stored,
-                    generated_at: now,
-                }),
-            )
-        } else {
-            (Vec::new(), None)
-        };
+        let (shown, recovery) = self.first_method_recovery_set(user, &policy, now).await?;
         self.store
             .enable_contact_method(user, method, now, recovery)
             .await?;

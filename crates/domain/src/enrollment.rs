@@ -347,20 +347,9 @@ impl<S: Store, O: Offload> Service<S, O> {
                 });
             }
         };
-        // Only TOTP can be enabled so far, so confirming it always turns 2FA
-        // on and brings the first set of recovery codes.
-        let (shown, stored) = self.new_recovery_set(user, &policy).await?;
+        let (shown, recovery) = self.first_method_recovery_set(user, &policy, now).await?;
         self.store
-            .enable_totp(
-                user,
-                record.version,
-                now,
-                step,
-                Some(NewRecoverySet {
-                    codes: stored,
-                    generated_at: now,
-                }),
-            )
+            .enable_totp(user, record.version, now, step, recovery)
             .await?;
         let event = self.audit_event(
             user,
@@ -373,6 +362,29 @@ impl<S: Store, O: Offload> Service<S, O> {
             confirmed_at: now,
             recovery_codes: shown,
         })
+    }
+
+    /// The recovery codes a method being enabled brings: a new set (shown
+    /// once, and stored) when it is the user's first method, since that
+    /// turns 2FA on; none otherwise, so the set the user already keeps
+    /// stays good.
+    pub(crate) async fn first_method_recovery_set(
+        &self,
+        user: &UserRef,
+        policy: &Policy,
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<SecretString>, Option<NewRecoverySet>), DomainError> {
+        if !self.store.methods(user).await?.enabled.is_empty() {
+            return Ok((Vec::new(), None));
+        }
+        let (shown, stored) = self.new_recovery_set(user, policy).await?;
+        Ok((
+            shown,
+            Some(NewRecoverySet {
+                codes: stored,
+                generated_at: now,
+            }),
+        ))
     }
 
     /// Generates a set (cheap) and hashes it off the executor (argon2).
