@@ -10,7 +10,6 @@ pub(crate) use policy::effective_policy;
 
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::mpsc::RecvTimeoutError;
 
 use chrono::{DateTime, Utc};
 use tollgate_domain::enrollment::Service;
@@ -36,10 +35,83 @@ const RELEASE_IDLE_MEMORY_AFTER: std::time::Duration = std::time::Duration::from
 /// Work queues when every thread is busy.
 #[derive(Clone)]
 pub struct WorkerPool {
-    jobs: std::sync::mpsc::Sender<Job>,
+    queue: Arc<Closing>,
 }
 
 type Job = Box<dyn FnOnce() + Send>;
+
+/// Jobs waiting for a worker, shared by the workers and the handles.
+/// Idle workers wait on the condition variable, not on the lock, so each
+/// one's idle timer runs: with a lock held across the wait, a worker queued
+/// behind another's wait never saw its own idle period pass and kept its
+/// argon2 memory for good.
+struct Queue {
+    pending: std::sync::Mutex<Pending>,
+    ready: std::sync::Condvar,
+}
+
+struct Pending {
+    jobs: std::collections::VecDeque<Job>,
+    /// Every handle is gone: the workers end once the jobs left are done.
+    closed: bool,
+}
+
+/// The queue as the handles hold it; the last one to go closes it.
+struct Closing(Arc<Queue>);
+
+impl Drop for Closing {
+    fn drop(&mut self) {
+        self.0.pending().closed = true;
+        self.0.ready.notify_all();
+    }
+}
+
+/// What a worker does next.
+enum Next {
+    Run(Job),
+    /// No job came for the idle period.
+    Idle,
+    Stop,
+}
+
+impl Queue {
+    fn pending(&self) -> std::sync::MutexGuard<'_, Pending> {
+        // Jobs run outside the lock (and their panics are caught), so a
+        // poisoned lock still guards a consistent queue.
+        self.pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The next job; `Idle` if none came within `idle` (when given).
+    fn next(&self, idle: Option<std::time::Duration>) -> Next {
+        let mut pending = self.pending();
+        loop {
+            if let Some(job) = pending.jobs.pop_front() {
+                return Next::Run(job);
+            }
+            if pending.closed {
+                return Next::Stop;
+            }
+            pending = match idle {
+                Some(idle) => {
+                    let (pending, waited) = self
+                        .ready
+                        .wait_timeout(pending, idle)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    if waited.timed_out() && pending.jobs.is_empty() && !pending.closed {
+                        return Next::Idle;
+                    }
+                    pending
+                }
+                None => self
+                    .ready
+                    .wait(pending)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+            };
+        }
+    }
+}
 
 impl WorkerPool {
     /// Starts the threads; they end when the last handle is dropped.
@@ -53,8 +125,13 @@ impl WorkerPool {
     /// `threads` threads, each giving back its argon2 memory after
     /// `release_after` without work.
     fn with_threads(threads: usize, release_after: std::time::Duration) -> std::io::Result<Self> {
-        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
-        let queue = Arc::new(std::sync::Mutex::new(queue));
+        let queue = Arc::new(Queue {
+            pending: std::sync::Mutex::new(Pending {
+                jobs: std::collections::VecDeque::new(),
+                closed: false,
+            }),
+            ready: std::sync::Condvar::new(),
+        });
         for n in 0..threads {
             let queue = queue.clone();
             std::thread::Builder::new()
@@ -64,28 +141,24 @@ impl WorkerPool {
                     // back its argon2 memory.
                     let mut worked = false;
                     loop {
-                        // The lock is held only to take the next job.
-                        let job = match queue.lock() {
-                            Ok(queue) if worked => queue.recv_timeout(release_after),
-                            Ok(queue) => queue.recv().map_err(|_| RecvTimeoutError::Disconnected),
-                            Err(_) => return,
-                        };
-                        match job {
-                            Ok(job) => {
+                        match queue.next(worked.then_some(release_after)) {
+                            Next::Run(job) => {
                                 // A panicking job loses its answer, not the thread.
                                 let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
                                 worked = true;
                             }
-                            Err(RecvTimeoutError::Timeout) => {
+                            Next::Idle => {
                                 tollgate_domain::recovery::release_working_memory();
                                 worked = false;
                             }
-                            Err(RecvTimeoutError::Disconnected) => return,
+                            Next::Stop => return,
                         }
                     }
                 })?;
         }
-        Ok(Self { jobs })
+        Ok(Self {
+            queue: Arc::new(Closing(queue)),
+        })
     }
 }
 
@@ -96,11 +169,11 @@ impl Offload for WorkerPool {
         F: FnOnce() -> T + Send + 'static,
     {
         let (done, result) = tokio::sync::oneshot::channel();
-        self.jobs
-            .send(Box::new(move || {
-                let _ = done.send(work());
-            }))
-            .map_err(|_| DomainError::Internal("the worker threads are gone"))?;
+        let queue = &self.queue.0;
+        queue.pending().jobs.push_back(Box::new(move || {
+            let _ = done.send(work());
+        }));
+        queue.ready.notify_one();
         result
             .await
             .map_err(|_| DomainError::Internal("a background task failed"))
@@ -232,5 +305,40 @@ mod tests {
             }
         }
         assert!(released, "the worker kept its argon2 memory while idle");
+    }
+
+    /// Every worker gives its memory back, not only the one that happens
+    /// to wait first for the next job.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_idle_worker_gives_its_argon2_memory_back() {
+        let pool = WorkerPool::with_threads(2, Duration::from_millis(20)).unwrap();
+        // Each of the two jobs waits for the other, so each runs on a
+        // worker of its own.
+        let on_both_workers = |work: fn() -> usize| {
+            let barrier = Arc::new(std::sync::Barrier::new(2));
+            let job = |barrier: Arc<std::sync::Barrier>| {
+                pool.run(move || {
+                    barrier.wait();
+                    work()
+                })
+            };
+            let (a, b) = (job(barrier.clone()), job(barrier));
+            async move {
+                let (a, b) = tokio::join!(a, b);
+                [a.unwrap(), b.unwrap()]
+            }
+        };
+        let held = on_both_workers(|| {
+            let code = recovery::normalize("ABCD-EFGH").unwrap();
+            recovery::hash(&code).unwrap();
+            recovery::working_memory_blocks()
+        })
+        .await;
+        assert!(held.iter().all(|blocks| *blocks > 0), "{held:?}");
+        // A hundred idle periods, for a slow machine; the workers are given
+        // no job meanwhile.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let kept = on_both_workers(recovery::working_memory_blocks).await;
+        assert_eq!(kept, [0, 0], "argon2 blocks still held per worker");
     }
 }
