@@ -9,13 +9,15 @@ use tollgate::pb;
 use tollgate::pb::challenge_service_client::ChallengeServiceClient;
 use tollgate::pb::delivery_service_client::DeliveryServiceClient;
 use tollgate::pb::enrollment_service_client::EnrollmentServiceClient;
+use tollgate_domain::Clock;
 use tonic::Code;
 use tonic::transport::Channel;
 
 use crate::challenge::{challenge_id, verify_request};
-use crate::enrollment::enrol;
+use crate::enrollment::{begin, confirm, enrol};
 use crate::support::{
-    TestDb, TestServer, clock, metadata, on_both_databases, reason, violated_fields,
+    TestDb, TestServer, authenticator_code, clock, metadata, on_both_databases, reason,
+    violated_fields,
 };
 
 /// The application's side of StreamOutbox.
@@ -717,9 +719,115 @@ async fn a_second_method_keeps_the_recovery_codes(db: &TestDb) {
     server.stop().await;
 }
 
+/// Three methods enabled at once for a user who has none: each request
+/// finds no method when it starts, but the database decides which one is
+/// first, so exactly one brings a set, and that set is the one stored.
+async fn methods_enabled_at_once_bring_one_recovery_set(db: &TestDb) {
+    let (server, _, mut challenge, mut outbox) = signing_in(db).await;
+    let now = server.clock.now().timestamp();
+    for user in ["gus", "hal", "ivy"] {
+        for (kind, address) in [
+            (pb::ContactKind::Email, format!("{user}@example.com")),
+            (pb::ContactKind::Phone, "+44 20 7946 0123".to_owned()),
+        ] {
+            confirmed_contact(&server, &mut outbox, user, kind, &address).await;
+        }
+        let mut totp = EnrollmentServiceClient::new(server.channel().await);
+        let secret = totp.begin_totp(begin(user)).await.unwrap().into_inner();
+        let code = authenticator_code(&secret.secret_base32, now);
+        let enable = |method: pb::Method| {
+            let channel = server.channel();
+            async move {
+                EnrollmentServiceClient::new(channel.await)
+                    .enable_method(pb::EnableMethodRequest {
+                        user_id: user.to_owned(),
+                        method: method as i32,
+                        ..Default::default()
+                    })
+                    .await
+                    .unwrap()
+                    .into_inner()
+                    .recovery_codes
+            }
+        };
+        let (email, sms, app) =
+            tokio::join!(enable(pb::Method::Email), enable(pb::Method::Sms), async {
+                totp.confirm_totp(confirm(user, &code))
+                    .await
+                    .unwrap()
+                    .into_inner()
+                    .recovery_codes
+            },);
+        let sets: Vec<&Vec<String>> = [&email, &sms, &app]
+            .into_iter()
+            .filter(|codes| !codes.is_empty())
+            .collect();
+        assert_eq!(
+            sets.len(),
+            1,
+            "{user}: {:?}",
+            [&email, &sms, &app].map(Vec::len)
+        );
+        assert_eq!(sets[0].len(), 8);
+
+        let id = challenge_id(&mut challenge, user).await;
+        let verified = challenge
+            .verify_challenge(verify_request(
+                user,
+                &id,
+                pb::Method::RecoveryCode,
+                &sets[0][0],
+            ))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(verified.recovery_codes_remaining, 7, "{user}: one set of 8");
+    }
+    server.stop().await;
+}
+
+/// The user's only method turned off while another is turned on: whichever
+/// the database runs first, the user ends with the new method and one
+/// good set of recovery codes (the old set when the new method came first,
+/// a new one, shown by EnableMethod, when it came last).
+async fn a_method_enabled_as_the_last_one_goes_keeps_a_recovery_set(db: &TestDb) {
+    let (server, mut enrollment, mut challenge, mut outbox) = signing_in(db).await;
+    for user in ["jay", "kim", "lou", "max"] {
+        let address = format!("{user}@example.com");
+        confirmed_contact(&server, &mut outbox, user, pb::ContactKind::Email, &address).await;
+        let (_, app_set) = enrol(&server, user).await;
+        let mut other = EnrollmentServiceClient::new(server.channel().await);
+        let (disabled, enabled) = tokio::join!(
+            other.disable_method(pb::DisableMethodRequest {
+                user_id: user.to_owned(),
+                method: pb::Method::Totp as i32,
+                ..Default::default()
+            }),
+            enrollment.enable_method(pb::EnableMethodRequest {
+                user_id: user.to_owned(),
+                method: pb::Method::Email as i32,
+                ..Default::default()
+            }),
+        );
+        disabled.unwrap();
+        let shown = enabled.unwrap().into_inner().recovery_codes;
+        let set = if shown.is_empty() { app_set } else { shown };
+        let id = challenge_id(&mut challenge, user).await;
+        let verified = challenge
+            .verify_challenge(verify_request(user, &id, pb::Method::RecoveryCode, &set[0]))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(verified.recovery_codes_remaining, 7, "{user}");
+    }
+    server.stop().await;
+}
+
 on_both_databases!(
     contacts_are_validated_masked_and_confirmed,
+    a_method_enabled_as_the_last_one_goes_keeps_a_recovery_set,
     a_second_method_keeps_the_recovery_codes,
+    methods_enabled_at_once_bring_one_recovery_set,
     confirmations_wait_for_the_cool_down,
     sign_in_with_an_emailed_code,
     sends_are_capped_and_methods_ordered,

@@ -17,7 +17,7 @@ use crate::support::{
     violated_fields,
 };
 
-fn begin(user: &str) -> pb::BeginTotpRequest {
+pub(crate) fn begin(user: &str) -> pb::BeginTotpRequest {
     pb::BeginTotpRequest {
         tenant_id: String::new(),
         user_id: user.to_owned(),
@@ -26,7 +26,7 @@ fn begin(user: &str) -> pb::BeginTotpRequest {
     }
 }
 
-fn confirm(user: &str, code: &str) -> pb::ConfirmTotpRequest {
+pub(crate) fn confirm(user: &str, code: &str) -> pb::ConfirmTotpRequest {
     pb::ConfirmTotpRequest {
         tenant_id: String::new(),
         user_id: user.to_owned(),

@@ -397,9 +397,11 @@ impl<S: Store, O: Offload> Service<S, O> {
             return Err(DomainError::ContactUnconfirmed);
         }
         let now = self.clock.now();
-        let (shown, recovery) = self.first_method_recovery_set(user, &policy, now).await?;
-        self.store
-            .enable_contact_method(user, method, now, recovery)
+        let shown = self
+            .enable_with_recovery(user, &policy, now, |recovery| {
+                self.store
+                    .enable_contact_method(user, method, now, recovery)
+            })
             .await?;
         let event = self.audit_event(user, "method.enabled", Some(method), &ClientInfo::default());
         self.record_audit(event).await?;

@@ -11,8 +11,8 @@ use crate::ids::{TenantId, UserRef};
 use crate::policy::{Method, Policy, Verdict};
 use crate::policy_cache::PolicyCache;
 use crate::ports::{
-    AuditEvent, ClientInfo, NewRecoverySet, Offload, Outcome, PendingTotp, RecoveryStatus, Store,
-    StoredPolicy, StoredTotpState, TotpRecord, UserMethods,
+    AuditEvent, ClientInfo, NewRecoverySet, Offload, Outcome, PendingTotp, RecoveryOnEnable,
+    RecoveryStatus, Store, StoredPolicy, StoredTotpState, TotpRecord, UserMethods,
 };
 use crate::recovery::{self, StoredCode};
 use crate::secret::{Keyring, SecretBytes, SecretString};
@@ -347,9 +347,11 @@ impl<S: Store, O: Offload> Service<S, O> {
                 });
             }
         };
-        let (shown, recovery) = self.first_method_recovery_set(user, &policy, now).await?;
-        self.store
-            .enable_totp(user, record.version, now, step, recovery)
+        let shown = self
+            .enable_with_recovery(user, &policy, now, |recovery| {
+                self.store
+                    .enable_totp(user, record.version, now, step, recovery)
+            })
             .await?;
         let event = self.audit_event(
             user,
@@ -364,19 +366,52 @@ impl<S: Store, O: Offload> Service<S, O> {
         })
     }
 
-    /// The recovery codes a method being enabled brings: a new set (shown
-    /// once, and stored) when it is the user's first method, since that
-    /// turns 2FA on; none otherwise, so the set the user already keeps
-    /// stays good.
-    pub(crate) async fn first_method_recovery_set(
+    /// Enables a method through `enable` and returns the recovery codes it
+    /// brings: a new set (shown once, and stored) when it is the user's
+    /// first method, since that turns 2FA on; none otherwise, so the set
+    /// the user already keeps stays good. The set is made (argon2, off the
+    /// executor) only when the user has no method now; the store decides
+    /// again inside its transaction, so when a method was enabled in
+    /// between the set is dropped, and when the last one was disabled in
+    /// between the store asks for one and `enable` runs again with it.
+    pub(crate) async fn enable_with_recovery<F, Fut>(
+        &self,
+        user: &UserRef,
+        policy: &Policy,
+        now: DateTime<Utc>,
+        enable: F,
+    ) -> Result<Vec<SecretString>, DomainError>
+    where
+        F: Fn(Option<NewRecoverySet>) -> Fut,
+        Fut: Future<Output = Result<RecoveryOnEnable, DomainError>>,
+    {
+        let (mut shown, mut recovery) = (Vec::new(), None);
+        if self.store.methods(user).await?.enabled.is_empty() {
+            (shown, recovery) = self.recovery_set_to_store(user, policy, now).await?;
+        }
+        let offered = recovery.is_some();
+        let mut outcome = enable(recovery).await?;
+        if outcome == RecoveryOnEnable::Needed && !offered {
+            let (fresh, recovery) = self.recovery_set_to_store(user, policy, now).await?;
+            shown = fresh;
+            outcome = enable(recovery).await?;
+        }
+        match outcome {
+            RecoveryOnEnable::Stored => Ok(shown),
+            RecoveryOnEnable::Kept => Ok(Vec::new()),
+            RecoveryOnEnable::Needed => Err(DomainError::Internal(
+                "the store asked for a recovery set it was given",
+            )),
+        }
+    }
+
+    /// A new set: the codes to show once, and what the store keeps.
+    async fn recovery_set_to_store(
         &self,
         user: &UserRef,
         policy: &Policy,
         now: DateTime<Utc>,
     ) -> Result<(Vec<SecretString>, Option<NewRecoverySet>), DomainError> {
-        if !self.store.methods(user).await?.enabled.is_empty() {
-            return Ok((Vec::new(), None));
-        }
         let (shown, stored) = self.new_recovery_set(user, policy).await?;
         Ok((
             shown,

@@ -51,6 +51,22 @@ pub struct NewRecoverySet {
     pub generated_at: DateTime<Utc>,
 }
 
+/// What enabling a method did about recovery codes. Whether a method is
+/// the user's first (which turns 2FA on and brings a set) is decided inside
+/// the enabling transaction, with the user's other method changes held
+/// off, so two methods enabled at once cannot both bring a set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecoveryOnEnable {
+    /// The method is the user's first: it is on, and the offered set with it.
+    Stored,
+    /// Another method was already on: the method is on, the user's set
+    /// stays, and any set offered was dropped.
+    Kept,
+    /// The method would be the user's first but no set was offered:
+    /// nothing was written; enable again with a set.
+    Needed,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RecoveryStatus {
     pub remaining: u32,
@@ -284,8 +300,10 @@ pub trait Store: Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), DomainError>> + Send;
 
     /// Enables the pending credential of this `version` if it has not expired
-    /// at `now`, records `used_step`, and stores `recovery` (replacing any
-    /// set) in the same transaction. `NoPendingEnrollment` otherwise.
+    /// at `now` and records `used_step`; when it is the user's first method,
+    /// stores `recovery` (replacing any set) in the same transaction (see
+    /// [`RecoveryOnEnable`]). `NoPendingEnrollment` when there is no such
+    /// pending credential.
     fn enable_totp(
         &self,
         user: &UserRef,
@@ -293,7 +311,7 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
         used_step: u64,
         recovery: Option<NewRecoverySet>,
-    ) -> impl Future<Output = Result<(), DomainError>> + Send;
+    ) -> impl Future<Output = Result<RecoveryOnEnable, DomainError>> + Send;
 
     /// Removes the credential; with it gone and no other method enabled, the
     /// recovery codes and trusted devices too. Returns whether a credential
@@ -486,15 +504,16 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<(), DomainError>> + Send;
 
-    /// Turns on EMAIL or SMS, storing `recovery` in the same transaction
-    /// when given (the first method of a user).
+    /// Turns on EMAIL or SMS (already on: nothing changes) and, when it is
+    /// the user's first method, stores `recovery` in the same transaction
+    /// (see [`RecoveryOnEnable`]).
     fn enable_contact_method(
         &self,
         user: &UserRef,
         method: Method,
         now: DateTime<Utc>,
         recovery: Option<NewRecoverySet>,
-    ) -> impl Future<Output = Result<(), DomainError>> + Send;
+    ) -> impl Future<Output = Result<RecoveryOnEnable, DomainError>> + Send;
 
     /// Turns off EMAIL or SMS; with no method left, the recovery codes and
     /// trusted devices go too. Returns whether it was on.

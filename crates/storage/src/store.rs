@@ -23,8 +23,8 @@ use tollgate_domain::ports::{
     AuditEvent, AuditQuery, AuditRecord, ChallengeRecord, ChallengeStatus, Channel, ClientInfo,
     CodeSend, Completion, ConfirmationSend, Consume, ContactRecord, MessageKind, NewChallenge,
     NewMessage, NewRecoverySet, NewTrustedDevice, OutboxFilter, OutboxRecord, PendingTotp,
-    RecoveryCodeRecord, RecoveryStatus, Store, StoredPolicy, StoredTotpState, TotpRecord,
-    UserFilter, UserMethods, UserQuery, UserSummary, VerificationContext,
+    RecoveryCodeRecord, RecoveryOnEnable, RecoveryStatus, Store, StoredPolicy, StoredTotpState,
+    TotpRecord, UserFilter, UserMethods, UserQuery, UserSummary, VerificationContext,
 };
 use tollgate_domain::recovery::StoredCode;
 use tollgate_domain::secret::Sealed;
@@ -873,6 +873,82 @@ fn completion_statement(
     Ok(with.query(answer))
 }
 
+/// The class half of the Postgres advisory locks that hold a user's method
+/// changes (the other half is a hash of the user). Two-key advisory locks
+/// never meet the one-key lock migrators take.
+const METHOD_CHANGES_LOCK: i32 = 0x746f_6c6c; // "toll"
+
+/// Holds off, until `conn`'s transaction ends, every other transaction that
+/// turns this user's methods on or off, so that whether a method is the
+/// user's first (it brings recovery codes) or last (it takes them and the
+/// trusted devices away) cannot change under the transaction deciding it.
+/// SQLite's writes already take turns (`BEGIN IMMEDIATE`); on Postgres,
+/// whose transactions read what others committed a moment ago, a
+/// transaction-scoped advisory lock on the user does. Take it before any
+/// row lock of the transaction; a hash collision only makes two users'
+/// changes take turns.
+async fn hold_method_changes<C: ConnectionTrait>(conn: &C, user: &UserRef) -> Result<(), DbErr> {
+    if conn.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    // Length-prefixed, so no two (tenant, user) pairs make the same text.
+    let key = format!(
+        "{}:{}{}",
+        user.tenant.as_str().len(),
+        user.tenant.as_str(),
+        user.user.as_str()
+    );
+    conn.execute_raw(sea_orm::Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT pg_advisory_xact_lock($1, hashtext($2))",
+        [METHOD_CHANGES_LOCK.into(), key.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Inside `conn`'s transaction, before a method is enabled: holds the
+/// user's method changes and says whether the method will be the first.
+async fn enabling_first_method<C: ConnectionTrait>(
+    conn: &C,
+    user: &UserRef,
+) -> Result<bool, DbErr> {
+    hold_method_changes(conn, user).await?;
+    Ok(!has_any_method(conn, user).await?)
+}
+
+/// Inside `conn`'s transaction, once a method is enabled: stores the set
+/// offered when the method is the user's `first`, and says what became of
+/// recovery codes (on `Needed` the caller rolls back).
+async fn recovery_on_enable<C: ConnectionTrait>(
+    conn: &C,
+    user: &UserRef,
+    first: bool,
+    recovery: Option<NewRecoverySet>,
+) -> Result<RecoveryOnEnable, DbErr> {
+    match (first, recovery) {
+        (false, _) => Ok(RecoveryOnEnable::Kept),
+        (true, None) => Ok(RecoveryOnEnable::Needed),
+        (true, Some(set)) => {
+            put_recovery_set(conn, user, set).await?;
+            Ok(RecoveryOnEnable::Stored)
+        }
+    }
+}
+
+/// Commits `txn`, or rolls it back when the enabling needs a recovery set.
+async fn finish_enable(
+    txn: DatabaseTransaction,
+    outcome: RecoveryOnEnable,
+) -> Result<RecoveryOnEnable, DomainError> {
+    if outcome == RecoveryOnEnable::Needed {
+        txn.rollback().await.map_err(unavailable)?;
+    } else {
+        txn.commit().await.map_err(unavailable)?;
+    }
+    Ok(outcome)
+}
+
 /// Whether the user has any method enabled, inside `conn`.
 async fn has_any_method<C: ConnectionTrait>(conn: &C, user: &UserRef) -> Result<bool, DbErr> {
     let totp = totp_credential::Entity::find()
@@ -888,6 +964,8 @@ async fn has_any_method<C: ConnectionTrait>(conn: &C, user: &UserRef) -> Result<
 }
 
 /// With no method left, recovery codes and trusted devices protect nothing.
+/// Call it having held the user's method changes (see
+/// [`hold_method_changes`]) before changing any.
 async fn forget_second_factor_if_none<C: ConnectionTrait>(
     conn: &C,
     user: &UserRef,
@@ -1219,9 +1297,12 @@ impl Store for SeaStore {
         now: DateTime<Utc>,
         used_step: u64,
         recovery: Option<NewRecoverySet>,
-    ) -> Result<(), DomainError> {
+    ) -> Result<RecoveryOnEnable, DomainError> {
         use totp_credential::Column as C;
         let (txn, _turn) = self.begin_write().await?;
+        let first = enabling_first_method(&txn, user)
+            .await
+            .map_err(unavailable)?;
         let updated = totp_credential::Entity::update_many()
             .col_expr(C::State, Expr::value(totp_credential::ENABLED))
             .col_expr(C::ConfirmedAt, Expr::value(millis(now)))
@@ -1241,16 +1322,15 @@ impl Store for SeaStore {
             txn.rollback().await.map_err(unavailable)?;
             return Err(DomainError::NoPendingEnrollment);
         }
-        if let Some(set) = recovery {
-            put_recovery_set(&txn, user, set)
-                .await
-                .map_err(unavailable)?;
-        }
-        txn.commit().await.map_err(unavailable)
+        let outcome = recovery_on_enable(&txn, user, first, recovery)
+            .await
+            .map_err(unavailable)?;
+        finish_enable(txn, outcome).await
     }
 
     async fn disable_totp(&self, user: &UserRef, now: DateTime<Utc>) -> Result<bool, DomainError> {
         let (txn, _turn) = self.begin_write().await?;
+        hold_method_changes(&txn, user).await.map_err(unavailable)?;
         let deleted = totp_credential::Entity::delete_many()
             .filter(owned_by::<totp_credential::Entity>(user))
             .exec(&txn)
@@ -1282,6 +1362,7 @@ impl Store for SeaStore {
         set: NewRecoverySet,
     ) -> Result<(), DomainError> {
         let (txn, _turn) = self.begin_write().await?;
+        hold_method_changes(&txn, user).await.map_err(unavailable)?;
         if !has_any_method(&txn, user).await.map_err(unavailable)? {
             txn.rollback().await.map_err(unavailable)?;
             return Err(DomainError::NotEnrolled);
@@ -1727,6 +1808,7 @@ impl Store for SeaStore {
             .exec(&txn)
             .await
             .map_err(unavailable)?;
+        hold_method_changes(&txn, user).await.map_err(unavailable)?;
         totp_credential::Entity::delete_many()
             .filter(owned_by::<totp_credential::Entity>(user))
             .exec(&txn)
@@ -2001,9 +2083,12 @@ impl Store for SeaStore {
         method: Method,
         now: DateTime<Utc>,
         recovery: Option<NewRecoverySet>,
-    ) -> Result<(), DomainError> {
+    ) -> Result<RecoveryOnEnable, DomainError> {
         use user_method::Column as C;
         let (txn, _turn) = self.begin_write().await?;
+        let first = enabling_first_method(&txn, user)
+            .await
+            .map_err(unavailable)?;
         let statement = Query::insert()
             .into_table(user_method::Entity)
             .columns([C::TenantId, C::UserId, C::Method, C::EnabledAt])
@@ -2020,12 +2105,10 @@ impl Store for SeaStore {
             )
             .to_owned();
         txn.execute(&statement).await.map_err(unavailable)?;
-        if let Some(set) = recovery {
-            put_recovery_set(&txn, user, set)
-                .await
-                .map_err(unavailable)?;
-        }
-        txn.commit().await.map_err(unavailable)
+        let outcome = recovery_on_enable(&txn, user, first, recovery)
+            .await
+            .map_err(unavailable)?;
+        finish_enable(txn, outcome).await
     }
 
     async fn disable_contact_method(
@@ -2035,6 +2118,7 @@ impl Store for SeaStore {
         now: DateTime<Utc>,
     ) -> Result<bool, DomainError> {
         let (txn, _turn) = self.begin_write().await?;
+        hold_method_changes(&txn, user).await.map_err(unavailable)?;
         let deleted = user_method::Entity::delete_many()
             .filter(owned_by::<user_method::Entity>(user))
             .filter(user_method::Column::Method.eq(method.as_str()))
@@ -2078,6 +2162,8 @@ impl Store for SeaStore {
     ) -> Result<(), DomainError> {
         use contact::Column as C;
         let (txn, _turn) = self.begin_write().await?;
+        // A changed address turns its method off.
+        hold_method_changes(&txn, user).await.map_err(unavailable)?;
         let existing = contact::Entity::find()
             .filter(owned_by::<contact::Entity>(user))
             .filter(C::Kind.eq(kind.as_str()))
