@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, ValueEnum};
 use serde::Deserialize;
+use tollgate_domain::retention::Retention;
 
 /// The default database: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://tollgate.db";
@@ -200,6 +201,36 @@ pub struct ServeArgs {
     )]
     pub shutdown_grace: u32,
 
+    /// Seconds between purges of expired challenges, outbox messages and
+    /// trusted devices (and of old audit events, with --audit-retention);
+    /// 0 purges nothing.
+    #[arg(
+        long,
+        env = "TOLLGATE_PURGE_INTERVAL",
+        default_value_t = 600,
+        value_name = "SECONDS"
+    )]
+    pub purge_interval: u32,
+
+    /// Hours a challenge, outbox message or trusted device is kept after it
+    /// expired.
+    #[arg(
+        long,
+        env = "TOLLGATE_EXPIRED_RETENTION",
+        default_value_t = 24,
+        value_name = "HOURS"
+    )]
+    pub expired_retention: u32,
+
+    /// Days audit events are kept; 0 keeps them for good.
+    #[arg(
+        long,
+        env = "TOLLGATE_AUDIT_RETENTION",
+        default_value_t = 0,
+        value_name = "DAYS"
+    )]
+    pub audit_retention: u32,
+
     /// Log format.
     #[arg(long, env = "TOLLGATE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -283,6 +314,9 @@ struct FileConfig {
     templates_dir: Option<PathBuf>,
     delivery_timeout: Option<u32>,
     shutdown_grace: Option<u32>,
+    purge_interval: Option<u32>,
+    expired_retention: Option<u32>,
+    audit_retention: Option<u32>,
     log_format: Option<LogFormat>,
     log: Option<String>,
 }
@@ -351,8 +385,30 @@ pub struct ServerConfig {
     pub delivery: DeliveryConfig,
     /// How long a shutdown waits for calls in flight.
     pub shutdown_grace: std::time::Duration,
+    pub purge: PurgeConfig,
     pub log_format: LogFormat,
     pub log: String,
+}
+
+/// When rows that no longer matter are deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PurgeConfig {
+    /// Time between purges; `None`: never.
+    pub interval: Option<std::time::Duration>,
+    pub retention: Retention,
+}
+
+impl Default for PurgeConfig {
+    /// Every 10 minutes; expired rows kept a day; audit events for good.
+    fn default() -> Self {
+        Self {
+            interval: Some(std::time::Duration::from_secs(600)),
+            retention: Retention {
+                expired: chrono::TimeDelta::hours(24),
+                audit: None,
+            },
+        }
+    }
 }
 
 /// How messages leave the server.
@@ -419,6 +475,7 @@ impl ServerConfig {
             outbox_ack_timeout: 60,
             delivery: DeliveryConfig::default(),
             shutdown_grace: std::time::Duration::from_secs(10),
+            purge: PurgeConfig::default(),
             log_format: LogFormat::Text,
             log: "info".to_owned(),
         }
@@ -448,7 +505,7 @@ impl ServerConfig {
         format!(
             "database_url = {}\nsocket = {}\nlisten = {}\ntls = {}\notlp_endpoint = {}\nmetrics_addr = {}\nsecret_key_file = {}\nprevious_secret_key_files = [{}]\n\
              issuer = {}\nconfirm_link_base = {}\noutbox_ack_timeout = {}\nemail_transport = {:?}\nsms_transport = {:?}\n\
-             log_format = {:?}\nlog = {}\n",
+             purge_interval = {}\nexpired_retention = {} h\naudit_retention = {}\nlog_format = {:?}\nlog = {}\n",
             redact_password(&self.database_url),
             path(&self.socket),
             self.listen.map_or("off".to_owned(), |a| a.to_string()),
@@ -476,6 +533,14 @@ impl ServerConfig {
             self.outbox_ack_timeout,
             self.delivery.email_transport,
             self.delivery.sms_transport,
+            self.purge
+                .interval
+                .map_or("off".to_owned(), |i| format!("{} s", i.as_secs())),
+            self.purge.retention.expired.num_hours(),
+            self.purge
+                .retention
+                .audit
+                .map_or("kept".to_owned(), |d| format!("{} days", d.num_days())),
             self.log_format,
             self.log,
         )
@@ -533,6 +598,9 @@ impl ServeArgs {
                 twilio_base_url,
                 delivery_timeout,
                 shutdown_grace,
+                purge_interval,
+                expired_retention,
+                audit_retention,
                 log_format,
                 log,
                 previous_secret_key_files,
@@ -649,6 +717,15 @@ impl ServeArgs {
                 delivery_timeout: self.delivery_timeout.max(1),
             },
             shutdown_grace: std::time::Duration::from_secs(u64::from(self.shutdown_grace)),
+            purge: PurgeConfig {
+                interval: (self.purge_interval > 0)
+                    .then(|| std::time::Duration::from_secs(u64::from(self.purge_interval))),
+                retention: Retention {
+                    expired: chrono::TimeDelta::hours(i64::from(self.expired_retention)),
+                    audit: (self.audit_retention > 0)
+                        .then(|| chrono::TimeDelta::days(i64::from(self.audit_retention))),
+                },
+            },
             log_format: self.log_format,
             log: self.log,
         })
@@ -799,6 +876,26 @@ mod tests {
             resolve(&["--otlp-endpoint", "collector:4317"]),
             Err(ConfigError::OtlpEndpoint(_))
         ));
+    }
+
+    #[test]
+    fn purges_default_to_ten_minutes_a_day_after_expiry_with_audit_kept() {
+        assert_eq!(resolve(&[]).unwrap().purge, PurgeConfig::default());
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.toml");
+        std::fs::write(&file, "purge_interval = 0\naudit_retention = 400\n").unwrap();
+        let file = file.to_str().unwrap();
+        let set = resolve(&["--config", file, "--expired-retention", "2"]).unwrap();
+        assert_eq!(
+            set.purge,
+            PurgeConfig {
+                interval: None,
+                retention: Retention {
+                    expired: chrono::TimeDelta::hours(2),
+                    audit: Some(chrono::TimeDelta::days(400)),
+                },
+            }
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 use tower::layer::util::{Identity, Stack};
 
-use crate::config::{ServerConfig, TlsConfig};
+use crate::config::{PurgeConfig, ServerConfig, TlsConfig};
 use crate::dispatch::{Dispatcher, DispatcherSettings};
 use crate::grpc::{Api, WorkerPool};
 use crate::keys::{self, KeyError};
@@ -51,6 +51,7 @@ pub struct App {
     store: SeaStore,
     metrics: Metrics,
     shutdown_grace: std::time::Duration,
+    purge: PurgeConfig,
     /// What `--metrics-addr` serves; empty unless telemetry was set up.
     registry: prometheus::Registry,
 }
@@ -87,6 +88,7 @@ impl App {
             store,
             metrics,
             shutdown_grace: config.shutdown_grace,
+            purge: config.purge,
             registry: prometheus::Registry::new(),
         })
     }
@@ -283,6 +285,14 @@ pub async fn run(
         app.metrics.clone(),
         stopped(),
     ));
+    let purges = app.purge.interval.map(|interval| {
+        tokio::spawn(purge_periodically(
+            app.api.core(),
+            app.purge.retention,
+            interval,
+            stopped(),
+        ))
+    });
     let storage_watch = tokio::spawn(watch_storage(
         app.store.clone(),
         reporter.clone(),
@@ -342,6 +352,9 @@ pub async fn run(
     }
     let _ = worker.await;
     let _ = gauges.await;
+    if let Some(purges) = purges {
+        let _ = purges.await;
+    }
     if let Some(path) = socket_path {
         let _ = std::fs::remove_file(&path);
     }
@@ -407,6 +420,42 @@ async fn refresh_gauges(
         tokio::select! {
             () = &mut stop => return,
             () = tokio::time::sleep(GAUGE_REFRESH) => {}
+        }
+    }
+}
+
+/// Deletes what `retention` lets go, once at start and then every
+/// `interval`, until `stop` completes. A purge that fails (the database is
+/// away) is tried again at the next interval; one cut short by the stop
+/// leaves whole batches behind, each deleted or not.
+async fn purge_periodically(
+    core: Arc<crate::grpc::Core>,
+    retention: tollgate_domain::retention::Retention,
+    interval: std::time::Duration,
+    stop: impl Future<Output = ()>,
+) {
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            () = &mut stop => return,
+            result = core.purge(&retention) => match result {
+                Ok(purged) if purged.total() > 0 => tracing::info!(
+                    challenges = purged.challenges,
+                    messages = purged.messages,
+                    trusted_devices = purged.trusted_devices,
+                    audit_events = purged.audit_events,
+                    "purged expired rows"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(
+                    reason = e.reason(),
+                    "could not purge expired rows; trying again at the next interval"
+                ),
+            },
+        }
+        tokio::select! {
+            () = &mut stop => return,
+            () = tokio::time::sleep(interval) => {}
         }
     }
 }

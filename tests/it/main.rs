@@ -12,6 +12,7 @@ mod delivery;
 mod enrollment;
 mod faults;
 mod policy;
+mod retention;
 mod secrets;
 mod service;
 mod telemetry;

@@ -51,6 +51,15 @@ pub struct NewRecoverySet {
     pub generated_at: DateTime<Utc>,
 }
 
+/// The kinds of rows a purge deletes (see [`crate::retention`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purgeable {
+    Challenges,
+    Messages,
+    TrustedDevices,
+    AuditEvents,
+}
+
 /// What enabling a method did about recovery codes. Whether a method is
 /// the user's first (which turns 2FA on and brings a set) is decided inside
 /// the enabling transaction, with the user's other method changes held
@@ -362,6 +371,17 @@ pub trait Store: Send + Sync + 'static {
         user: &UserRef,
         id_hash: &str,
     ) -> impl Future<Output = Result<Option<VerificationContext>, DomainError>> + Send;
+
+    /// Deletes up to `limit` rows of `what` that ended before `before`
+    /// (challenges, messages and trusted devices by when they expire,
+    /// audit events by when they occurred), across all tenants, in one
+    /// transaction; returns how many.
+    fn purge(
+        &self,
+        what: Purgeable,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> impl Future<Output = Result<u64, DomainError>> + Send;
 
     /// How many challenges, across all tenants, are open and unexpired.
     fn count_open_challenges(

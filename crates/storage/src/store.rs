@@ -23,8 +23,9 @@ use tollgate_domain::ports::{
     AuditEvent, AuditQuery, AuditRecord, ChallengeRecord, ChallengeStatus, Channel, ClientInfo,
     CodeSend, Completion, ConfirmationSend, Consume, ContactRecord, MessageKind, NewChallenge,
     NewMessage, NewRecoverySet, NewTrustedDevice, OutboxFilter, OutboxRecord, PendingTotp,
-    RecoveryCodeRecord, RecoveryOnEnable, RecoveryStatus, Store, StoredPolicy, StoredTotpState,
-    TotpRecord, UserFilter, UserMethods, UserQuery, UserSummary, VerificationContext,
+    Purgeable, RecoveryCodeRecord, RecoveryOnEnable, RecoveryStatus, Store, StoredPolicy,
+    StoredTotpState, TotpRecord, UserFilter, UserMethods, UserQuery, UserSummary,
+    VerificationContext,
 };
 use tollgate_domain::recovery::StoredCode;
 use tollgate_domain::secret::Sealed;
@@ -949,6 +950,57 @@ async fn finish_enable(
     Ok(outcome)
 }
 
+/// Deletes up to `limit` rows of `E` that meet `chosen`, naming them by
+/// `key` (a one-column primary key), in `conn`; returns how many.
+async fn delete_chosen<E: EntityTrait, C: ConnectionTrait>(
+    conn: &C,
+    key: E::Column,
+    chosen: Condition,
+    limit: u32,
+) -> Result<u64, DbErr> {
+    let keys = Query::select()
+        .column(key)
+        .from(E::default())
+        .cond_where(chosen)
+        .limit(u64::from(limit))
+        .to_owned();
+    let deleted = E::delete_many()
+        .filter(key.in_subquery(keys))
+        .exec(conn)
+        .await?;
+    Ok(deleted.rows_affected)
+}
+
+/// Deletes the oldest audit events, up to `limit`, that occurred before
+/// `before` (Unix milliseconds), walking the key: events are numbered in the
+/// order they are written, so the old ones come first and no index on the
+/// time is needed (one would cost every sign-in's audit row). The walk stops
+/// at the first younger event, so an event written after a clock step back
+/// waits for the events numbered before it.
+async fn purge_audit_events<C: ConnectionTrait>(
+    conn: &C,
+    before: i64,
+    limit: u32,
+) -> Result<u64, DbErr> {
+    use audit_event::Column as C;
+    let oldest: Vec<(i64, i64)> = audit_event::Entity::find()
+        .select_only()
+        .columns([C::Id, C::OccurredAt])
+        .order_by_asc(C::Id)
+        .limit(u64::from(limit))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let Some(&(last, _)) = oldest.iter().take_while(|(_, at)| *at < before).last() else {
+        return Ok(0);
+    };
+    let deleted = audit_event::Entity::delete_many()
+        .filter(C::Id.lte(last))
+        .exec(conn)
+        .await?;
+    Ok(deleted.rows_affected)
+}
+
 /// Whether the user has any method enabled, inside `conn`.
 async fn has_any_method<C: ConnectionTrait>(conn: &C, user: &UserRef) -> Result<bool, DbErr> {
     let totp = totp_credential::Entity::find()
@@ -1469,6 +1521,42 @@ impl Store for SeaStore {
             totp: totp.map(to_record).transpose()?,
             recovery_remaining: u32::try_from(remaining).unwrap_or(0),
         }))
+    }
+
+    async fn purge(
+        &self,
+        what: Purgeable,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<u64, DomainError> {
+        let before = millis(before);
+        let (txn, _turn) = self.begin_write().await?;
+        let deleted = match what {
+            Purgeable::Challenges => {
+                use challenge::Column as C;
+                // Every status, named, so the (status, expires_at) index
+                // finds the rows.
+                let statuses = [challenge::OPEN, challenge::COMPLETED, challenge::CANCELLED];
+                let expired = Condition::all()
+                    .add(C::Status.is_in(statuses))
+                    .add(C::ExpiresAt.lt(before));
+                delete_chosen::<challenge::Entity, _>(&txn, C::IdHash, expired, limit).await
+            }
+            Purgeable::Messages => {
+                use outbox::Column as C;
+                let expired = Condition::all().add(C::ExpiresAt.lt(before));
+                delete_chosen::<outbox::Entity, _>(&txn, C::Id, expired, limit).await
+            }
+            Purgeable::TrustedDevices => {
+                use trusted_device::Column as C;
+                let expired = Condition::all().add(C::ExpiresAt.lt(before));
+                delete_chosen::<trusted_device::Entity, _>(&txn, C::DeviceId, expired, limit).await
+            }
+            Purgeable::AuditEvents => purge_audit_events(&txn, before, limit).await,
+        }
+        .map_err(unavailable)?;
+        txn.commit().await.map_err(unavailable)?;
+        Ok(deleted)
     }
 
     async fn count_open_challenges(&self, now: DateTime<Utc>) -> Result<u64, DomainError> {

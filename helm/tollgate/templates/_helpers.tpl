@@ -140,6 +140,12 @@ The `serve` environment. Every secret arrives as a file (the *_FILE options).
   value: {{ .Values.outboxAckTimeoutSeconds | quote }}
 - name: TOLLGATE_DELIVERY_TIMEOUT
   value: {{ .Values.deliveryTimeoutSeconds | quote }}
+- name: TOLLGATE_PURGE_INTERVAL
+  value: {{ .Values.purgeIntervalSeconds | quote }}
+- name: TOLLGATE_EXPIRED_RETENTION
+  value: {{ .Values.expiredRetentionHours | quote }}
+- name: TOLLGATE_AUDIT_RETENTION
+  value: {{ .Values.auditRetentionDays | quote }}
 - name: TOLLGATE_EMAIL_TRANSPORT
   value: {{ .Values.email.transport | quote }}
 - name: TOLLGATE_SMS_TRANSPORT

@@ -11,6 +11,7 @@ mod m20261122_000004_delivery;
 mod m20261122_000005_open_challenges;
 mod m20261130_000006_recovery_index_with_use;
 mod m20261130_000007_sqlite_clustered_tables;
+mod m20261130_000008_expiry_indexes;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_open_challenges::Migration),
             Box::new(m20261130_000006_recovery_index_with_use::Migration),
             Box::new(m20261130_000007_sqlite_clustered_tables::Migration),
+            Box::new(m20261130_000008_expiry_indexes::Migration),
         ]
     }
 }
@@ -107,7 +109,10 @@ mod tests {
             .await;
         assert!(duplicate.is_err());
 
-        Migrator::down(&db, Some(1)).await.unwrap();
+        // Undo down to 000006 (through any migration added since).
+        let since_six =
+            <u32 as TryFrom<usize>>::try_from(Migrator::migrations().len() - 6).unwrap();
+        Migrator::down(&db, Some(since_six)).await.unwrap();
         assert_eq!(contents(&db).await, before);
         assert!(clustered(&db).await.is_empty());
         Migrator::up(&db, None).await.unwrap();
