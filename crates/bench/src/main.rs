@@ -19,7 +19,7 @@ use tokio::sync::Mutex;
 use tonic::transport::{Channel, Endpoint};
 
 use report::{CpuUse, Report, Row, mib};
-use scenario::{RECOVERY_PER_USER, User, Work};
+use scenario::{PreparedCodes, RECOVERY_PER_USER, User, Work};
 use server::{RssSampler, Spawned, cpu_ns};
 
 /// The longest a scenario waits for the server to go quiet after the one
@@ -341,6 +341,7 @@ async fn prepare_work(
                 Work::VerifyTotp {
                     users: users.clone(),
                     challenges: ids,
+                    codes: PreparedCodes::new(users),
                 },
                 format!(
                     "VerifyChallenge only (challenges begun before the clock); budget {n}: two steps per user"
@@ -353,6 +354,7 @@ async fn prepare_work(
                 Work::VerifyWrong {
                     users: users.clone(),
                     challenges: ids,
+                    codes: PreparedCodes::new(users),
                 },
                 format!(
                     "CODE_MISMATCH counts as success; budget {}: four failures per user, the fifth would lock",

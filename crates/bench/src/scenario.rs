@@ -11,7 +11,8 @@
 //! then every user again), its challenge begun before the clock, so no code
 //! is offered twice. `verify-wrong` spends one of the four failures a user may
 //! have before the fifth locks them out (default lockout policy: 5), round
-//! robin over the users so one user's attempts rarely race.
+//! robin over the users so one user's attempts rarely race. Their codes,
+//! right and wrong, are computed before the clock too ([`PreparedCodes`]).
 //! `recovery-redeem` spends one of a user's eight recovery codes, each with
 //! its own challenge begun before the clock. A budgeted scenario stops when
 //! the budget is spent, and its throughput is measured over the time it
@@ -82,9 +83,9 @@ impl User {
     }
 
     /// Claims the earliest unspent step the server accepts now (it forgives
-    /// one step of skew each way) and returns its code; `None` when the
-    /// current and the next step are both spent.
-    pub fn fresh_code(&self) -> Option<String> {
+    /// one step of skew each way); `None` when the current and the next
+    /// step are both spent.
+    pub fn claim_step(&self) -> Option<u64> {
         let now = unix_now() / STEP_SECONDS;
         let mut spent = self.spent_step();
         loop {
@@ -96,16 +97,22 @@ impl User {
                 .spent_step
                 .compare_exchange(spent, step, Ordering::SeqCst, Ordering::SeqCst)
             {
-                Ok(_) => return Some(self.code(step)),
+                Ok(_) => return Some(step),
                 Err(current) => spent = current,
             }
         }
     }
 
-    /// A six-digit code matching no step of the server's window.
+    /// The code of a step claimed with [`Self::claim_step`].
+    pub fn fresh_code(&self) -> Option<String> {
+        self.claim_step().map(|step| self.code(step))
+    }
+
+    /// A six-digit code matching no step of the server's window now, nor
+    /// of the next minute's.
     pub fn wrong_code(&self) -> String {
         let now = unix_now() / STEP_SECONDS;
-        let window: Vec<String> = (now.saturating_sub(2)..=now + 2)
+        let window: Vec<String> = (now.saturating_sub(2)..=now + 4)
             .map(|s| self.code(s))
             .collect();
         ["000000", "111111", "222222", "333333", "444444", "555555"]
@@ -113,6 +120,45 @@ impl User {
             .find(|c| !window.iter().any(|w| w == c))
             .unwrap_or("999999")
             .to_owned()
+    }
+}
+
+/// Codes computed before the clock, so a measured request only looks its
+/// code up: each user's codes for the steps from the one before the
+/// preparation's to two after it (a budgeted scenario lasts well under a
+/// minute), and a wrong code for each.
+pub struct PreparedCodes {
+    first_step: u64,
+    right: Vec<Vec<String>>,
+    wrong: Vec<String>,
+}
+
+/// Steps prepared per user: the previous, the current and the next two.
+const PREPARED_STEPS: u64 = 4;
+
+impl PreparedCodes {
+    pub fn new(users: &[User]) -> Self {
+        let first_step = unix_now() / STEP_SECONDS - 1;
+        Self {
+            first_step,
+            right: users
+                .iter()
+                .map(|u| {
+                    (first_step..first_step + PREPARED_STEPS)
+                        .map(|s| u.code(s))
+                        .collect()
+                })
+                .collect(),
+            wrong: users.iter().map(User::wrong_code).collect(),
+        }
+    }
+
+    /// User `u`'s code for `step` (computed now if it was not prepared).
+    fn right(&self, users: &[User], u: usize, step: u64) -> String {
+        step.checked_sub(self.first_step)
+            .and_then(|k| self.right[u].get(usize::try_from(k).ok()?))
+            .cloned()
+            .unwrap_or_else(|| users[u].code(step))
     }
 }
 
@@ -280,10 +326,12 @@ pub enum Work {
     VerifyTotp {
         users: Arc<Vec<User>>,
         challenges: Vec<String>,
+        codes: PreparedCodes,
     },
     VerifyWrong {
         users: Arc<Vec<User>>,
         challenges: Vec<String>,
+        codes: PreparedCodes,
     },
     RecoveryRedeem {
         /// (user index, code index, challenge id)
@@ -327,11 +375,17 @@ impl Work {
                 let user = &users[i % users.len()];
                 outcome(begin(channel, tenant, &user.id).await)
             }
-            Self::VerifyTotp { users, challenges } => {
-                let user = &users[i % users.len()];
-                let Some(code) = user.fresh_code() else {
+            Self::VerifyTotp {
+                users,
+                challenges,
+                codes,
+            } => {
+                let u = i % users.len();
+                let user = &users[u];
+                let Some(step) = user.claim_step() else {
                     return Err("no unspent step left for this user".to_owned());
                 };
+                let code = codes.right(users, u, step);
                 outcome(
                     verify(
                         channel,
@@ -344,7 +398,11 @@ impl Work {
                     .await,
                 )
             }
-            Self::VerifyWrong { users, challenges } => {
+            Self::VerifyWrong {
+                users,
+                challenges,
+                codes,
+            } => {
                 let u = i % users.len();
                 let user = &users[u];
                 match verify(
@@ -353,7 +411,7 @@ impl Work {
                     &user.id,
                     &challenges[u],
                     pb::Method::Totp,
-                    user.wrong_code(),
+                    codes.wrong[u].clone(),
                 )
                 .await
                 {
@@ -525,4 +583,44 @@ pub async fn drive(
     measured.budget_spent =
         budget.is_some_and(|b| next.load(Ordering::Relaxed) >= b && Instant::now() < deadline);
     Ok(measured)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn user(secret: &[u8]) -> User {
+        User {
+            id: "u".to_owned(),
+            totp: totp_rs::Builder::new()
+                .with_secret(secret.to_vec())
+                .build()
+                .unwrap(),
+            spent_step: AtomicU64::new(unix_now() / STEP_SECONDS - 1),
+            recovery_codes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn prepared_codes_are_the_codes_of_their_steps() {
+        let users = [user(b"0123456789abcdefghij"), user(b"jihgfedcba9876543210")];
+        let codes = PreparedCodes::new(&users);
+        let now = unix_now() / STEP_SECONDS;
+        for (u, user) in users.iter().enumerate() {
+            // Prepared steps, and steps outside them computed on demand.
+            for step in now - 3..now + 5 {
+                assert_eq!(codes.right(&users, u, step), user.code(step));
+            }
+            // The wrong code matches no step the server could accept
+            // during the next minute.
+            for step in now - 1..now + 3 {
+                assert_ne!(codes.wrong[u], user.code(step));
+            }
+            // Each step is claimed once: the current, then the next.
+            assert_eq!(user.claim_step(), Some(now));
+            assert_eq!(user.claim_step(), Some(now + 1));
+            assert_eq!(user.claim_step(), None);
+        }
+    }
 }
