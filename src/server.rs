@@ -288,6 +288,7 @@ pub async fn run(
     let purges = app.purge.interval.map(|interval| {
         tokio::spawn(purge_periodically(
             app.api.core(),
+            app.metrics.clone(),
             app.purge.retention,
             interval,
             stopped(),
@@ -430,6 +431,7 @@ async fn refresh_gauges(
 /// leaves whole batches behind, each deleted or not.
 async fn purge_periodically(
     core: Arc<crate::grpc::Core>,
+    metrics: Metrics,
     retention: tollgate_domain::retention::Retention,
     interval: std::time::Duration,
     stop: impl Future<Output = ()>,
@@ -439,14 +441,17 @@ async fn purge_periodically(
         tokio::select! {
             () = &mut stop => return,
             result = core.purge(&retention) => match result {
-                Ok(purged) if purged.total() > 0 => tracing::info!(
+                Ok(purged) if purged.total() > 0 => {
+                    metrics.purged(&purged);
+                    tracing::info!(
                     challenges = purged.challenges,
                     messages = purged.messages,
                     trusted_devices = purged.trusted_devices,
                     audit_events = purged.audit_events,
                     "purged expired rows"
-                ),
-                Ok(_) => {}
+                    );
+                }
+                Ok(purged) => metrics.purged(&purged),
                 Err(e) => tracing::warn!(
                     reason = e.reason(),
                     "could not purge expired rows; trying again at the next interval"

@@ -1,5 +1,5 @@
 //! The instruments tollgate records (RPC latency, verifications, deliveries,
-//! lockouts, open challenges) and the Prometheus text endpoint.
+//! lockouts, open challenges, purged rows) and the Prometheus text endpoint.
 //!
 //! Names follow OpenTelemetry's conventions; Prometheus sees them with dots
 //! as underscores and a unit suffix (`rpc_server_call_duration_seconds`,
@@ -20,6 +20,7 @@ use tollgate_domain::DomainError;
 use tollgate_domain::enrollment::AuditObserver;
 use tollgate_domain::policy::Method;
 use tollgate_domain::ports::Outcome;
+use tollgate_domain::retention::Purged;
 
 /// Upper bounds (seconds) of the latency buckets: from a cached check over
 /// the socket (~0.2 ms) to a slow database (seconds).
@@ -34,6 +35,7 @@ pub struct Metrics {
     verifications: Counter<u64>,
     deliveries: Counter<u64>,
     lockouts: Counter<u64>,
+    purged: Counter<u64>,
     open_challenges: Arc<AtomicU64>,
 }
 
@@ -76,6 +78,11 @@ impl Metrics {
                 .u64_counter("tollgate.lockouts")
                 .with_description("Users locked out after too many wrong codes")
                 .with_unit("{lockout}")
+                .build(),
+            purged: meter
+                .u64_counter("tollgate.purged")
+                .with_description("Rows deleted by the purge, by table")
+                .with_unit("{row}")
                 .build(),
             open_challenges,
         }
@@ -121,6 +128,20 @@ impl Metrics {
                 ),
             ],
         );
+    }
+
+    /// What one purge deleted (every table, zeros too, so each series
+    /// exists from the first purge).
+    pub fn purged(&self, purged: &Purged) {
+        for (table, rows) in [
+            ("challenges", purged.challenges),
+            ("outbox", purged.messages),
+            ("trusted_devices", purged.trusted_devices),
+            ("audit_events", purged.audit_events),
+        ] {
+            self.purged
+                .add(rows, &[KeyValue::new("tollgate.table", table)]);
+        }
     }
 
     /// The open-challenge count the gauge reports.

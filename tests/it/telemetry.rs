@@ -313,6 +313,9 @@ async fn spans_and_metrics_reach_an_otlp_collector_and_prometheus() {
         r#"tollgate_verifications_total{tollgate_method="totp",tollgate_outcome="challenge_not_found"} 1"#,
         "# TYPE tollgate_challenges_active gauge",
         "tollgate_lockouts_total 1",
+        // The purge at start found nothing expired.
+        r#"tollgate_purged_total{tollgate_table="challenges"} 0"#,
+        r#"tollgate_purged_total{tollgate_table="audit_events"} 0"#,
         r#"tollgate_verifications_total{tollgate_method="totp",tollgate_outcome="locked_out"} 1"#,
     ] {
         assert!(
