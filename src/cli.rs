@@ -1,5 +1,5 @@
-//! The command line: `serve`, `migrate`, `config` and `generate-key` run the
-//! server side; the client commands (`health`, `status`, `totp`, ...) live
+//! The command line: `serve`, `migrate`, `config`, `generate-key` and
+//! `reseal` run the server side; the client commands (`health`, `status`, `totp`, ...) live
 //! in [`crate::client`].
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,6 +52,12 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// After a key rotation: seal every stored authenticator seed again with
+    /// the current --secret-key-file (opening it with the key that sealed
+    /// it, from --previous-secret-key-files), so the previous key can be
+    /// retired. On SQLite, stop the server first; on Postgres, replicas may
+    /// keep serving.
+    Reseal(ServeArgs),
     #[command(flatten)]
     Client(crate::client::ClientCommand),
 }
@@ -107,6 +113,17 @@ pub fn main() -> ExitCode {
             }
             Err(e) => fail(e),
         },
+        Command::Reseal(args) => {
+            let config = match args.resolve(&sub_matches) {
+                Ok(config) => config,
+                Err(e) => return fail(e),
+            };
+            let runtime = match runtime() {
+                Ok(rt) => rt,
+                Err(e) => return fail(e),
+            };
+            runtime.block_on(reseal(&config))
+        }
         Command::Serve(args) | Command::Migrate(args) => {
             let serve = matches.subcommand_name() == Some("serve");
             let config = match args.resolve(&sub_matches) {
@@ -153,4 +170,35 @@ pub fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// `tollgate reseal`: re-seals the seeds and says what is left on older keys.
+async fn reseal(config: &crate::config::ServerConfig) -> ExitCode {
+    let app = match App::open(config, Arc::new(SystemClock)).await {
+        Ok(app) => app,
+        Err(e) => return fail(e),
+    };
+    let outcome = app.core().reseal_seeds().await;
+    app.store().close().await;
+    let done = match outcome {
+        Ok(done) => done,
+        Err(e) => return fail(format!("re-sealing stopped: {} ({e})", e.reason())),
+    };
+    println!(
+        "re-sealed {} TOTP seeds with the current key; {} changed while this ran (written by a server since)",
+        done.seeds, done.changed_meanwhile
+    );
+    if done.recovery_users_on_older_keys > 0 {
+        println!(
+            "users with unspent recovery codes tagged by an older key: {} (keep that key as a previous key until they regenerate their codes)",
+            done.recovery_users_on_older_keys
+        );
+    }
+    if done.unreadable > 0 {
+        return fail(format!(
+            "seeds sealed by a key that is not configured: {} (left as they are; add that key with --previous-secret-key-files and run again)",
+            done.unreadable
+        ));
+    }
+    ExitCode::SUCCESS
 }

@@ -99,6 +99,11 @@ impl App {
         self
     }
 
+    /// The use cases, for commands that run one without serving.
+    pub fn core(&self) -> Arc<crate::grpc::Core> {
+        self.api.core()
+    }
+
     /// The storage, for tests that inspect what was written.
     pub fn store(&self) -> &SeaStore {
         &self.store

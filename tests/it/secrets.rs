@@ -1,5 +1,5 @@
 //! Secrets at rest: sealed seeds, the generated key file, the socket's mode,
-//! Postgres without a key.
+//! Postgres without a key, re-sealing after a key rotation.
 use std::os::unix::fs::PermissionsExt;
 
 use tollgate::config::ServerConfig;
@@ -7,8 +7,14 @@ use tollgate::pb;
 use tollgate::server::{App, StartError};
 use tonic::Code;
 
+use tollgate::pb::challenge_service_client::ChallengeServiceClient;
+use tollgate_domain::reseal::RESEAL_PAGE;
+
+use crate::challenge::{challenge_id, verify_request};
 use crate::enrollment::enrol;
-use crate::support::{START_UNIX, TestDb, TestServer, authenticator_code, clock, reason};
+use crate::support::{
+    START_UNIX, TestDb, TestServer, authenticator_code, clock, on_both_databases, reason,
+};
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
@@ -156,3 +162,112 @@ async fn a_bad_key_file_is_refused_with_a_clear_message() {
         "the key file's content is not echoed"
     );
 }
+
+/// `tollgate reseal` with `keys` (the current first, then previous ones):
+/// its exit status and what it printed.
+fn reseal(db: &TestDb, keys: &[&std::path::Path]) -> (bool, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tollgate"));
+    command
+        .args(["reseal", "--socket", "off", "--listen", "off"])
+        .args(["--database-url", &db.url])
+        .arg("--secret-key-file")
+        .arg(keys[0]);
+    if keys.len() > 1 {
+        let previous: Vec<String> = keys[1..].iter().map(|k| k.display().to_string()).collect();
+        command.args(["--previous-secret-key-files", &previous.join(",")]);
+    }
+    let output = command.output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
+/// After a rotation, `tollgate reseal` seals every seed (enabled and
+/// pending) with the new key, so the old key can go: users sign in and
+/// confirm enrolment with only the new key configured.
+async fn resealed_seeds_open_without_the_old_key(db: &TestDb) {
+    let old_key = db.dir.path().join("old.key");
+    let new_key = db.dir.path().join("new.key");
+    let other_key = db.dir.path().join("other.key");
+    for key in [&old_key, &new_key, &other_key] {
+        tollgate::keys::create_key_file(key).unwrap();
+    }
+    let server =
+        TestServer::start_with(db, clock(), |c| c.secret_key_file = Some(old_key.clone())).await;
+    let (alice_secret, _) = enrol(&server, "alice").await;
+    let pending = server
+        .enrollment()
+        .await
+        .begin_totp(pb::BeginTotpRequest {
+            user_id: "bob".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    // More pending seeds than one page of the re-seal reads.
+    let mut enrollment = server.enrollment().await;
+    for n in 0..RESEAL_PAGE {
+        enrollment
+            .begin_totp(pb::BeginTotpRequest {
+                user_id: format!("user-{n:03}"),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+    }
+    server.stop().await;
+    let seeds = RESEAL_PAGE + 2;
+
+    // Without the key that sealed them, nothing is touched, and it says so.
+    let (ok, said) = reseal(db, &[&new_key, &other_key]);
+    assert!(!ok, "{said}");
+    assert!(
+        said.contains("seeds sealed by a key that is not configured: 2"),
+        "{said}"
+    );
+    assert!(said.contains("re-sealed 0 TOTP seeds"), "{said}");
+
+    let (ok, said) = reseal(db, &[&new_key, &old_key]);
+    assert!(ok, "{said}");
+    assert!(
+        said.contains(&format!("re-sealed {seeds} TOTP seeds")),
+        "{said}"
+    );
+    // Alice's recovery codes were tagged by the old key.
+    assert!(
+        said.contains("users with unspent recovery codes tagged by an older key: 1"),
+        "{said}"
+    );
+    let (ok, said) = reseal(db, &[&new_key, &old_key]);
+    assert!(ok && said.contains("re-sealed 0 TOTP seeds"), "{said}");
+
+    let server =
+        TestServer::start_with(db, clock(), |c| c.secret_key_file = Some(new_key.clone())).await;
+    server.clock.advance(chrono::TimeDelta::seconds(30));
+    let now = START_UNIX + 30;
+    let mut challenges = ChallengeServiceClient::new(server.channel().await);
+    let id = challenge_id(&mut challenges, "alice").await;
+    challenges
+        .verify_challenge(verify_request(
+            "alice",
+            &id,
+            pb::Method::Totp,
+            &authenticator_code(&alice_secret, now),
+        ))
+        .await
+        .unwrap();
+    server
+        .enrollment()
+        .await
+        .confirm_totp(pb::ConfirmTotpRequest {
+            user_id: "bob".into(),
+            code: authenticator_code(&pending.secret_base32, now),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    server.stop().await;
+}
+
+on_both_databases!(resealed_seeds_open_without_the_old_key);

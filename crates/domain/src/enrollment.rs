@@ -20,7 +20,7 @@ use crate::tenant_policy::TenantPolicy;
 use crate::totp::{self, TotpParams, Verification};
 
 /// Associated-data purpose for sealed TOTP seeds.
-const TOTP_SEED_PURPOSE: &str = "tollgate/v1/totp-seed";
+pub(crate) const TOTP_SEED_PURPOSE: &str = "tollgate/v1/totp-seed";
 
 /// The authenticator-app state a user sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,6 +20,7 @@ pub mod policy_cache;
 pub mod ports;
 pub mod random;
 pub mod recovery;
+pub mod reseal;
 pub mod retention;
 pub mod secret;
 mod serde_time;

@@ -51,6 +51,13 @@ pub struct NewRecoverySet {
     pub generated_at: DateTime<Utc>,
 }
 
+/// A stored authenticator seed and whose it is, for re-sealing.
+#[derive(Debug, Clone)]
+pub struct StoredSeed {
+    pub user: UserRef,
+    pub sealed: Sealed,
+}
+
 /// The kinds of rows a purge deletes (see [`crate::retention`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purgeable {
@@ -381,6 +388,31 @@ pub trait Store: Send + Sync + 'static {
         what: Purgeable,
         before: DateTime<Utc>,
         limit: u32,
+    ) -> impl Future<Output = Result<u64, DomainError>> + Send;
+
+    /// Up to `limit` TOTP seeds (pending or enabled) sealed by a key other
+    /// than `key_id`, across tenants, in (tenant, user) order after `after`.
+    fn seeds_sealed_by_other_keys(
+        &self,
+        key_id: &str,
+        after: Option<&UserRef>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<StoredSeed>, DomainError>> + Send;
+
+    /// Replaces the user's sealed seed with `new` if the row still holds
+    /// `old`; returns whether it did.
+    fn reseal_seed(
+        &self,
+        user: &UserRef,
+        old: &Sealed,
+        new: Sealed,
+    ) -> impl Future<Output = Result<bool, DomainError>> + Send;
+
+    /// How many users have unspent recovery codes tagged by a key other
+    /// than `key_id`.
+    fn users_with_recovery_codes_of_other_keys(
+        &self,
+        key_id: &str,
     ) -> impl Future<Output = Result<u64, DomainError>> + Send;
 
     /// How many challenges, across all tenants, are open and unexpired.

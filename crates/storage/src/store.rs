@@ -24,7 +24,7 @@ use tollgate_domain::ports::{
     CodeSend, Completion, ConfirmationSend, Consume, ContactRecord, MessageKind, NewChallenge,
     NewMessage, NewRecoverySet, NewTrustedDevice, OutboxFilter, OutboxRecord, PendingTotp,
     Purgeable, RecoveryCodeRecord, RecoveryOnEnable, RecoveryStatus, Store, StoredPolicy,
-    StoredTotpState, TotpRecord, UserFilter, UserMethods, UserQuery, UserSummary,
+    StoredSeed, StoredTotpState, TotpRecord, UserFilter, UserMethods, UserQuery, UserSummary,
     VerificationContext,
 };
 use tollgate_domain::recovery::StoredCode;
@@ -1557,6 +1557,77 @@ impl Store for SeaStore {
         .map_err(unavailable)?;
         txn.commit().await.map_err(unavailable)?;
         Ok(deleted)
+    }
+
+    async fn seeds_sealed_by_other_keys(
+        &self,
+        key_id: &str,
+        after: Option<&UserRef>,
+        limit: u32,
+    ) -> Result<Vec<StoredSeed>, DomainError> {
+        use totp_credential::Column as C;
+        let mut query = totp_credential::Entity::find().filter(C::KeyId.ne(key_id));
+        if let Some(after) = after {
+            let (tenant, user) = (after.tenant.as_str(), after.user.as_str());
+            query = query.filter(
+                Condition::any()
+                    .add(C::TenantId.gt(tenant))
+                    .add(C::TenantId.eq(tenant).and(C::UserId.gt(user))),
+            );
+        }
+        let rows = query
+            .order_by_asc(C::TenantId)
+            .order_by_asc(C::UserId)
+            .limit(u64::from(limit))
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(StoredSeed {
+                    user: UserRef::parse(&row.tenant_id, &row.user_id)?,
+                    sealed: Sealed {
+                        key_id: row.key_id,
+                        blob: row.sealed_secret,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    async fn reseal_seed(
+        &self,
+        user: &UserRef,
+        old: &Sealed,
+        new: Sealed,
+    ) -> Result<bool, DomainError> {
+        use totp_credential::Column as C;
+        let reseal = totp_credential::Entity::update_many()
+            .col_expr(C::KeyId, Expr::value(new.key_id))
+            .col_expr(C::SealedSecret, Expr::value(new.blob))
+            .filter(owned_by::<totp_credential::Entity>(user))
+            .filter(C::KeyId.eq(old.key_id.as_str()))
+            .filter(C::SealedSecret.eq(old.blob.clone()))
+            .into_query();
+        Ok(self.write(&reseal).await? == 1)
+    }
+
+    async fn users_with_recovery_codes_of_other_keys(
+        &self,
+        key_id: &str,
+    ) -> Result<u64, DomainError> {
+        use recovery_code::Column as C;
+        let users: Vec<(String, String)> = recovery_code::Entity::find()
+            .select_only()
+            .columns([C::TenantId, C::UserId])
+            .filter(C::KeyId.ne(key_id))
+            .filter(C::UsedAt.is_null())
+            .distinct()
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?;
+        Ok(users.len() as u64)
     }
 
     async fn count_open_challenges(&self, now: DateTime<Utc>) -> Result<u64, DomainError> {
