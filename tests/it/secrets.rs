@@ -271,3 +271,62 @@ async fn resealed_seeds_open_without_the_old_key(db: &TestDb) {
 }
 
 on_both_databases!(resealed_seeds_open_without_the_old_key);
+
+/// A sign-in begun before a key rotation finishes after it: the challenge
+/// id is looked up under the previous key when the current one does not
+/// find it (verify and cancel alike).
+async fn a_sign_in_begun_before_a_key_rotation_finishes_after_it(db: &TestDb) {
+    let old_key = db.dir.path().join("old.key");
+    let new_key = db.dir.path().join("new.key");
+    for key in [&old_key, &new_key] {
+        tollgate::keys::create_key_file(key).unwrap();
+    }
+    let server =
+        TestServer::start_with(db, clock(), |c| c.secret_key_file = Some(old_key.clone())).await;
+    let (secret, _) = enrol(&server, "alice").await;
+    let mut challenges = ChallengeServiceClient::new(server.channel().await);
+    let verified_later = challenge_id(&mut challenges, "alice").await;
+    let cancelled_later = challenge_id(&mut challenges, "alice").await;
+    server.stop().await;
+
+    let server = TestServer::start_with(db, clock(), |c| {
+        c.secret_key_file = Some(new_key.clone());
+        c.previous_secret_key_files = vec![old_key.clone()];
+    })
+    .await;
+    server.clock.advance(chrono::TimeDelta::seconds(30));
+    let code = authenticator_code(&secret, START_UNIX + 30);
+    let mut challenges = ChallengeServiceClient::new(server.channel().await);
+    challenges
+        .cancel_challenge(pb::CancelChallengeRequest {
+            user_id: "alice".into(),
+            challenge_id: cancelled_later.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let err = challenges
+        .verify_challenge(verify_request(
+            "alice",
+            &cancelled_later,
+            pb::Method::Totp,
+            &code,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "CHALLENGE_NOT_FOUND");
+    let verified = challenges
+        .verify_challenge(verify_request(
+            "alice",
+            &verified_later,
+            pb::Method::Totp,
+            &code,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(verified.methods_used, [pb::Method::Totp as i32]);
+    server.stop().await;
+}
+
+on_both_databases!(a_sign_in_begun_before_a_key_rotation_finishes_after_it);

@@ -138,6 +138,16 @@ fn challenge_hash(
     user: &UserRef,
     challenge_id: &str,
 ) -> Result<String, DomainError> {
+    let time_digits = time_digits(challenge_id)?;
+    let mac = hex_lower(&key.keyed_hash(&user.binding(CHALLENGE_PURPOSE), challenge_id.as_bytes()));
+    let (time, _) = challenge_id.split_at(time_digits);
+    let (mac, _) = mac.split_at(CHALLENGE_HASH_DIGITS - time_digits);
+    Ok(format!("{time}{mac}"))
+}
+
+/// How many leading hex digits of a well-formed challenge id are its time;
+/// `InvalidArgument` for anything BeginChallenge did not return.
+fn time_digits(challenge_id: &str) -> Result<usize, DomainError> {
     let time_digits = match challenge_id.len() {
         n if n == CHALLENGE_TIME_DIGITS + CHALLENGE_ID_BYTES * 2 => Some(CHALLENGE_TIME_DIGITS),
         // An id from before ids led with their time: a sign-in begun before
@@ -155,10 +165,7 @@ fn challenge_hash(
             "must be the challenge id BeginChallenge returned",
         ));
     };
-    let mac = hex_lower(&key.keyed_hash(&user.binding(CHALLENGE_PURPOSE), challenge_id.as_bytes()));
-    let (time, _) = challenge_id.split_at(time_digits);
-    let (mac, _) = mac.split_at(CHALLENGE_HASH_DIGITS - time_digits);
-    Ok(format!("{time}{mac}"))
+    Ok(time_digits)
 }
 
 /// A new challenge id: its creation time in milliseconds (12 hex digits,
@@ -179,6 +186,30 @@ impl<S: Store, O: Offload> Service<S, O> {
         challenge_id: &str,
     ) -> Result<String, DomainError> {
         challenge_hash(self.keys.current(), user, challenge_id)
+    }
+
+    /// Runs `read` with the hash of the challenge id under the current key
+    /// and, while it finds nothing, under each previous key, so a sign-in
+    /// begun before a key rotation can finish after it (the extra reads
+    /// happen only for ids the current key does not find, and only while
+    /// previous keys are configured). Returns the hash that found it.
+    pub(crate) async fn find_challenge<T, F, Fut>(
+        &self,
+        user: &UserRef,
+        challenge_id: &str,
+        read: F,
+    ) -> Result<(String, T), DomainError>
+    where
+        F: Fn(String) -> Fut,
+        Fut: Future<Output = Result<Option<T>, DomainError>>,
+    {
+        for key in self.keys.all() {
+            let id_hash = challenge_hash(key, user, challenge_id)?;
+            if let Some(found) = read(id_hash.clone()).await? {
+                return Ok((id_hash, found));
+            }
+        }
+        Err(DomainError::ChallengeNotFound)
     }
 
     /// Methods the user can answer a challenge with, default first.
@@ -311,12 +342,12 @@ impl<S: Store, O: Offload> Service<S, O> {
         user: &UserRef,
         challenge_id: &str,
     ) -> Result<(), DomainError> {
-        let id_hash = self.challenge_hash(user, challenge_id)?;
-        if self.store.cancel_challenge(user, &id_hash).await? {
-            Ok(())
-        } else {
-            Err(DomainError::ChallengeNotFound)
-        }
+        self.find_challenge(user, challenge_id, |id_hash| async move {
+            let cancelled = self.store.cancel_challenge(user, &id_hash).await?;
+            Ok(cancelled.then_some(()))
+        })
+        .await
+        .map(|_| ())
     }
 
     pub async fn revoke_trusted_devices(
@@ -355,16 +386,15 @@ impl<S: Store, O: Offload> Service<S, O> {
         user: &UserRef,
         request: VerifyRequest<'_>,
     ) -> Result<Verified, DomainError> {
-        let id_hash = self.challenge_hash(user, request.challenge_id)?;
+        // A malformed id is refused before anything is read or audited.
+        time_digits(request.challenge_id)?;
         let written = AtomicBool::new(false);
         let failure = FailureAudit {
             method: request.method,
             client: &request.client,
             written: &written,
         };
-        let result = self
-            .verify_open_challenge(user, &id_hash, &request, failure)
-            .await;
+        let result = self.verify_open_challenge(user, &request, failure).await;
         if let Err(error) = &result
             && !written.load(Ordering::Acquire)
         {
@@ -395,7 +425,6 @@ impl<S: Store, O: Offload> Service<S, O> {
     async fn verify_open_challenge(
         &self,
         user: &UserRef,
-        id_hash: &str,
         request: &VerifyRequest<'_>,
         failure: FailureAudit<'_>,
     ) -> Result<Verified, DomainError> {
@@ -403,16 +432,18 @@ impl<S: Store, O: Offload> Service<S, O> {
         // One read brings the challenge, the lockout row, the TOTP
         // credential and the recovery count; the policy comes from the
         // cache, so a verification reads the database once before it writes.
+        let (id_hash, context) = self
+            .find_challenge(user, request.challenge_id, |id_hash| async move {
+                self.store.verification(user, &id_hash).await
+            })
+            .await?;
+        let id_hash = id_hash.as_str();
         let VerificationContext {
             challenge,
             lockout: (lockout, lockout_version),
             totp,
             recovery_remaining,
-        } = self
-            .store
-            .verification(user, id_hash)
-            .await?
-            .ok_or(DomainError::ChallengeNotFound)?;
+        } = context;
         if challenge.status != ChallengeStatus::Open {
             return Err(DomainError::ChallengeNotFound);
         }

@@ -437,13 +437,12 @@ impl<S: Store, O: Offload> Service<S, O> {
     ) -> Result<CodeSent, DomainError> {
         let kind = contact_of(method)
             .ok_or_else(|| DomainError::invalid("method", "must be METHOD_EMAIL or METHOD_SMS"))?;
-        let id_hash = self.challenge_hash(user, challenge_id)?;
         let now = self.clock.now();
-        let challenge = self
-            .store
-            .challenge(user, &id_hash)
-            .await?
-            .ok_or(DomainError::ChallengeNotFound)?;
+        let (id_hash, challenge) = self
+            .find_challenge(user, challenge_id, |id_hash| async move {
+                self.store.challenge(user, &id_hash).await
+            })
+            .await?;
         if challenge.status != crate::ports::ChallengeStatus::Open {
             return Err(DomainError::ChallengeNotFound);
         }
