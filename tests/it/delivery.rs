@@ -823,8 +823,93 @@ async fn a_method_enabled_as_the_last_one_goes_keeps_a_recovery_set(db: &TestDb)
     server.stop().await;
 }
 
+/// Codes sent before a key rotation work after it, while the old key is a
+/// previous key: a sign-in code for a challenge begun before, and a
+/// contact confirmation code.
+async fn codes_sent_before_a_key_rotation_work_after_it(db: &TestDb) {
+    let old_key = db.dir.path().join("old.key");
+    let new_key = db.dir.path().join("new.key");
+    for key in [&old_key, &new_key] {
+        tollgate::keys::create_key_file(key).unwrap();
+    }
+    let server =
+        TestServer::start_with(db, clock(), |c| c.secret_key_file = Some(old_key.clone())).await;
+    let mut outbox = Outbox::open(server.channel().await).await;
+    let address = "olga@example.com";
+    confirmed_contact(
+        &server,
+        &mut outbox,
+        "olga",
+        pb::ContactKind::Email,
+        address,
+    )
+    .await;
+    EnrollmentServiceClient::new(server.channel().await)
+        .enable_method(pb::EnableMethodRequest {
+            user_id: "olga".into(),
+            method: pb::Method::Email as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mut challenge = ChallengeServiceClient::new(server.channel().await);
+    let id = challenge_id(&mut challenge, "olga").await;
+    challenge
+        .send_code(pb::SendCodeRequest {
+            user_id: "olga".into(),
+            challenge_id: id.clone(),
+            method: pb::Method::Email as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let sign_in_code = outbox.next().await;
+    outbox.ack(&sign_in_code).await;
+    let mut delivery = DeliveryServiceClient::new(server.channel().await);
+    let phone = contact("olga", pb::ContactKind::Phone, "+44 20 7946 0123");
+    delivery.register_contact(phone).await.unwrap();
+    delivery
+        .send_confirmation(pb::SendConfirmationRequest {
+            user_id: "olga".into(),
+            kind: pb::ContactKind::Phone as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let confirmation = outbox.next().await;
+    outbox.ack(&confirmation).await;
+    drop(outbox);
+    server.stop().await;
+
+    let server = TestServer::start_with(db, clock(), |c| {
+        c.secret_key_file = Some(new_key.clone());
+        c.previous_secret_key_files = vec![old_key.clone()];
+    })
+    .await;
+    DeliveryServiceClient::new(server.channel().await)
+        .confirm_contact(pb::ConfirmContactRequest {
+            user_id: "olga".into(),
+            kind: pb::ContactKind::Phone as i32,
+            token_or_code: confirmation.code,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    ChallengeServiceClient::new(server.channel().await)
+        .verify_challenge(verify_request(
+            "olga",
+            &id,
+            pb::Method::Email,
+            &sign_in_code.code,
+        ))
+        .await
+        .unwrap();
+    server.stop().await;
+}
+
 on_both_databases!(
     contacts_are_validated_masked_and_confirmed,
+    codes_sent_before_a_key_rotation_work_after_it,
     a_method_enabled_as_the_last_one_goes_keeps_a_recovery_set,
     a_second_method_keeps_the_recovery_codes,
     methods_enabled_at_once_bring_one_recovery_set,

@@ -612,12 +612,10 @@ impl<S: Store, O: Offload> Service<S, O> {
         let Some((sent_hash, sent_method, expires_at)) = &challenge.code else {
             return Err(self.count_failure(user, now, lockout).await?);
         };
-        let hash = self.sent_code_hash(user, &code);
-        let matches: bool =
-            subtle::ConstantTimeEq::ct_eq(hash.as_bytes(), sent_hash.as_bytes()).into();
-        if !matches || *sent_method != request.method {
+        let hash = self.sent_code_hash(user, &code, sent_hash);
+        let Some(hash) = hash.filter(|_| *sent_method == request.method) else {
             return Err(self.count_failure(user, now, lockout).await?);
-        }
+        };
         if *expires_at <= now {
             return Err(DomainError::CodeExpired);
         }

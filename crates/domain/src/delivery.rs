@@ -15,7 +15,8 @@ use crate::ports::{
     Offload, OutboxFilter, OutboxRecord, Store,
 };
 use crate::random;
-use crate::secret::{Keyring, Sealed, SecretString, hex_lower};
+use crate::secret::{Keyring, MasterKey, Sealed, SecretString, hex_lower};
+use subtle::ConstantTimeEq;
 
 const CONFIRMATION_PURPOSE: &str = "tollgate/v1/contact-confirmation";
 const CODE_PURPOSE: &str = "tollgate/v1/challenge-code";
@@ -135,12 +136,20 @@ fn contact_of(method: Method) -> Option<ContactKind> {
 
 impl<S: Store, O: Offload> Service<S, O> {
     fn secret_hash(&self, user: &UserRef, purpose: &str, secret: &str) -> String {
-        hex_lower(
-            &self
-                .keys
-                .current()
-                .keyed_hash(&user.binding(purpose), secret.as_bytes()),
-        )
+        secret_hash(self.keys.current(), user, purpose, secret)
+    }
+
+    /// The hashes of `secret` under every configured key, current first: a
+    /// code or token sent before a key rotation still matches after it.
+    fn secret_hashes<'a>(
+        &'a self,
+        user: &'a UserRef,
+        purpose: &'a str,
+        secret: &'a str,
+    ) -> impl Iterator<Item = String> + 'a {
+        self.keys
+            .all()
+            .map(move |key| secret_hash(key, user, purpose, secret))
     }
 
     /// Seals the draft's code and link into a message for the outbox.
@@ -348,8 +357,14 @@ impl<S: Store, O: Offload> Service<S, O> {
         let now = self.clock.now();
         let (state, version) = self.store.lockout(user).await?;
         state.check(now)?;
-        let hash = self.secret_hash(user, CONFIRMATION_PURPOSE, given);
-        if !self.store.confirm_contact(user, kind, &hash, now).await? {
+        let mut confirmed = false;
+        for hash in self.secret_hashes(user, CONFIRMATION_PURPOSE, given) {
+            if self.store.confirm_contact(user, kind, &hash, now).await? {
+                confirmed = true;
+                break;
+            }
+        }
+        if !confirmed {
             // Guessing SMS codes counts against the same lockout as sign-in.
             let read = LockoutRead {
                 policy: self.policy_for(user, "").await?.lockout(),
@@ -556,10 +571,23 @@ impl<S: Store, O: Offload> Service<S, O> {
         self.store.message_failed(id, error, retry_at).await
     }
 
-    /// Checks an email/SMS code against the challenge's current one.
-    pub(crate) fn sent_code_hash(&self, user: &UserRef, code: &SecretString) -> String {
-        self.secret_hash(user, CODE_PURPOSE, code.expose())
+    /// The hash of an email/SMS code, under whichever configured key
+    /// matches `sent` (the hash stored when the code was sent), compared in
+    /// constant time; `None` when the code is not the one sent.
+    pub(crate) fn sent_code_hash(
+        &self,
+        user: &UserRef,
+        code: &SecretString,
+        sent: &str,
+    ) -> Option<String> {
+        self.secret_hashes(user, CODE_PURPOSE, code.expose())
+            .find(|hash| bool::from(hash.as_bytes().ct_eq(sent.as_bytes())))
     }
+}
+
+/// The keyed hash of `secret` for `purpose`, bound to `user`.
+fn secret_hash(key: &MasterKey, user: &UserRef, purpose: &str, secret: &str) -> String {
+    hex_lower(&key.keyed_hash(&user.binding(purpose), secret.as_bytes()))
 }
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters pass).
