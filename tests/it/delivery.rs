@@ -827,11 +827,7 @@ async fn a_method_enabled_as_the_last_one_goes_keeps_a_recovery_set(db: &TestDb)
 /// previous key: a sign-in code for a challenge begun before, and a
 /// contact confirmation code.
 async fn codes_sent_before_a_key_rotation_work_after_it(db: &TestDb) {
-    let old_key = db.dir.path().join("old.key");
-    let new_key = db.dir.path().join("new.key");
-    for key in [&old_key, &new_key] {
-        tollgate::keys::create_key_file(key).unwrap();
-    }
+    let [old_key, new_key] = db.new_key_files(["old.key", "new.key"]);
     let server =
         TestServer::start_with(db, clock(), |c| c.secret_key_file = Some(old_key.clone())).await;
     let mut outbox = Outbox::open(server.channel().await).await;

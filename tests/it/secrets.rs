@@ -186,12 +186,7 @@ fn reseal(db: &TestDb, keys: &[&std::path::Path]) -> (bool, String) {
 /// pending) with the new key, so the old key can go: users sign in and
 /// confirm enrolment with only the new key configured.
 async fn resealed_seeds_open_without_the_old_key(db: &TestDb) {
-    let old_key = db.dir.path().join("old.key");
-    let new_key = db.dir.path().join("new.key");
-    let other_key = db.dir.path().join("other.key");
-    for key in [&old_key, &new_key, &other_key] {
-        tollgate::keys::create_key_file(key).unwrap();
-    }
+    let [old_key, new_key, other_key] = db.new_key_files(["old.key", "new.key", "other.key"]);
     let server =
         TestServer::start_with(db, clock(), |c| c.secret_key_file = Some(old_key.clone())).await;
     let (alice_secret, _) = enrol(&server, "alice").await;
@@ -276,11 +271,7 @@ on_both_databases!(resealed_seeds_open_without_the_old_key);
 /// id is looked up under the previous key when the current one does not
 /// find it (verify and cancel alike).
 async fn a_sign_in_begun_before_a_key_rotation_finishes_after_it(db: &TestDb) {
-    let old_key = db.dir.path().join("old.key");
-    let new_key = db.dir.path().join("new.key");
-    for key in [&old_key, &new_key] {
-        tollgate::keys::create_key_file(key).unwrap();
-    }
+    let [old_key, new_key] = db.new_key_files(["old.key", "new.key"]);
     let server =
         TestServer::start_with(db, clock(), |c| c.secret_key_file = Some(old_key.clone())).await;
     let (secret, _) = enrol(&server, "alice").await;

@@ -119,6 +119,17 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// New key files in the test's directory, one per name (`old.key`, ...).
+    pub fn new_key_files<const N: usize>(&self, names: [&str; N]) -> [PathBuf; N] {
+        names.map(|name| {
+            let path = self.dir.path().join(name);
+            tollgate::keys::create_key_file(&path).unwrap();
+            path
+        })
+    }
+}
+
 /// Runs a scenario on SQLite, and on Postgres when configured.
 macro_rules! on_both_databases {
     ($($scenario:ident),* $(,)?) => {$(
