@@ -387,14 +387,15 @@ impl<S: Store, O: Offload> Service<S, O> {
     {
         let (mut shown, mut recovery) = (Vec::new(), None);
         if self.store.methods(user).await?.enabled.is_empty() {
-            (shown, recovery) = self.recovery_set_to_store(user, policy, now).await?;
+            let (codes, set) = self.new_recovery_set(user, policy, now).await?;
+            (shown, recovery) = (codes, Some(set));
         }
         let offered = recovery.is_some();
         let mut outcome = enable(recovery).await?;
         if outcome == RecoveryOnEnable::Needed && !offered {
-            let (fresh, recovery) = self.recovery_set_to_store(user, policy, now).await?;
-            shown = fresh;
-            outcome = enable(recovery).await?;
+            let (codes, set) = self.new_recovery_set(user, policy, now).await?;
+            shown = codes;
+            outcome = enable(Some(set)).await?;
         }
         match outcome {
             RecoveryOnEnable::Stored => Ok(shown),
@@ -405,29 +406,14 @@ impl<S: Store, O: Offload> Service<S, O> {
         }
     }
 
-    /// A new set: the codes to show once, and what the store keeps.
-    async fn recovery_set_to_store(
-        &self,
-        user: &UserRef,
-        policy: &Policy,
-        now: DateTime<Utc>,
-    ) -> Result<(Vec<SecretString>, Option<NewRecoverySet>), DomainError> {
-        let (shown, stored) = self.new_recovery_set(user, policy).await?;
-        Ok((
-            shown,
-            Some(NewRecoverySet {
-                codes: stored,
-                generated_at: now,
-            }),
-        ))
-    }
-
-    /// Generates a set (cheap) and hashes it off the executor (argon2).
+    /// A new set generated at `now` (cheap) and hashed off the executor
+    /// (argon2): the codes to show once, and what the store keeps.
     pub(crate) async fn new_recovery_set(
         &self,
         user: &UserRef,
         policy: &Policy,
-    ) -> Result<(Vec<SecretString>, Vec<StoredCode>), DomainError> {
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<SecretString>, NewRecoverySet), DomainError> {
         let count = policy.recovery_code_count as usize;
         let key = self.keys.current();
         let generated = recovery::generate_set(count, key, user)?;
@@ -444,7 +430,13 @@ impl<S: Store, O: Offload> Service<S, O> {
                     });
                     shown.push(code.display);
                 }
-                Ok((shown, stored))
+                Ok((
+                    shown,
+                    NewRecoverySet {
+                        codes: stored,
+                        generated_at: now,
+                    },
+                ))
             })
             .await?
     }
@@ -504,16 +496,8 @@ impl<S: Store, O: Offload> Service<S, O> {
         }
         let now = self.clock.now();
         let policy = self.policy_for(user, "").await?;
-        let (shown, stored) = self.new_recovery_set(user, &policy).await?;
-        self.store
-            .replace_recovery_codes(
-                user,
-                NewRecoverySet {
-                    codes: stored,
-                    generated_at: now,
-                },
-            )
-            .await?;
+        let (shown, set) = self.new_recovery_set(user, &policy, now).await?;
+        self.store.replace_recovery_codes(user, set).await?;
         let event = self.audit_event(
             user,
             "recovery_codes.regenerated",

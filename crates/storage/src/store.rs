@@ -1617,17 +1617,16 @@ impl Store for SeaStore {
         key_id: &str,
     ) -> Result<u64, DomainError> {
         use recovery_code::Column as C;
-        let users: Vec<(String, String)> = recovery_code::Entity::find()
+        // Counted in the database (over the distinct users), not fetched.
+        recovery_code::Entity::find()
             .select_only()
             .columns([C::TenantId, C::UserId])
             .filter(C::KeyId.ne(key_id))
             .filter(C::UsedAt.is_null())
             .distinct()
-            .into_tuple()
-            .all(&self.db)
+            .count(&self.db)
             .await
-            .map_err(unavailable)?;
-        Ok(users.len() as u64)
+            .map_err(unavailable)
     }
 
     async fn count_open_challenges(&self, now: DateTime<Utc>) -> Result<u64, DomainError> {
