@@ -55,8 +55,7 @@ enum Command {
     /// After a key rotation: seal every stored authenticator seed again with
     /// the current --secret-key-file (opening it with the key that sealed
     /// it, from --previous-secret-key-files), so the previous key can be
-    /// retired. On SQLite, stop the server first; on Postgres, replicas may
-    /// keep serving.
+    /// retired. Servers on the same database may keep serving meanwhile.
     Reseal(ServeArgs),
     #[command(flatten)]
     Client(crate::client::ClientCommand),

@@ -8,6 +8,7 @@ use tollgate::server::{App, StartError};
 use tonic::Code;
 
 use tollgate::pb::challenge_service_client::ChallengeServiceClient;
+use tollgate_domain::Clock;
 use tollgate_domain::reseal::RESEAL_PAGE;
 
 use crate::challenge::{challenge_id, verify_request};
@@ -165,11 +166,11 @@ async fn a_bad_key_file_is_refused_with_a_clear_message() {
 
 /// `tollgate reseal` with `keys` (the current first, then previous ones):
 /// its exit status and what it printed.
-fn reseal(db: &TestDb, keys: &[&std::path::Path]) -> (bool, String) {
+fn reseal(database_url: &str, keys: &[&std::path::Path]) -> (bool, String) {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tollgate"));
     command
         .args(["reseal", "--socket", "off", "--listen", "off"])
-        .args(["--database-url", &db.url])
+        .args(["--database-url", database_url])
         .arg("--secret-key-file")
         .arg(keys[0]);
     if keys.len() > 1 {
@@ -215,7 +216,7 @@ async fn resealed_seeds_open_without_the_old_key(db: &TestDb) {
     let seeds = RESEAL_PAGE + 2;
 
     // Without the key that sealed them, nothing is touched, and it says so.
-    let (ok, said) = reseal(db, &[&new_key, &other_key]);
+    let (ok, said) = reseal(&db.url, &[&new_key, &other_key]);
     assert!(!ok, "{said}");
     assert!(
         said.contains("seeds sealed by a key that is not configured: 2"),
@@ -223,7 +224,7 @@ async fn resealed_seeds_open_without_the_old_key(db: &TestDb) {
     );
     assert!(said.contains("re-sealed 0 TOTP seeds"), "{said}");
 
-    let (ok, said) = reseal(db, &[&new_key, &old_key]);
+    let (ok, said) = reseal(&db.url, &[&new_key, &old_key]);
     assert!(ok, "{said}");
     assert!(
         said.contains(&format!("re-sealed {seeds} TOTP seeds")),
@@ -234,7 +235,7 @@ async fn resealed_seeds_open_without_the_old_key(db: &TestDb) {
         said.contains("users with unspent recovery codes tagged by an older key: 1"),
         "{said}"
     );
-    let (ok, said) = reseal(db, &[&new_key, &old_key]);
+    let (ok, said) = reseal(&db.url, &[&new_key, &old_key]);
     assert!(ok && said.contains("re-sealed 0 TOTP seeds"), "{said}");
 
     let server =
@@ -266,6 +267,101 @@ async fn resealed_seeds_open_without_the_old_key(db: &TestDb) {
 }
 
 on_both_databases!(resealed_seeds_open_without_the_old_key);
+
+/// `tollgate reseal` beside a server that keeps serving (on SQLite, two
+/// processes writing one file): sign-ins of users whose seeds are being
+/// re-sealed and confirmations of pending enrolments all succeed meanwhile,
+/// and afterwards no seed needs the old key.
+async fn a_reseal_runs_beside_a_serving_server(db: &TestDb) {
+    let [old_key, new_key] = db.new_key_files(["old.key", "new.key"]);
+    let server =
+        TestServer::start_with(db, clock(), |c| c.secret_key_file = Some(old_key.clone())).await;
+    let mut enrolled = Vec::new();
+    for n in 0..4 {
+        let user = format!("enrolled-{n}");
+        let (secret, _) = enrol(&server, &user).await;
+        enrolled.push((user, secret));
+    }
+    // Pending seeds enough for several pages of the re-seal, so it runs a
+    // while; some are confirmed while it runs.
+    let mut enrollment = server.enrollment().await;
+    let mut pending = Vec::new();
+    for n in 0..2 * RESEAL_PAGE {
+        let user = format!("pending-{n:03}");
+        let begun = enrollment
+            .begin_totp(pb::BeginTotpRequest {
+                user_id: user.clone(),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        pending.push((user, begun.secret_base32));
+    }
+    server.stop().await;
+
+    let server = TestServer::start_with(db, clock(), |c| {
+        c.secret_key_file = Some(new_key.clone());
+        c.previous_secret_key_files = vec![old_key.clone()];
+    })
+    .await;
+    let mut enrollment = server.enrollment().await;
+    let resealing = {
+        let (url, new_key, old_key) = (db.url.clone(), new_key.clone(), old_key.clone());
+        tokio::task::spawn_blocking(move || reseal(&url, &[&new_key, &old_key]))
+    };
+    // Rounds of sign-ins (each in a fresh TOTP step) and confirmations
+    // until the re-seal ends; every one must succeed.
+    let mut round = 0;
+    while round == 0 || !resealing.is_finished() {
+        round += 1;
+        server.clock.advance(chrono::TimeDelta::seconds(30));
+        let now = server.clock.now().timestamp();
+        sign_in_each(&server, &enrolled, now).await;
+        // Within the pending enrolments' ten minutes.
+        if let Some((user, secret)) = pending.pop().filter(|_| round <= 10) {
+            enrollment
+                .confirm_totp(pb::ConfirmTotpRequest {
+                    user_id: user.clone(),
+                    code: authenticator_code(&secret, now),
+                    ..Default::default()
+                })
+                .await
+                .unwrap_or_else(|e| panic!("{user} in round {round}: {e:?}"));
+        }
+    }
+    let (ok, said) = resealing.await.unwrap();
+    assert!(ok, "{said}");
+    server.stop().await;
+
+    // Only the new key now: every seed opens with it.
+    let (ok, said) = reseal(&db.url, &[&new_key]);
+    assert!(ok && said.contains("re-sealed 0 TOTP seeds"), "{said}");
+    let server =
+        TestServer::start_with(db, clock(), |c| c.secret_key_file = Some(new_key.clone())).await;
+    server
+        .clock
+        .advance(chrono::TimeDelta::seconds(30 * (round + 1)));
+    let now = server.clock.now().timestamp();
+    sign_in_each(&server, &enrolled, now).await;
+    server.stop().await;
+}
+
+/// Signs each of `users` (id, authenticator secret) in with the code of
+/// `now` (Unix seconds); every sign-in must succeed.
+async fn sign_in_each(server: &TestServer, users: &[(String, String)], now: i64) {
+    let mut challenges = ChallengeServiceClient::new(server.channel().await);
+    for (user, secret) in users {
+        let id = challenge_id(&mut challenges, user).await;
+        let code = authenticator_code(secret, now);
+        challenges
+            .verify_challenge(verify_request(user, &id, pb::Method::Totp, &code))
+            .await
+            .unwrap_or_else(|e| panic!("{user} at {now}: {e:?}"));
+    }
+}
+
+on_both_databases!(a_reseal_runs_beside_a_serving_server);
 
 /// A sign-in begun before a key rotation finishes after it: the challenge
 /// id is looked up under the previous key when the current one does not
