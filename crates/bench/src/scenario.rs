@@ -86,7 +86,11 @@ impl User {
     /// one step of skew each way); `None` when the current and the next
     /// step are both spent.
     pub fn claim_step(&self) -> Option<u64> {
-        let now = unix_now() / STEP_SECONDS;
+        self.claim_step_at(unix_now() / STEP_SECONDS)
+    }
+
+    /// [`Self::claim_step`] when the current step is `now`.
+    fn claim_step_at(&self, now: u64) -> Option<u64> {
         let mut spent = self.spent_step();
         loop {
             let step = now.max(spent + 1);
@@ -618,9 +622,11 @@ mod tests {
                 assert_ne!(codes.wrong[u], user.code(step));
             }
             // Each step is claimed once: the current, then the next.
-            assert_eq!(user.claim_step(), Some(now));
-            assert_eq!(user.claim_step(), Some(now + 1));
-            assert_eq!(user.claim_step(), None);
+            assert_eq!(user.claim_step_at(now), Some(now));
+            assert_eq!(user.claim_step_at(now), Some(now + 1));
+            assert_eq!(user.claim_step_at(now), None);
+            // A step boundary later, the step after is free again.
+            assert_eq!(user.claim_step_at(now + 1), Some(now + 2));
         }
     }
 }
