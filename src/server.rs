@@ -238,7 +238,7 @@ fn router(
     let v1alpha = reflection()
         .build_v1alpha()
         .map_err(|e| StartError::Reflection(e.to_string()))?;
-    let mut builder = Server::builder();
+    let mut builder = Server::builder().max_concurrent_streams(MAX_CONCURRENT_STREAMS);
     if let Some(tls) = tls {
         builder = builder
             .tls_config(tls)
@@ -368,6 +368,14 @@ pub async fn run(
     tracing::info!("stopped");
     failure.map_or(Ok(()), Err)
 }
+
+/// Calls one connection may have in flight (HTTP/2 `MAX_CONCURRENT_STREAMS`).
+/// gRPC clients queue calls beyond it on their side, so a client with
+/// thousands of calls at once waits instead of costing the server memory
+/// for each (about 17 KiB per call in flight: 1,000 at once took the
+/// server to 34 MiB, 4,000 to 80 MiB and failed calls). Two cores are busy
+/// long before this many calls run at once.
+const MAX_CONCURRENT_STREAMS: u32 = 128;
 
 /// How often the database is checked for the health service.
 const STORAGE_CHECK: std::time::Duration = std::time::Duration::from_secs(1);

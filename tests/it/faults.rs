@@ -12,6 +12,7 @@ use chrono::TimeDelta;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tollgate::pb;
 use tollgate::pb::challenge_service_client::ChallengeServiceClient;
+use tollgate::pb::delivery_service_client::DeliveryServiceClient;
 use tollgate::pb::enrollment_service_client::EnrollmentServiceClient;
 use tollgate_domain::Clock;
 use tonic::Code;
@@ -349,6 +350,48 @@ async fn hostile_clients_do_not_disturb_others() {
     assert_eq!(health(good.clone()).await, ServingStatus::Serving as i32);
     enrol_over(good, "unaffected", server.clock.now().timestamp()).await;
     let server = Arc::into_inner(server).unwrap();
+    server.stop().await;
+    db.cleanup().await;
+}
+
+/// A client with more calls at once than one connection may carry (128,
+/// the server's HTTP/2 `MAX_CONCURRENT_STREAMS`) waits on its own side: the
+/// call beyond the limit does not start, other connections are served, and
+/// it starts as soon as one of the first calls ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_beyond_a_connections_limit_wait_their_turn() {
+    let db = TestDb::sqlite().await;
+    let server = TestServer::start(&db, clock()).await;
+    let crowded = server.channel().await;
+    // Outbox streams stay open until dropped: each holds its call's place.
+    let mut open = Vec::new();
+    for _ in 0..128 {
+        let stream = DeliveryServiceClient::new(crowded.clone())
+            .stream_outbox(pb::StreamOutboxRequest::default())
+            .await
+            .unwrap()
+            .into_inner();
+        open.push(stream);
+    }
+    let waiting = tokio::spawn(health(crowded.clone()));
+    // Without the limit the check is answered in about a millisecond.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !waiting.is_finished(),
+        "the 129th call on one connection started"
+    );
+    assert_eq!(
+        health(server.channel().await).await,
+        ServingStatus::Serving as i32
+    );
+
+    drop(open.pop());
+    let answered = tokio::time::timeout(Duration::from_secs(10), waiting)
+        .await
+        .expect("the waiting call started once a place was free")
+        .unwrap();
+    assert_eq!(answered, ServingStatus::Serving as i32);
+    drop(open);
     server.stop().await;
     db.cleanup().await;
 }
