@@ -1,5 +1,5 @@
-//! The command line: `serve`, `migrate`, `config`, `generate-key` and
-//! `reseal` run the server side; the client commands (`health`, `status`, `totp`, ...) live
+//! The command line: `serve`, `migrate`, `config`, `generate-key`,
+//! `reseal` and `api-key` run the server side; the client commands (`health`, `status`, `totp`, ...) live
 //! in [`crate::client`].
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,6 +57,10 @@ enum Command {
     /// it, from --previous-secret-key-files), so the previous key can be
     /// retired. Servers on the same database may keep serving meanwhile.
     Reseal(ServeArgs),
+    /// API keys for callers that have neither the Unix socket nor a client
+    /// certificate: create (printed once), list, revoke.
+    #[command(subcommand)]
+    ApiKey(crate::api_key_command::ApiKeyCommand),
     #[command(flatten)]
     Client(crate::client::ClientCommand),
 }
@@ -90,6 +94,13 @@ pub fn main() -> ExitCode {
         .unwrap_or_default();
     match cli.command {
         Command::Client(command) => crate::client::main(command),
+        Command::ApiKey(command) => {
+            let inner = sub_matches
+                .subcommand()
+                .map(|(_, m)| m.clone())
+                .unwrap_or_default();
+            crate::api_key_command::main(command, &inner)
+        }
         Command::GenerateKey { out } => match crate::keys::create_key_file(&out) {
             Ok(key) => {
                 println!(

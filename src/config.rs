@@ -34,11 +34,13 @@ pub struct ServeArgs {
     )]
     pub socket: String,
 
-    /// TCP address to listen on, or `off`.
+    /// TCP address to listen on (e.g. 127.0.0.1:50051), or `off`. TCP
+    /// callers need a client certificate (--tls-client-ca-file) or an API
+    /// key.
     #[arg(
         long,
         env = "TOLLGATE_LISTEN",
-        default_value = "127.0.0.1:50051",
+        default_value = "off",
         value_name = "ADDR|off"
     )]
     pub listen: String,
@@ -319,6 +321,9 @@ struct FileConfig {
     audit_retention: Option<u32>,
     log_format: Option<LogFormat>,
     log: Option<String>,
+    /// Who may call; see the access module. File only: a list of tables.
+    #[serde(default)]
+    callers: Vec<crate::access::CallerEntry>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -349,6 +354,8 @@ pub enum ConfigError {
     MetricsAddr(String),
     #[error("--otlp-endpoint {0:?} is not an http:// or https:// URL")]
     OtlpEndpoint(String),
+    #[error("callers: {0}")]
+    Callers(String),
 }
 
 /// TLS on the TCP listener: files read at start.
@@ -388,6 +395,9 @@ pub struct ServerConfig {
     pub purge: PurgeConfig,
     pub log_format: LogFormat,
     pub log: String,
+    /// Who may call, from the configuration file; empty: the socket's
+    /// owner and group, root, and client certificates the client CA signed.
+    pub callers: Vec<crate::access::ConfiguredCaller>,
 }
 
 /// When rows that no longer matter are deleted.
@@ -478,6 +488,7 @@ impl ServerConfig {
             purge: PurgeConfig::default(),
             log_format: LogFormat::Text,
             log: "info".to_owned(),
+            callers: Vec::new(),
         }
     }
 }
@@ -543,7 +554,7 @@ impl ServerConfig {
                 .map_or("kept".to_owned(), |d| format!("{} days", d.num_days())),
             self.log_format,
             self.log,
-        )
+        ) + &crate::access::describe_callers(&self.callers)
     }
 }
 
@@ -571,8 +582,11 @@ impl ServeArgs {
     /// validates. `matches` are the subcommand's, to tell defaults from
     /// values the user gave.
     pub fn resolve(mut self, matches: &ArgMatches) -> Result<ServerConfig, ConfigError> {
+        let mut callers = Vec::new();
         if let Some(path) = self.config.clone() {
-            let file = read_file(&path)?;
+            let mut file = read_file(&path)?;
+            callers = crate::access::CallerEntry::resolve_all(std::mem::take(&mut file.callers))
+                .map_err(ConfigError::Callers)?;
             let defaulted = |id: &str| {
                 matches!(
                     matches.value_source(id),
@@ -728,6 +742,7 @@ impl ServeArgs {
             },
             log_format: self.log_format,
             log: self.log,
+            callers,
         })
     }
 }

@@ -254,7 +254,7 @@ impl Dispatcher {
             .metrics
             .delivery(record.channel.as_str(), transport, outcome.is_ok());
         let recorded = match &outcome {
-            Ok(()) => core.ack_message(&record.id).await,
+            Ok(()) => core.ack_message(None, &record.id).await,
             Err(error) => {
                 tracing::warn!(message_id = %record.id, channel = record.channel.as_str(), %error, "delivery failed");
                 let retry_at =

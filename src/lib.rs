@@ -6,6 +6,8 @@
 //! command-line client of a running server.
 #![forbid(unsafe_code)]
 
+pub mod access;
+mod api_key_command;
 pub mod cli;
 pub mod client;
 pub mod config;

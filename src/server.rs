@@ -18,6 +18,7 @@ use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 use tower::layer::util::{Identity, Stack};
 
+use crate::access::{AccessLayer, Gate};
 use crate::config::{PurgeConfig, ServerConfig, TlsConfig};
 use crate::dispatch::{Dispatcher, DispatcherSettings};
 use crate::grpc::{Api, WorkerPool};
@@ -47,6 +48,9 @@ pub enum StartError {
 /// Everything opened at start: storage (migrated), keys, the services.
 pub struct App {
     api: Api,
+    clock: Arc<dyn Clock>,
+    keyring: Arc<tollgate_domain::secret::Keyring>,
+    callers: Vec<crate::access::ConfiguredCaller>,
     dispatcher: Dispatcher,
     store: SeaStore,
     metrics: Metrics,
@@ -59,7 +63,7 @@ pub struct App {
 impl App {
     /// Loads the keys, connects to the database and applies migrations.
     pub async fn open(config: &ServerConfig, clock: Arc<dyn Clock>) -> Result<Self, StartError> {
-        let keyring = keys::load(config)?;
+        let keyring = Arc::new(keys::load(config)?);
         let store = tollgate_storage::open(&config.database_url).await?;
         let policy = TenantPolicy::with_issuer(&config.issuer);
         let dispatcher = Dispatcher::new(DispatcherSettings {
@@ -76,14 +80,17 @@ impl App {
         let core = Service::new(
             Arc::new(store.clone()),
             WorkerPool::start().map_err(|e| StartError::Serve(e.to_string()))?,
-            clock,
-            Arc::new(keyring),
+            clock.clone(),
+            keyring.clone(),
             policy,
         )
         .with_confirm_link_base(config.confirm_link_base.clone())
         .with_audit_observer(Arc::new(metrics.clone()));
         Ok(Self {
             api: Api::new(Arc::new(core), dispatcher.clone(), metrics.clone()),
+            clock,
+            keyring,
+            callers: config.callers.clone(),
             dispatcher,
             store,
             metrics,
@@ -104,6 +111,11 @@ impl App {
         self.api.core()
     }
 
+    /// The secret keys, current and previous.
+    pub fn keyring(&self) -> &tollgate_domain::secret::Keyring {
+        &self.keyring
+    }
+
     /// The storage, for tests that inspect what was written.
     pub fn store(&self) -> &SeaStore {
         &self.store
@@ -113,13 +125,16 @@ impl App {
 /// The sockets the server accepts connections on.
 pub struct Listeners {
     unix: Option<(UnixListener, PathBuf)>,
+    /// The socket's owner and group, admitted when no callers are configured.
+    socket_owner: Option<(u32, u32)>,
     tcp: Option<TcpListener>,
     tls: Option<ServerTlsConfig>,
     metrics: Option<TcpListener>,
 }
 
 impl Listeners {
-    /// Binds the configured Unix socket (mode 0660) and TCP address.
+    /// Binds the configured Unix socket (mode 0660 from the first moment)
+    /// and TCP address.
     pub async fn bind(config: &ServerConfig) -> Result<Self, StartError> {
         let unix = match &config.socket {
             Some(path) => Some((bind_unix(path)?, path.clone())),
@@ -148,8 +163,10 @@ impl Listeners {
             ),
             None => None,
         };
+        let socket_owner = unix.as_ref().and_then(|(_, path)| socket_owner(path));
         Ok(Self {
             unix,
+            socket_owner,
             tcp,
             tls,
             metrics,
@@ -180,7 +197,12 @@ fn tls_config(tls: &TlsConfig) -> Result<ServerTlsConfig, StartError> {
     Ok(config)
 }
 
+/// Binds the socket with its final mode from the first moment: it is
+/// bound inside a fresh directory only this user can enter, given mode
+/// 0660 there, then renamed into place, so nobody can connect to it while
+/// it has the process umask's mode.
 fn bind_unix(path: &Path) -> Result<UnixListener, StartError> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
     let err = |reason: String| StartError::Bind {
         what: path.display().to_string(),
         reason,
@@ -199,11 +221,38 @@ fn bind_unix(path: &Path) -> Result<UnixListener, StartError> {
         std::fs::remove_file(path)
             .map_err(|e| err(format!("could not remove the stale socket: {e}")))?;
     }
-    let listener = UnixListener::bind(path).map_err(|e| err(e.to_string()))?;
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o660))
-        .map_err(|e| err(e.to_string()))?;
-    Ok(listener)
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut suffix = [0u8; 6];
+    tollgate_domain::random::fill(&mut suffix).map_err(|e| err(e.to_string()))?;
+    let private = parent.join(format!(
+        ".tollgate-bind-{}",
+        tollgate_domain::secret::hex_lower(&suffix)
+    ));
+    std::fs::DirBuilder::new()
+        .mode(0o700)
+        .create(&private)
+        .map_err(|e| err(format!("could not create {}: {e}", private.display())))?;
+    let staged = private.join("s");
+    let bound = UnixListener::bind(&staged)
+        .map_err(|e| err(e.to_string()))
+        .and_then(|listener| {
+            std::fs::set_permissions(&staged, std::fs::Permissions::from_mode(0o660))
+                .map_err(|e| err(e.to_string()))?;
+            std::fs::rename(&staged, path).map_err(|e| err(e.to_string()))?;
+            Ok(listener)
+        });
+    let _ = std::fs::remove_file(&staged);
+    let _ = std::fs::remove_dir(&private);
+    bound
+}
+
+/// The socket's owner and group: who its mode lets in.
+fn socket_owner(path: &Path) -> Option<(u32, u32)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.uid(), m.gid()))
 }
 
 async fn set_all(reporter: &HealthReporter, status: ServingStatus) {
@@ -219,6 +268,10 @@ async fn set_all(reporter: &HealthReporter, status: ServingStatus) {
     }
 }
 
+/// What every call passes through before its service: telemetry first, so
+/// refused calls are measured and traced too, then the trust boundary.
+type Layers = Stack<AccessLayer, Stack<RpcTelemetryLayer, Identity>>;
+
 fn router(
     api: &Api,
     health: &tonic_health::pb::health_server::HealthServer<
@@ -226,7 +279,8 @@ fn router(
     >,
     tls: Option<ServerTlsConfig>,
     metrics: &Metrics,
-) -> Result<Router<Stack<RpcTelemetryLayer, Identity>>, StartError> {
+    gate: &Arc<Gate>,
+) -> Result<Router<Layers>, StartError> {
     let reflection = || {
         tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
@@ -246,6 +300,7 @@ fn router(
     }
     Ok(builder
         .layer(RpcTelemetryLayer::new(metrics.clone()))
+        .layer(AccessLayer::new(gate.clone()))
         .add_service(health.clone())
         .add_service(v1)
         .add_service(v1alpha)
@@ -311,11 +366,18 @@ pub async fn run(
             stopped(),
         ));
     }
+    let gate = Arc::new(Gate::new(
+        app.callers.clone(),
+        listeners.socket_owner,
+        app.store.clone(),
+        app.keyring.clone(),
+        app.clock.clone(),
+    ));
     let mut servers = tokio::task::JoinSet::new();
     let mut socket_path = None;
     if let Some((listener, path)) = listeners.unix {
         tracing::info!(socket = %path.display(), "serving gRPC on a Unix socket");
-        let serve = router(&app.api, &health, None, &app.metrics)?
+        let serve = router(&app.api, &health, None, &app.metrics, &gate)?
             .serve_with_incoming_shutdown(UnixListenerStream::new(listener), stopped());
         servers.spawn(serve);
         socket_path = Some(path);
@@ -324,7 +386,7 @@ pub async fn run(
         if let Ok(addr) = listener.local_addr() {
             tracing::info!(%addr, tls = listeners.tls.is_some(), "serving gRPC on TCP");
         }
-        let serve = router(&app.api, &health, listeners.tls, &app.metrics)?
+        let serve = router(&app.api, &health, listeners.tls, &app.metrics, &gate)?
             .serve_with_incoming_shutdown(TcpListenerStream::new(listener), stopped());
         servers.spawn(serve);
     }

@@ -30,7 +30,9 @@ fn code_of(error: &DomainError) -> Code {
         DomainError::LockedOut { .. } | DomainError::ResendTooSoon { .. } => {
             Code::ResourceExhausted
         }
-        DomainError::PolicyForbids => Code::PermissionDenied,
+        DomainError::PolicyForbids | DomainError::CallerNotAllowed { .. } => Code::PermissionDenied,
+        DomainError::ApiKeyInvalid | DomainError::NoCredential => Code::Unauthenticated,
+        DomainError::ApiKeyExists => Code::AlreadyExists,
         DomainError::EtagMismatch => Code::Aborted,
         DomainError::DeliveryFailed | DomainError::StorageUnavailable => Code::Unavailable,
         DomainError::Internal(_) => Code::Internal,
@@ -60,6 +62,14 @@ pub fn to_status(error: DomainError, now: DateTime<Utc>) -> Status {
         }
         DomainError::ResendTooSoon { available_at } => {
             metadata.insert("available_at".to_owned(), available_at.to_rfc3339());
+        }
+        DomainError::CallerNotAllowed { permission, tenant } => {
+            if !permission.is_empty() {
+                metadata.insert("permission".to_owned(), (*permission).to_owned());
+            }
+            if !tenant.is_empty() {
+                metadata.insert("tenant".to_owned(), tenant.clone());
+            }
         }
         _ => {}
     }

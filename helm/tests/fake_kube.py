@@ -33,6 +33,7 @@ GROUPS = {
     ("batch", "v1"): {"jobs": "Job"},
     ("policy", "v1"): {"poddisruptionbudgets": "PodDisruptionBudget"},
     ("autoscaling", "v2"): {"horizontalpodautoscalers": "HorizontalPodAutoscaler"},
+    ("networking.k8s.io", "v1"): {"networkpolicies": "NetworkPolicy"},
 }
 VERBS = ["create", "delete", "get", "list", "patch", "update", "watch"]
 

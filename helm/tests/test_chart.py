@@ -7,7 +7,10 @@
    Kubernetes schemas (kubernetes-validate, strict: unknown fields refused)
    and say what the chart promises (probes, security context, secrets as files).
 3. An application chart (tests/app-chart) that includes the sidecar templates.
-4. Bad values: `helm lint` must fail on them, and Helm's schema error must
+4. The trust boundary: standalone mode refuses to render without mutual TLS
+   unless insecurePlaintext says so; the NetworkPolicy; `callers` rendered
+   into a config.toml that parses back to exactly the values given.
+5. Bad values: `helm lint` must fail on them, and Helm's schema error must
    name the offending field.
 """
 
@@ -17,9 +20,11 @@ import asyncio
 import copy
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
+import tomllib
 import traceback
 from pathlib import Path
 
@@ -46,6 +51,8 @@ APP_CHART = HERE / "app-chart"
 K8S_VERSIONS = ["1.29", kubernetes_validate.latest_version()]
 SOCKET = "/run/tollgate/tollgate.sock"
 PROBE = ["/usr/local/bin/tollgate", "health", "--socket", SOCKET]
+CONFIG = "/etc/tollgate/config/config.toml"
+MUTUAL_TLS_REFUSED = "standalone mode listens on 0.0.0.0:50051 for the whole cluster network and needs mutual TLS"
 ERROR = 3  # Helm lint severity
 
 STATS = {"lint": 0, "install": 0, "manifests": 0, "rejected": 0}
@@ -157,6 +164,65 @@ def check_tollgate_container(c: dict, pod: dict) -> None:
     assert "secret-key" in files
 
 
+def callers_file(docs: list[dict]) -> dict | None:
+    """The parsed config.toml of the release's ConfigMap, or None without one."""
+    maps = by_kind(docs, "ConfigMap")
+    if not maps:
+        return None
+    (cm,) = maps
+    assert set(cm["data"]) == {"config.toml"}, cm["data"].keys()
+    return {"name": cm["metadata"]["name"], "toml": tomllib.loads(cm["data"]["config.toml"])}
+
+
+def check_callers(callers: list[dict], docs: list[dict], c: dict, pod: dict, annotations: dict) -> None:
+    """`callers` reaches the container as TOLLGATE_CONFIG, a read-only file
+    from the release's ConfigMap holding exactly those callers and nothing
+    else; no callers: no file, no variable, no volume."""
+    env = env_of(c)
+    config = callers_file(docs)
+    if not callers:
+        assert config is None and "TOLLGATE_CONFIG" not in env, env.get("TOLLGATE_CONFIG")
+        assert not any(v["name"] == "tollgate-config" for v in pod["volumes"])
+        assert not any(k.startswith("checksum/") for k in annotations or {}), annotations
+        return
+    assert config["toml"] == {"callers": callers}, config["toml"]
+    assert env["TOLLGATE_CONFIG"]["value"] == CONFIG, env["TOLLGATE_CONFIG"]
+    mount = next(m for m in c["volumeMounts"] if m["name"] == "tollgate-config")
+    assert mount["mountPath"] == os.path.dirname(CONFIG) and mount["readOnly"] is True, mount
+    volume = next(v for v in pod["volumes"] if v["name"] == "tollgate-config")
+    assert volume["configMap"] == {"name": config["name"],
+                                   "items": [{"key": "config.toml", "path": "config.toml"}]}, volume
+    assert re.fullmatch(r"[0-9a-f]{64}", annotations["checksum/tollgate-config"]), annotations
+
+
+def check_network_policy(docs: list[dict], values: dict) -> dict:
+    """Standalone: one NetworkPolicy on the tollgate pods, ingress only, the
+    gRPC port from the client labels, the metrics port (when on) from the
+    scraper's labels, then extraIngress."""
+    np_values = merge(load_yaml(CHART / "values.yaml")["networkPolicy"], values.get("networkPolicy", {}))
+    (np,) = by_kind(docs, "NetworkPolicy")
+    (dep,) = by_kind(docs, "Deployment")
+    spec = np["spec"]
+    assert spec["podSelector"] == dep["spec"]["selector"], spec["podSelector"]
+    assert spec["policyTypes"] == ["Ingress"], spec["policyTypes"]
+
+    def peer(labels: dict, namespaces) -> dict:
+        out = {"podSelector": {"matchLabels": labels}}
+        if namespaces is not None:
+            out["namespaceSelector"] = namespaces
+        return out
+
+    port = values.get("grpc", {}).get("port", 50051)
+    rules = [{"from": [peer(np_values["clientLabels"], np_values.get("clientNamespaceSelector"))],
+              "ports": [{"port": port, "protocol": "TCP"}]}]
+    if values.get("metrics", {}).get("enabled", True):
+        rules.append({"from": [peer(np_values["metricsLabels"], np_values.get("metricsNamespaceSelector"))],
+                      "ports": [{"port": values.get("metrics", {}).get("port", 9464), "protocol": "TCP"}]})
+    rules += np_values.get("extraIngress", [])
+    assert spec["ingress"] == rules, spec["ingress"]
+    return np
+
+
 # --------------------------------------------------------------------------- tests
 
 def test_lint_ci_values(workdir: Path) -> None:
@@ -190,8 +256,12 @@ def test_install_ci_values(workdir: Path) -> None:
             # Only the database URL (no key; --socket/--listen left at their
             # defaults, since both `off` is refused as "no listener").
             assert set(env_of(c)) == {"TOLLGATE_DATABASE_URL", "TOLLGATE_LOG_FORMAT", "TOLLGATE_LOG"}, env_of(c)
+        callers = values.get("callers", [])
+        config = callers_file(docs)
+        assert (config["toml"] if config else None) == ({"callers": callers} if callers else None), config
         if not standalone:
             assert not deployments and not by_kind(docs, "Service"), kinds
+            assert not by_kind(docs, "NetworkPolicy"), kinds
             print(f"  ok   helm install -f ci/{path.name}: {kinds or 'nothing'} (sidecar: no Deployment)")
             continue
         (dep,) = deployments
@@ -201,7 +271,11 @@ def test_install_ci_values(workdir: Path) -> None:
         env = env_of(c)
         assert env["TOLLGATE_LISTEN"]["value"] == "0.0.0.0:50051"
         tls = values.get("tls", {}).get("enabled", False)
+        mtls = tls and bool(values["tls"].get("clientCA", {}).get("existingSecret"))
+        assert mtls or values.get("insecurePlaintext") is True, "standalone ci values without mTLS rendered"
         assert ("TOLLGATE_ALLOW_PLAINTEXT_REMOTE" in env) == (not tls), env.keys()
+        check_callers(callers, docs, c, pod, dep["spec"]["template"]["metadata"].get("annotations", {}))
+        check_network_policy(docs, values)
         assert ("TOLLGATE_TLS_CERT_FILE" in env) == tls
         if tls:
             tls_volume = next(v for v in pod["volumes"] if v["name"] == "tollgate-tls")
@@ -239,7 +313,15 @@ def test_app_chart_includes_sidecar(workdir: Path) -> None:
     assert names == ["app", "tollgate"], names
     app_c, tg = pod["containers"]
     check_tollgate_container(tg, pod)
-    assert env_of(tg)["TOLLGATE_LISTEN"]["value"] == "off"
+    # No extra values: Unix socket only. TCP stays off (the server's default
+    # is off now, and the chart says so explicitly), no plaintext opt-in, no
+    # callers file, no NetworkPolicy (the application's pod is its own).
+    env = env_of(tg)
+    assert env["TOLLGATE_LISTEN"]["value"] == "off"
+    assert [p["name"] for p in tg["ports"]] == ["metrics"], tg["ports"]
+    assert "TOLLGATE_ALLOW_PLAINTEXT_REMOTE" not in env
+    check_callers([], docs, tg, pod, dep["spec"]["template"]["metadata"].get("annotations"))
+    assert not by_kind(docs, "NetworkPolicy") and not by_kind(docs, "ConfigMap")
     assert env_of(tg)["TOLLGATE_ISSUER"]["value"] == "MyApp"  # the app's values reach the subchart
     assert {"name": "tollgate-socket", "mountPath": "/run/tollgate"} in app_c["volumeMounts"]
     jobs = by_kind(docs, "Job")
@@ -252,7 +334,8 @@ def test_readme_documents_every_value(workdir: Path) -> None:
     """helm/README.md's table names every value in values.yaml."""
     readme = (HERE.parent / "README.md").read_text()
     opaque = {"resources", "podSecurityContext", "securityContext", "affinity", "podAnnotations",
-              "podLabels", "nodeSelector", "annotations", "startup", "readiness", "liveness"}
+              "podLabels", "nodeSelector", "annotations", "startup", "readiness", "liveness",
+              "clientLabels", "metricsLabels"}
 
     def leaves(d: dict, prefix: str = ""):
         for key, value in d.items():
@@ -272,8 +355,9 @@ def test_binary_accepts_rendered_env(workdir: Path) -> None:
     """With TOLLGATE_BIN set (e.g. target/debug/tollgate after `cargo build`),
     `tollgate config` must accept the environment of every container the chart
     renders: every TOLLGATE_* name and value the chart sets is one the server
-    knows. (`config` resolves and checks options like serve/migrate, binding
-    nothing.) Skipped without it: the chart's tests need no Rust build."""
+    knows, and the callers file the chart renders is one it accepts. (`config`
+    resolves and checks options like serve/migrate, binding nothing.) Skipped
+    without it: the chart's tests need no Rust build."""
     binary = os.environ.get("TOLLGATE_BIN")
     if not binary:
         print("  skip TOLLGATE_BIN is not set: rendered environments not checked against the binary")
@@ -286,7 +370,12 @@ def test_binary_accepts_rendered_env(workdir: Path) -> None:
     releases.append(("app-chart", install(app, {})))
     checked = 0
     for name, release in releases:
-        for doc in documents(release):
+        docs = documents(release)
+        # The callers file: what the ConfigMap would mount at TOLLGATE_CONFIG.
+        config = workdir / f"{name}.config.toml"
+        for cm in by_kind(docs, "ConfigMap"):
+            config.write_text(cm["data"]["config.toml"])
+        for doc in docs:
             if doc["kind"] not in ("Deployment", "Job"):
                 continue
             for c in doc["spec"]["template"]["spec"]["containers"]:
@@ -296,11 +385,155 @@ def test_binary_accepts_rendered_env(workdir: Path) -> None:
                 for e in c.get("env", []):
                     # A Secret's value is not in the manifest: stand in for it.
                     env[e["name"]] = e.get("value", "postgres://tollgate@127.0.0.1/tollgate")
+                if "TOLLGATE_CONFIG" in env:
+                    env["TOLLGATE_CONFIG"] = str(config)
                 run = subprocess.run([binary, "config"], env=env, capture_output=True, text=True,
                                      cwd=workdir, timeout=60)
                 assert run.returncode == 0, f"{name} {doc['kind']}: tollgate config refused:\n{run.stderr}"
                 checked += 1
     print(f"  ok   {binary} config accepts the environment of {checked} rendered containers")
+
+
+def test_standalone_needs_mutual_tls(workdir: Path) -> None:
+    """Standalone mode opens TCP to the cluster network: without TLS and a
+    client CA it does not render, unless insecurePlaintext: true says so in
+    so many words; only then (and only without TLS) does the chart set
+    TOLLGATE_ALLOW_PLAINTEXT_REMOTE."""
+    mtls = load_yaml(CHART / "ci" / "standalone-tls-values.yaml")
+    refused = [
+        ("no TLS", {"tls": {"enabled": False}}),
+        ("TLS without a client CA", {"tls": {"clientCA": {"existingSecret": ""}}}),
+        ("a client CA without TLS", {"tls": {"enabled": False, "existingSecret": ""}}),
+        ("no TLS, insecurePlaintext false", {"tls": {"enabled": False}, "insecurePlaintext": False}),
+    ]
+    for name, override in refused:
+        try:
+            install(CHART, merge(mtls, override))
+        except helm_sdkpy.InstallError as e:
+            message = str(e)
+        else:
+            raise AssertionError(f"standalone with {name} rendered")
+        assert MUTUAL_TLS_REFUSED in message and "insecurePlaintext=true" in message, message
+        assert "tls.clientCA.existingSecret" in message, message
+        STATS["install"] += 1
+        print(f"  ok   standalone with {name}: refused to render ({MUTUAL_TLS_REFUSED} ...)")
+
+    accepted = [
+        ("no TLS", {"tls": {"enabled": False}}, True),
+        ("TLS without a client CA", {"tls": {"clientCA": {"existingSecret": ""}}}, False),
+    ]
+    for name, override, plaintext in accepted:
+        values = merge(mtls, {**override, "insecurePlaintext": True})
+        release = install(CHART, values)
+        STATS["install"] += 1
+        docs = documents(release)
+        validate_all(docs)
+        (dep,) = by_kind(docs, "Deployment")
+        env = env_of(dep["spec"]["template"]["spec"]["containers"][0])
+        assert env["TOLLGATE_LISTEN"]["value"] == "0.0.0.0:50051", env["TOLLGATE_LISTEN"]
+        if plaintext:
+            assert env["TOLLGATE_ALLOW_PLAINTEXT_REMOTE"]["value"] == "true", env.keys()
+            assert "TOLLGATE_TLS_CERT_FILE" not in env
+        else:
+            assert "TOLLGATE_ALLOW_PLAINTEXT_REMOTE" not in env and "TOLLGATE_TLS_CERT_FILE" in env
+            assert "TOLLGATE_TLS_CLIENT_CA_FILE" not in env
+        assert "WARNING: insecurePlaintext is true" in release["info"]["notes"], release["info"]["notes"]
+        print(f"  ok   standalone with {name} and insecurePlaintext: true renders"
+              f"{', TOLLGATE_ALLOW_PLAINTEXT_REMOTE=true' if plaintext else ' (TLS, no plaintext opt-in)'}")
+
+    # Mutual TLS: renders, no plaintext opt-in, no warning.
+    release = install(CHART, mtls)
+    STATS["install"] += 1
+    (dep,) = by_kind(documents(release), "Deployment")
+    env = env_of(dep["spec"]["template"]["spec"]["containers"][0])
+    assert "TOLLGATE_ALLOW_PLAINTEXT_REMOTE" not in env and "TOLLGATE_TLS_CLIENT_CA_FILE" in env
+    assert "WARNING" not in release["info"]["notes"]
+    # Sidecar mode needs none of it: no TLS, insecurePlaintext unset, renders.
+    sidecar = load_yaml(CHART / "ci" / "sidecar-values.yaml")
+    assert "insecurePlaintext" not in sidecar and "tls" not in sidecar
+    install(CHART, sidecar)
+    STATS["install"] += 1
+    print("  ok   standalone with mutual TLS renders without the opt-in; sidecar mode needs neither")
+
+
+def test_network_policy(workdir: Path) -> None:
+    """On by default in standalone mode, admitting the gRPC port only from pods
+    carrying the client labels; never in sidecar mode."""
+    mtls = load_yaml(CHART / "ci" / "standalone-tls-values.yaml")
+    cases = [
+        ("default, metrics on", merge(mtls, {"metrics": {"enabled": True}})),
+        ("default, metrics off", mtls),
+        ("clients from labelled namespaces, another port",
+         merge(mtls, {"grpc": {"port": 6000}, "networkPolicy": {
+             "clientLabels": {"tollgate-client": None, "app": "web"},
+             "clientNamespaceSelector": {"matchLabels": {"team": "shop"}}}})),
+    ]
+    for name, values in cases:
+        docs = documents(install(CHART, values))
+        STATS["install"] += 1
+        validate_all(docs)
+        np = check_network_policy(docs, values)
+        first = np["spec"]["ingress"][0]
+        print(f"  ok   NetworkPolicy ({name}): {len(np['spec']['ingress'])} rule(s); gRPC port "
+              f"{first['ports'][0]['port']} from {first['from'][0]}")
+    default = check_network_policy(documents(install(CHART, mtls)), mtls)
+    assert default["spec"]["ingress"][0]["from"] == [{"podSelector": {"matchLabels": {"tollgate-client": "true"}}}]
+    docs = documents(install(CHART, merge(mtls, {"networkPolicy": {"enabled": False}})))
+    assert not by_kind(docs, "NetworkPolicy") and by_kind(docs, "Deployment")
+    for path in ("sidecar-values.yaml", "sidecar-sqlite-values.yaml"):
+        values = merge(load_yaml(CHART / "ci" / path), {"networkPolicy": {"enabled": True}})
+        assert not by_kind(documents(install(CHART, values)), "NetworkPolicy"), path
+    STATS["install"] += 4
+    print("  ok   no NetworkPolicy with networkPolicy.enabled=false, nor in sidecar mode")
+
+
+# Strings that need escaping in TOML, identities at the ends of their ranges.
+TRICKY_CALLERS = [
+    {"name": 'web "backend" \\ <&> \u00fcn\u00efc\u00f8de', "uid": 0, "permissions": ["sign_in"],
+     "tenants": ["*"]},
+    {"name": "ops\nteam\t#1 = [x]", "gid": 4294967295, "permissions": ["admin", "outbox", "sign_in"],
+     "tenants": ["acme", "o'brien", "a]b", "x = 1", "# not a comment"]},
+    {"name": "mailer", "certificate": 'CN=mailer,O="Acme, Inc."\\', "permissions": ["outbox"],
+     "tenants": ["t1"]},
+    {"name": "spiffe", "certificate": "spiffe://cluster.local/ns/shop/sa/web", "permissions": ["sign_in"],
+     "tenants": ["acme"]},
+]
+
+
+def test_callers_round_trip(workdir: Path) -> None:
+    """`callers` becomes a ConfigMap whose config.toml parses back to exactly
+    the values given, mounted read-only and named by TOLLGATE_CONFIG, in both
+    modes; the server refuses unknown keys, so the file holds nothing else."""
+    mtls = load_yaml(CHART / "ci" / "standalone-tls-values.yaml")
+    values = merge(mtls, {"callers": TRICKY_CALLERS})
+    docs = documents(install(CHART, values))
+    validate_all(docs)
+    (dep,) = by_kind(docs, "Deployment")
+    pod = dep["spec"]["template"]["spec"]
+    check_callers(TRICKY_CALLERS, docs, pod["containers"][0], pod, dep["spec"]["template"]["metadata"]["annotations"])
+    # A change to callers changes the checksum, so the pods restart.
+    other = documents(install(CHART, merge(mtls, {"callers": TRICKY_CALLERS[:1]})))
+    (dep2,) = by_kind(other, "Deployment")
+    assert (dep["spec"]["template"]["metadata"]["annotations"]["checksum/tollgate-config"]
+            != dep2["spec"]["template"]["metadata"]["annotations"]["checksum/tollgate-config"])
+    print(f"  ok   standalone: {len(TRICKY_CALLERS)} callers (quotes, backslashes, newlines, <&>, "
+          f"non-ASCII, uid 0, gid 2^32-1) parse back from config.toml exactly; TOLLGATE_CONFIG={CONFIG}")
+
+    # Sidecar mode: the ConfigMap comes with the application's release, the
+    # sidecar container mounts it.
+    app = workdir / "app-chart-callers"
+    shutil.copytree(APP_CHART, app)
+    shutil.copytree(CHART, app / "charts" / "tollgate")
+    docs = documents(install(app, {"tollgate": {"callers": TRICKY_CALLERS}}))
+    validate_all(docs)
+    (dep,) = by_kind(docs, "Deployment")
+    pod = dep["spec"]["template"]["spec"]
+    tg = next(c for c in pod["containers"] if c["name"] == "tollgate")
+    check_callers(TRICKY_CALLERS, docs, tg, pod, dep["spec"]["template"]["metadata"]["annotations"])
+    assert env_of(tg)["TOLLGATE_LISTEN"]["value"] == "off"
+    STATS["install"] += 3
+    print(f"  ok   sidecar (app chart): ConfigMap {callers_file(docs)['name']} mounted into the "
+          f"tollgate container, same callers back")
 
 
 # (name, values on top of ci/sidecar-values.yaml, the field Helm must name)
@@ -324,6 +557,29 @@ BAD_VALUES = [
     ("the development-only log transport", {"email": {"transport": "log"}}, "/email/transport"),
     ("a misspelt key", {"replicas": 3}, "'replicas'"),
     ("a port out of range", {"metrics": {"port": 70000}}, "/metrics/port"),
+    ("a caller with two identities",
+     {"callers": [{"name": "a", "uid": 1000, "certificate": "web", "permissions": ["sign_in"], "tenants": ["*"]}]},
+     "- at '/callers/0': 'oneOf' failed, subschemas 0, 2 matched"),
+    ("a caller with no identity",
+     {"callers": [{"name": "a", "permissions": ["sign_in"], "tenants": ["*"]}]},
+     "- at '/callers/0': 'oneOf' failed, none matched"),
+    ("a caller with an unknown permission",
+     {"callers": [{"name": "a", "gid": 1000, "permissions": ["sign_in", "superuser"], "tenants": ["*"]}]},
+     "/callers/0/permissions/1"),
+    ("a caller without permissions",
+     {"callers": [{"name": "a", "gid": 1000, "permissions": [], "tenants": ["*"]}]}, "/callers/0/permissions"),
+    ("a caller without tenants",
+     {"callers": [{"name": "a", "uid": 1000, "permissions": ["admin"], "tenants": []}]}, "/callers/0/tenants"),
+    ("a caller without a name",
+     {"callers": [{"uid": 1000, "permissions": ["admin"], "tenants": ["*"]}]}, "missing property 'name'"),
+    ("a caller with a misspelt key",
+     {"callers": [{"name": "a", "uid": 1000, "permission": ["admin"], "permissions": ["admin"],
+                   "tenants": ["*"]}]}, "'permission' not allowed"),
+    ("a negative uid",
+     {"callers": [{"name": "a", "uid": -1, "permissions": ["admin"], "tenants": ["*"]}]}, "/callers/0/uid"),
+    ("insecurePlaintext as a string", {"insecurePlaintext": "yes"}, "/insecurePlaintext"),
+    ("a NetworkPolicy admitting every pod", {"networkPolicy": {"clientLabels": {"tollgate-client": None}}},
+     "/networkPolicy/clientLabels"),
 ]
 
 
@@ -353,6 +609,7 @@ def test_schema_rejects_bad_values(workdir: Path) -> None:
 
 def main() -> int:
     tests = [test_lint_ci_values, test_install_ci_values, test_app_chart_includes_sidecar,
+             test_standalone_needs_mutual_tls, test_network_policy, test_callers_round_trip,
              test_schema_rejects_bad_values, test_readme_documents_every_value,
              test_binary_accepts_rendered_env]
     failed = []

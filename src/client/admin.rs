@@ -1,8 +1,8 @@
 //! Administrator views and actions: `tollgate status` (a user's 2FA state),
 //! `tollgate user reset` and `tollgate audit`.
+use super::Transport as Channel;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
-use tonic::transport::Channel;
 
 use super::{
     ClientError, Conn, Report, Subject, actor, list, method_name, method_names, rfc3339, short,
@@ -238,6 +238,7 @@ pub async fn audit(args: &AuditArgs, channel: Channel) -> Result<Report, ClientE
                 "kind": e.kind,
                 "user_id": e.user_id,
                 "actor_id": e.actor_id,
+                "caller": e.caller,
                 "method": (e.method != 0).then(|| method_name(e.method)),
                 "outcome": e.outcome,
                 "reason": e.reason,
@@ -248,9 +249,9 @@ pub async fn audit(args: &AuditArgs, channel: Channel) -> Result<Report, ClientE
         })
         .collect();
     let header = [
-        "TIME", "KIND", "USER", "ACTOR", "METHOD", "OUTCOME", "REASON",
+        "TIME", "KIND", "USER", "ACTOR", "CALLER", "METHOD", "OUTCOME", "REASON",
     ];
-    let mut rows: Vec<[String; 7]> = vec![header.map(str::to_owned)];
+    let mut rows: Vec<[String; 8]> = vec![header.map(str::to_owned)];
     for e in &events {
         let field = |name: &str| match &e[name] {
             Value::String(s) if !s.is_empty() => s.clone(),
@@ -261,6 +262,7 @@ pub async fn audit(args: &AuditArgs, channel: Channel) -> Result<Report, ClientE
             field("kind"),
             field("user_id"),
             field("actor_id"),
+            field("caller"),
             field("method"),
             field("outcome"),
             field("reason"),

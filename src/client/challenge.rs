@@ -1,8 +1,8 @@
 //! `tollgate challenge begin` (what sign-in needs now, and a challenge id)
 //! and `tollgate challenge verify` (answer it with a code).
+use super::Transport as Channel;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
-use tonic::transport::Channel;
 
 use super::{
     ClientError, Conn, Report, Subject, list, method_name, method_names, rfc3339, short, table,

@@ -1,9 +1,9 @@
 //! `tollgate health`: the standard gRPC health check, quiet on success so
 //! it suits Kubernetes exec probes.
+use super::Transport as Channel;
 use clap::Args;
 use serde_json::json;
 use tonic::Code;
-use tonic::transport::Channel;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
 

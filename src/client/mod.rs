@@ -17,6 +17,7 @@ use std::time::Duration;
 use chrono::{DateTime, SecondsFormat};
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
+use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Uri};
 use tonic::{Code, Status};
 use tonic_types::StatusExt;
@@ -68,6 +69,12 @@ pub struct Conn {
         value_name = "TENANT"
     )]
     pub tenant: String,
+
+    /// File holding an API key (from `tollgate api-key create`), sent as
+    /// `authorization: Bearer KEY`; for callers the socket or a client
+    /// certificate does not identify. TOLLGATE_API_KEY holds the key itself.
+    #[arg(long, env = "TOLLGATE_API_KEY_FILE", value_name = "FILE")]
+    pub api_key_file: Option<PathBuf>,
 
     /// Print one JSON document on stdout (errors too, as {"error": {...}}).
     #[arg(long)]
@@ -134,7 +141,7 @@ impl ClientCommand {
         }
     }
 
-    async fn run(&self, channel: Channel) -> Result<Report, ClientError> {
+    async fn run(&self, channel: Transport) -> Result<Report, ClientError> {
         match self {
             Self::Health(args) => health::run(args, channel).await,
             Self::Status(args) => admin::status(args, channel).await,
@@ -194,8 +201,9 @@ pub fn main(command: ClientCommand) -> ExitCode {
     let outcome = match runtime {
         Ok(runtime) => runtime.block_on(async {
             let work = async {
+                let key = ApiKeyHeader::from_conn(&conn)?;
                 let channel = connect(&conn).await?;
-                command.run(channel).await
+                command.run(InterceptedService::new(channel, key)).await
             };
             match tokio::time::timeout(timeout(&conn), work).await {
                 Ok(outcome) => outcome,
@@ -217,6 +225,44 @@ pub fn main(command: ClientCommand) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => report_error(&error, conn.json),
+    }
+}
+
+/// The channel every client command calls through: it adds the API key,
+/// when one is given.
+pub type Transport = InterceptedService<Channel, ApiKeyHeader>;
+
+/// Adds `authorization: Bearer KEY` to each call when a key is given.
+#[derive(Clone)]
+pub struct ApiKeyHeader(Option<tonic::metadata::AsciiMetadataValue>);
+
+impl ApiKeyHeader {
+    /// From --api-key-file, else TOLLGATE_API_KEY, else none.
+    fn from_conn(conn: &Conn) -> Result<Self, ClientError> {
+        let key = match &conn.api_key_file {
+            Some(path) => std::fs::read_to_string(path)
+                .map_err(|e| ClientError::Local(format!("{}: {e}", path.display())))?,
+            None => match std::env::var("TOLLGATE_API_KEY") {
+                Ok(key) => key,
+                Err(_) => return Ok(Self(None)),
+            },
+        };
+        let mut value: tonic::metadata::AsciiMetadataValue = format!("Bearer {}", key.trim())
+            .parse()
+            .map_err(|_| ClientError::Local("the API key is not printable ASCII".to_owned()))?;
+        value.set_sensitive(true);
+        Ok(Self(Some(value)))
+    }
+}
+
+impl tonic::service::Interceptor for ApiKeyHeader {
+    fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, Status> {
+        if let Some(value) = &self.0 {
+            request
+                .metadata_mut()
+                .insert("authorization", value.clone());
+        }
+        Ok(request)
     }
 }
 

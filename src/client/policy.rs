@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::PathBuf;
 
+use super::Transport as Channel;
 use chrono::DateTime;
 use clap::{ArgGroup, Args, Subcommand, ValueEnum};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Value, json};
-use tonic::transport::Channel;
 
 use super::challenge::MethodArg;
 use super::{ClientError, Conn, Report, actor, method_names, proto_name, rfc3339, short, table};

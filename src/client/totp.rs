@@ -1,10 +1,10 @@
 //! `tollgate totp begin` (secret, otpauth URI and a QR code drawn in the
 //! terminal) and `tollgate totp confirm` (prints the recovery codes).
+use super::Transport as Channel;
 use clap::{Args, Subcommand};
 use qrcode::QrCode;
 use qrcode::render::unicode::Dense1x2;
 use serde_json::json;
-use tonic::transport::Channel;
 
 use super::{ClientError, Conn, Report, rfc3339, short, table};
 use crate::pb;

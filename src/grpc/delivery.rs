@@ -166,15 +166,16 @@ impl DeliveryService for Api {
         request: Request<pb::StreamOutboxRequest>,
     ) -> Result<Response<OutboxStream>, Status> {
         let req = request.into_inner();
+        // `*` streams every tenant's messages; empty is the default tenant.
         let tenant_filter = match req.tenant_id.as_str() {
-            "" => None,
-            raw => Some(TenantId::parse(raw).map_err(|v| {
-                to_status(
-                    DomainError::InvalidArgument(vec![v]),
-                    self.core.clock().now(),
-                )
-            })?),
-        };
+            "*" => crate::access::check_all_tenants().map(|()| None),
+            raw => crate::access::check_tenant(raw).and_then(|()| {
+                TenantId::parse(raw)
+                    .map(Some)
+                    .map_err(|v| DomainError::InvalidArgument(vec![v]))
+            }),
+        }
+        .map_err(|e| to_status(e, self.core.clock().now()))?;
         let filter = OutboxFilter {
             tenant: tenant_filter,
             channels: self.dispatcher.outbox_channels(),
@@ -251,8 +252,12 @@ impl DeliveryService for Api {
         request: Request<pb::AckMessageRequest>,
     ) -> Result<Response<pb::AckMessageResponse>, Status> {
         let req = request.into_inner();
-        self.handle("AckMessage", "", async {
-            self.core.ack_message(&req.message_id).await?;
+        self.handle("AckMessage", &req.tenant_id, async {
+            let tenant = TenantId::parse(&req.tenant_id)
+                .map_err(|v| DomainError::InvalidArgument(vec![v]))?;
+            self.core
+                .ack_message(Some(&tenant), &req.message_id)
+                .await?;
             Ok(pb::AckMessageResponse {})
         })
         .await

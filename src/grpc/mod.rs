@@ -223,7 +223,11 @@ impl Api {
         };
         let span = tracing::Span::current();
         span.record("tollgate.tenant", tenant.get(..64).unwrap_or(tenant));
-        match call.await {
+        let result = match crate::access::check_tenant(tenant_id) {
+            Ok(()) => call.await,
+            Err(refused) => Err(refused),
+        };
+        match result {
             Ok(value) => {
                 span.record("tollgate.outcome", "ok");
                 tracing::debug!(rpc = method, "rpc succeeded");

@@ -500,6 +500,7 @@ impl PolicyService for Api {
                         user_agent: e.client.user_agent,
                         occurred_at: Some(timestamp(e.occurred_at)),
                         details: e.details.into_iter().collect(),
+                        caller: e.caller,
                     })
                     .collect(),
                 next_page_token,

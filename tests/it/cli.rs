@@ -281,6 +281,11 @@ async fn enrol_sign_in_audit_and_reset() {
     }
     let reset_event = events.iter().find(|e| e["kind"] == "user.reset").unwrap();
     assert_eq!(reset_event["actor_id"], "ops-1");
+    // The CLI ran as the socket's owner (this test's user): admitted by default.
+    assert!(
+        reset_event["caller"].as_str().unwrap().starts_with("uid:"),
+        "{reset_event}"
+    );
     assert!(
         reset_event["occurred_at"]
             .as_str()

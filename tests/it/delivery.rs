@@ -56,6 +56,7 @@ impl Outbox {
         self.client
             .ack_message(pb::AckMessageRequest {
                 message_id: message.message_id.clone(),
+                tenant_id: message.tenant_id.clone(),
             })
             .await
             .unwrap();
@@ -593,6 +594,7 @@ async fn unacknowledged_messages_are_offered_again_even_after_a_restart(db: &Tes
         .client
         .ack_message(pb::AckMessageRequest {
             message_id: first.message_id.clone(),
+            tenant_id: first.tenant_id.clone(),
         })
         .await
         .unwrap_err();

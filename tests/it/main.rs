@@ -5,6 +5,7 @@
 
 mod support;
 
+mod access;
 mod binary;
 mod challenge;
 mod cli;

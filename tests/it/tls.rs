@@ -16,9 +16,40 @@ use crate::support::{TestDb, TestServer, clock};
 /// CA (`ca.pem`) and a `localhost` server certificate and key
 /// (`server.pem`, `server.key`) are written as files.
 pub struct Pki {
-    ca: String,
+    pub ca: String,
     client_cert: String,
     client_key: String,
+    issuer: CertifiedIssuer<'static, KeyPair>,
+}
+
+impl Pki {
+    /// A client identity the CA signed, naming `dns_name` (a SAN).
+    pub fn client(&self, dns_name: &str) -> Identity {
+        let key = KeyPair::generate().unwrap();
+        let cert = CertificateParams::new(vec![dns_name.to_owned()])
+            .unwrap()
+            .signed_by(&key, &self.issuer)
+            .unwrap();
+        Identity::from_pem(cert.pem(), key.serialize_pem())
+    }
+
+    /// A TLS channel to `localhost:port` trusting the CA, presenting
+    /// `identity` when given.
+    pub async fn channel(&self, port: u16, identity: Option<Identity>) -> Channel {
+        let mut tls = ClientTlsConfig::new()
+            .ca_certificate(Certificate::from_pem(&self.ca))
+            .domain_name("localhost");
+        if let Some(identity) = identity {
+            tls = tls.identity(identity);
+        }
+        Channel::from_shared(format!("https://localhost:{port}"))
+            .unwrap()
+            .tls_config(tls)
+            .unwrap()
+            .connect()
+            .await
+            .unwrap()
+    }
 }
 
 pub fn write_pki(dir: &Path) -> Pki {
@@ -42,14 +73,25 @@ pub fn write_pki(dir: &Path) -> Pki {
         ca: ca.pem(),
         client_cert: client_cert.pem(),
         client_key: client_key.serialize_pem(),
+        issuer: ca,
     }
 }
 
 /// A server on loopback TCP with the certificate `write_pki` wrote, asking
 /// clients for theirs when `mutual`.
 pub async fn start_with_tls(db: &TestDb, mutual: bool) -> TestServer {
+    start_with_tls_and(db, mutual, |_| {}).await
+}
+
+/// As [`start_with_tls`], with the settings changed by `adjust`.
+pub async fn start_with_tls_and(
+    db: &TestDb,
+    mutual: bool,
+    adjust: impl FnOnce(&mut tollgate::config::ServerConfig),
+) -> TestServer {
     let dir = db.dir.path().to_owned();
     TestServer::start_with(db, clock(), |config| {
+        adjust(config);
         config.listen = Some("127.0.0.1:0".parse().unwrap());
         config.tls = Some(TlsConfig {
             cert_file: dir.join("server.pem"),

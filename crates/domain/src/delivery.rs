@@ -546,14 +546,20 @@ impl<S: Store, O: Offload> Service<S, O> {
 
     /// Marks a message sent. Unknown or already acknowledged ids are
     /// reported, so an application notices a mix-up.
-    pub async fn ack_message(&self, id: &str) -> Result<(), DomainError> {
+    /// Marks a message delivered: `tenant`'s only, when given (a caller's
+    /// acknowledgement), any (the server's own delivery) otherwise.
+    pub async fn ack_message(
+        &self,
+        tenant: Option<&TenantId>,
+        id: &str,
+    ) -> Result<(), DomainError> {
         if id.is_empty() || id.len() > 64 {
             return Err(DomainError::invalid(
                 "message_id",
                 "must be a message id from StreamOutbox",
             ));
         }
-        if self.store.ack_message(id, self.clock.now()).await? {
+        if self.store.ack_message(tenant, id, self.clock.now()).await? {
             Ok(())
         } else {
             Err(DomainError::MessageNotFound)

@@ -60,6 +60,19 @@ pub enum DomainError {
     EtagMismatch,
     #[error("The message could not be delivered")]
     DeliveryFailed,
+    #[error("This caller may not do this for this tenant")]
+    CallerNotAllowed {
+        permission: &'static str,
+        tenant: String,
+    },
+    #[error("The API key is not valid: unknown, malformed or revoked")]
+    ApiKeyInvalid,
+    #[error(
+        "The call carries no credential: use the Unix socket, a client certificate or an API key"
+    )]
+    NoCredential,
+    #[error("An API key with this name exists already")]
+    ApiKeyExists,
     #[error("The service's storage is unavailable. Try again shortly")]
     StorageUnavailable,
     #[error("Internal error: {0}")]
@@ -89,6 +102,10 @@ impl DomainError {
             Self::ResendTooSoon { .. } => "RESEND_TOO_SOON",
             Self::EtagMismatch => "ETAG_MISMATCH",
             Self::DeliveryFailed => "DELIVERY_FAILED",
+            Self::CallerNotAllowed { .. } => "CALLER_NOT_ALLOWED",
+            Self::ApiKeyInvalid => "API_KEY_INVALID",
+            Self::NoCredential => "NO_CREDENTIAL",
+            Self::ApiKeyExists => "API_KEY_EXISTS",
             Self::StorageUnavailable => "STORAGE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
         }

@@ -6,6 +6,7 @@
 //! the [`ports::Offload`] trait, so the caller decides where it runs.
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod admin;
 pub mod challenge;
 pub mod clock;

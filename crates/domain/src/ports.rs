@@ -295,6 +295,8 @@ pub struct AuditRecord {
     pub client: ClientInfo,
     pub occurred_at: DateTime<Utc>,
     pub details: Vec<(String, String)>,
+    /// Who made the call that wrote the event (see the access module).
+    pub caller: String,
 }
 
 /// Persistence. Every method that must not take effect twice is a single
@@ -653,8 +655,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Vec<OutboxRecord>, DomainError>> + Send;
 
     /// Marks a message delivered; false if it was already (or is unknown).
+    /// Marks the message delivered; with `tenant`, only if it is that
+    /// tenant's.
     fn ack_message(
         &self,
+        tenant: Option<&TenantId>,
         id: &str,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<bool, DomainError>> + Send;

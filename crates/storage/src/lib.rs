@@ -2,6 +2,7 @@
 //! [`SeaStore`], the implementation of the domain's `Store` port.
 #![forbid(unsafe_code)]
 
+mod api_keys;
 pub mod entity;
 mod group_commit;
 pub mod migration;
@@ -20,6 +21,24 @@ use sea_orm::{
 use sea_orm_migration::MigratorTrait;
 
 pub use store::SeaStore;
+
+tokio::task_local! {
+    /// The caller of the RPC being served, for the audit rows it writes.
+    static CALLER: std::sync::Arc<str>;
+}
+
+/// Runs `work` on behalf of `caller`: every audit event it writes names
+/// the caller. The server wraps each call in it, so no use case can write
+/// an event without saying who asked.
+pub async fn acting_as<F: std::future::Future>(caller: std::sync::Arc<str>, work: F) -> F::Output {
+    CALLER.scope(caller, work).await
+}
+
+/// The caller set by [`acting_as`]; empty for the server's own work
+/// (delivery, purges) and for commands run beside it.
+fn current_caller() -> String {
+    CALLER.try_with(|c| c.to_string()).unwrap_or_default()
+}
 
 /// Why storage could not be opened or migrated. The URL (which may carry a
 /// password) is never part of the message.

@@ -46,7 +46,7 @@ use crate::sqlite_reads::{Columns, SqliteReads};
 #[derive(Clone)]
 pub struct SeaStore {
     /// Reads (and, on Postgres, everything).
-    db: DatabaseConnection,
+    pub(crate) db: DatabaseConnection,
     /// Writes and transactions. On SQLite a pool of one connection: the file
     /// takes one writer at a time, and writers queueing here wait their turn
     /// without SQLite's busy handler, which sleeps in steps of milliseconds.
@@ -125,7 +125,7 @@ impl SeaStore {
 
     /// Runs one insert or update and says how many rows it changed. On
     /// SQLite it joins the next group commit.
-    async fn write<S>(&self, statement: &S) -> Result<u64, DomainError>
+    pub(crate) async fn write<S>(&self, statement: &S) -> Result<u64, DomainError>
     where
         S: StatementBuilder + QueryStatementWriter,
     {
@@ -255,16 +255,16 @@ impl SeaStore {
 /// Database failures (sea-orm's, or the SQLite group commit's)
 /// become `StorageUnavailable`; the cause goes to the log (it never holds a
 /// secret: secrets are stored sealed or hashed).
-fn unavailable(error: impl std::fmt::Display) -> DomainError {
+pub(crate) fn unavailable(error: impl std::fmt::Display) -> DomainError {
     tracing::warn!(error = %error, "storage operation failed");
     DomainError::StorageUnavailable
 }
 
-fn millis(at: DateTime<Utc>) -> i64 {
+pub(crate) fn millis(at: DateTime<Utc>) -> i64 {
     at.timestamp_millis()
 }
 
-fn instant(ms: i64) -> DateTime<Utc> {
+pub(crate) fn instant(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
@@ -390,6 +390,7 @@ fn audit_row(event: AuditEvent) -> audit_event::ActiveModel {
         user_agent: Set(truncate(&event.client.user_agent, 512)),
         occurred_at: Set(millis(event.occurred_at)),
         details: Set(details),
+        caller: Set(truncate(&crate::current_caller(), 256)),
         ..Default::default()
     }
 }
@@ -2183,6 +2184,7 @@ impl Store for SeaStore {
                 },
                 occurred_at: instant(r.occurred_at),
                 details: serde_json::from_str(&r.details).unwrap_or_default(),
+                caller: r.caller,
             })
             .collect())
     }
@@ -2594,13 +2596,21 @@ impl Store for SeaStore {
         Ok(leased)
     }
 
-    async fn ack_message(&self, id: &str, now: DateTime<Utc>) -> Result<bool, DomainError> {
+    async fn ack_message(
+        &self,
+        tenant: Option<&TenantId>,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DomainError> {
         let (txn, _turn) = self.begin_write().await?;
         let updated = outbox::Entity::update_many()
             .col_expr(outbox::Column::DeliveredAt, Expr::value(millis(now)))
             .col_expr(outbox::Column::LastError, Expr::value(""))
             .filter(outbox::Column::Id.eq(id))
             .filter(outbox::Column::DeliveredAt.is_null())
+            .apply_if(tenant, |q, t| {
+                q.filter(outbox::Column::TenantId.eq(t.as_str()))
+            })
             .exec(&txn)
             .await
             .map_err(unavailable)?;

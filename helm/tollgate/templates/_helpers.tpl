@@ -59,12 +59,51 @@ Fixed paths inside the container.
 {{- define "tollgate.secretsDir" -}}/etc/tollgate/secrets{{- end }}
 {{- define "tollgate.tlsDir" -}}/etc/tollgate/tls{{- end }}
 {{- define "tollgate.templatesDir" -}}/etc/tollgate/templates{{- end }}
+{{- define "tollgate.configDir" -}}/etc/tollgate/config{{- end }}
+{{- define "tollgate.configName" -}}{{ printf "%s-config" (include "tollgate.fullname" .) | trunc 63 | trimSuffix "-" }}{{- end }}
 {{- define "tollgate.dataDir" -}}/var/lib/tollgate{{- end }}
 
 {{/* Is a transport in use by either channel? (args: list ctx "kind") */}}
 {{- define "tollgate.uses" -}}
 {{- $ctx := index . 0 }}{{- $kind := index . 1 }}
 {{- if or (eq $ctx.Values.email.transport $kind) (eq $ctx.Values.sms.transport $kind) }}true{{ end }}
+{{- end }}
+
+{{/*
+Standalone mode opens a TCP port to the cluster network: refuse to render it
+without mutual TLS unless the values say insecurePlaintext: true.
+*/}}
+{{- define "tollgate.checkTransport" -}}
+{{- if and (eq .Values.mode "standalone") (not .Values.insecurePlaintext) }}
+{{- if not (and .Values.tls.enabled .Values.tls.existingSecret .Values.tls.clientCA.existingSecret) }}
+{{- fail (printf "standalone mode listens on 0.0.0.0:%d for the whole cluster network and needs mutual TLS: set tls.enabled=true, tls.existingSecret (a kubernetes.io/tls Secret) and tls.clientCA.existingSecret (the CA of your clients' certificates). Without it, anyone who reaches the port could call tollgate. If a service mesh provides mTLS, or clients authenticate with API keys over TLS, set insecurePlaintext=true to render anyway." (int .Values.grpc.port)) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+The TOML file named by TOLLGATE_CONFIG: only `callers` (the server refuses
+unknown keys). Strings and string arrays go through toJson: a JSON string or
+array of strings is also a valid TOML one, escapes included.
+*/}}
+{{- define "tollgate.configToml" -}}
+# Rendered by the tollgate chart from the `callers` value.
+{{- range .Values.callers }}
+
+[[callers]]
+name = {{ toJson .name }}
+{{- if hasKey . "uid" }}
+uid = {{ int64 .uid }}
+{{- end }}
+{{- if hasKey . "gid" }}
+gid = {{ int64 .gid }}
+{{- end }}
+{{- if hasKey . "certificate" }}
+certificate = {{ toJson .certificate }}
+{{- end }}
+permissions = {{ toJson .permissions }}
+tenants = {{ toJson .tenants }}
+{{- end }}
 {{- end }}
 
 {{- define "tollgate.smtpPasswordOn" -}}
@@ -104,6 +143,10 @@ The `serve` environment. Every secret arrives as a file (the *_FILE options).
 {{- else }}
   value: "off"
 {{- end }}
+{{- if .Values.callers }}
+- name: TOLLGATE_CONFIG
+  value: {{ printf "%s/config.toml" (include "tollgate.configDir" .) | quote }}
+{{- end }}
 {{- if and $standalone .Values.tls.enabled }}
 - name: TOLLGATE_TLS_CERT_FILE
   value: {{ printf "%s/tls.crt" (include "tollgate.tlsDir" .) | quote }}
@@ -113,10 +156,10 @@ The `serve` environment. Every secret arrives as a file (the *_FILE options).
 - name: TOLLGATE_TLS_CLIENT_CA_FILE
   value: {{ printf "%s/client-ca.crt" (include "tollgate.tlsDir" .) | quote }}
 {{- end }}
-{{- else if $standalone }}
+{{- else if and $standalone .Values.insecurePlaintext }}
 # TLS is off and the listener is not on loopback: tollgate refuses that unless
-# told otherwise. Only do this where a service mesh (or a NetworkPolicy that
-# admits just your applications) provides mTLS; otherwise set tls.enabled.
+# told otherwise. The values said insecurePlaintext: true (a service mesh
+# provides mTLS); otherwise tls.enabled and tls.clientCA are required.
 - name: TOLLGATE_ALLOW_PLAINTEXT_REMOTE
   value: "true"
 {{- end }}
@@ -276,6 +319,11 @@ The tollgate container. Used by the standalone Deployment and, through
       mountPath: {{ include "tollgate.templatesDir" . }}
       readOnly: true
     {{- end }}
+    {{- if .Values.callers }}
+    - name: tollgate-config
+      mountPath: {{ include "tollgate.configDir" . }}
+      readOnly: true
+    {{- end }}
     {{- if and (not $standalone) (not .Values.database.existingSecret) .Values.database.sqlite.existingClaim }}
     - name: tollgate-data
       mountPath: {{ include "tollgate.dataDir" . }}
@@ -354,6 +402,14 @@ The pod volumes the tollgate container needs. Secrets are mounted as files
   configMap:
     name: {{ . }}
 {{- end }}
+{{- if .Values.callers }}
+- name: tollgate-config
+  configMap:
+    name: {{ include "tollgate.configName" . }}
+    items:
+      - key: config.toml
+        path: config.toml
+{{- end }}
 {{- if and (not $standalone) (not .Values.database.existingSecret) .Values.database.sqlite.existingClaim }}
 - name: tollgate-data
   persistentVolumeClaim:
@@ -369,6 +425,16 @@ Pod annotations for Prometheus discovery.
 prometheus.io/scrape: "true"
 prometheus.io/port: {{ .Values.metrics.port | quote }}
 prometheus.io/path: /metrics
+{{- end }}
+{{- end }}
+
+{{/*
+A checksum of the callers file, so that pods restart when it changes (the
+server reads it at start).
+*/}}
+{{- define "tollgate.configChecksum" -}}
+{{- if .Values.callers }}
+checksum/tollgate-config: {{ include "tollgate.configToml" . | sha256sum }}
 {{- end }}
 {{- end }}
 
@@ -410,4 +476,12 @@ tollgate.sidecar.metricsAnnotations: prometheus.io pod annotations (or nothing).
 */}}
 {{- define "tollgate.sidecar.metricsAnnotations" -}}
 {{ include "tollgate.metricsAnnotations" . | trim }}
+{{- end }}
+
+{{/*
+tollgate.sidecar.configChecksum: a checksum/tollgate-config pod annotation
+when `callers` is set (or nothing), so the pod restarts when callers change.
+*/}}
+{{- define "tollgate.sidecar.configChecksum" -}}
+{{ include "tollgate.configChecksum" . | trim }}
 {{- end }}

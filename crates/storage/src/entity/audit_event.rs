@@ -18,6 +18,9 @@ pub struct Model {
     pub occurred_at: i64,
     /// A JSON list of `[key, value]` pairs.
     pub details: String,
+    /// Who made the call: a configured caller's name, `uid:N`, `cert:ID`
+    /// or `key:NAME`; empty for the server's own work.
+    pub caller: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,6 @@
 //! sea-orm entities: the current shape of each table, for queries. The
 //! migrations, not these, create the tables.
+pub mod api_key;
 pub mod audit_event;
 pub mod challenge;
 pub mod contact;

@@ -12,6 +12,7 @@ mod m20261122_000005_open_challenges;
 mod m20261130_000006_recovery_index_with_use;
 mod m20261130_000007_sqlite_clustered_tables;
 mod m20261130_000008_expiry_indexes;
+mod m20261205_000009_callers;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_recovery_index_with_use::Migration),
             Box::new(m20261130_000007_sqlite_clustered_tables::Migration),
             Box::new(m20261130_000008_expiry_indexes::Migration),
+            Box::new(m20261205_000009_callers::Migration),
         ]
     }
 }
