@@ -23,7 +23,8 @@ fn code_of(error: &DomainError) -> Code {
         | DomainError::NotEnrolled
         | DomainError::ContactUnconfirmed
         | DomainError::ContactAlreadyConfirmed
-        | DomainError::MethodNotAllowed => Code::FailedPrecondition,
+        | DomainError::MethodNotAllowed
+        | DomainError::ConfirmationVoided => Code::FailedPrecondition,
         DomainError::ChallengeNotFound
         | DomainError::ContactNotFound
         | DomainError::MessageNotFound => Code::NotFound,

@@ -259,7 +259,7 @@ async fn contacts_are_validated_masked_and_confirmed(db: &TestDb) {
         .unwrap_err();
     assert_eq!(
         reason(&err),
-        "CODE_MISMATCH",
+        "CODE_EXPIRED",
         "an expired code confirms nothing"
     );
 

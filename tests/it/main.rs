@@ -5,6 +5,7 @@
 
 mod support;
 
+mod abuse;
 mod access;
 mod binary;
 mod challenge;

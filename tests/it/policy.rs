@@ -232,6 +232,45 @@ async fn policy_defaults_updates_and_validation(db: &TestDb) {
         violated_fields(&err),
         ["totp.digits", "totp.period", "code_ttl", "admin_roles"]
     );
+
+    // Floors: nothing weaker than the cited standards, each field named
+    // (before them: a 15 s period, two steps of drift, 4-digit codes valid
+    // for 15 minutes and 101 failures were all accepted).
+    let err = client
+        .update_policy(pb::UpdatePolicyRequest {
+            policy: Some(pb::Policy {
+                totp: Some(pb::TotpSettings {
+                    period: duration(15),
+                    skew_steps: 2,
+                    ..Default::default()
+                }),
+                code_length: 4,
+                code_ttl: duration(900),
+                max_failed_attempts: 101,
+                ..Default::default()
+            }),
+            update_mask: mask(&[
+                "totp.period",
+                "totp.skew_steps",
+                "code_length",
+                "code_ttl",
+                "max_failed_attempts",
+            ]),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
+    assert_eq!(
+        violated_fields(&err),
+        [
+            "totp.period",
+            "totp.skew_steps",
+            "code_length",
+            "code_ttl",
+            "max_failed_attempts"
+        ]
+    );
     for (paths, field) in [
         (vec!["no_such_field"], "update_mask"),
         (vec![], "update_mask"),

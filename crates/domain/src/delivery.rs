@@ -4,7 +4,6 @@
 //! delivers them (or streams them to the application) from there.
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::challenge::LockoutRead;
 use crate::contact::ContactKind;
 use crate::enrollment::Service;
 use crate::error::DomainError;
@@ -22,6 +21,10 @@ const CONFIRMATION_PURPOSE: &str = "tollgate/v1/contact-confirmation";
 const CODE_PURPOSE: &str = "tollgate/v1/challenge-code";
 const OUTBOX_PURPOSE: &[u8] = b"tollgate/v1/outbox";
 /// How long an email confirmation link stays valid.
+/// Codes a confirmation takes (right or wrong) before it is void and a new
+/// one must be sent.
+pub const CONFIRMATION_ATTEMPTS: u32 = 5;
+
 pub const EMAIL_CONFIRMATION_TTL: TimeDelta = TimeDelta::hours(24);
 /// How long an SMS confirmation code stays valid.
 pub const PHONE_CONFIRMATION_TTL: TimeDelta = TimeDelta::minutes(15);
@@ -355,8 +358,29 @@ impl<S: Store, O: Offload> Service<S, O> {
             return Err(DomainError::ContactAlreadyConfirmed);
         }
         let now = self.clock.now();
-        let (state, version) = self.store.lockout(user).await?;
-        state.check(now)?;
+        // Wrong codes count against this confirmation only, never against
+        // the user's sign-in lockout: a confirmation link is often opened
+        // signed out, and a stranger who knows a user id must not be able
+        // to lock that user out. Each attempt is taken before the code is
+        // looked at; after the last one a new confirmation must be sent.
+        if !self
+            .store
+            .take_confirmation_attempt(user, kind, CONFIRMATION_ATTEMPTS, now)
+            .await?
+        {
+            // Read again: parallel guesses may have taken the last attempts
+            // since the read above.
+            let taken = self
+                .contact(user, kind)
+                .await?
+                .map_or(0, |c| c.confirmation_failures);
+            return Err(if taken >= CONFIRMATION_ATTEMPTS {
+                DomainError::ConfirmationVoided
+            } else {
+                // Nothing outstanding: it expired (or was never sent).
+                DomainError::CodeExpired
+            });
+        }
         let mut confirmed = false;
         for hash in self.secret_hashes(user, CONFIRMATION_PURPOSE, given) {
             if self.store.confirm_contact(user, kind, &hash, now).await? {
@@ -365,14 +389,13 @@ impl<S: Store, O: Offload> Service<S, O> {
             }
         }
         if !confirmed {
-            // Guessing SMS codes counts against the same lockout as sign-in.
-            let read = LockoutRead {
-                policy: self.policy_for(user, "").await?.lockout(),
-                state,
-                version,
-                failure: None,
-            };
-            return Err(self.count_failure(user, now, &read).await?);
+            // Under parallel guesses this may say more are left than are:
+            // the count itself is exact in the database.
+            return Err(DomainError::CodeMismatch {
+                attempts_left: Some(
+                    CONFIRMATION_ATTEMPTS.saturating_sub(contact.confirmation_failures + 1),
+                ),
+            });
         }
         let mut event = self.audit_event(user, "contact.confirmed", None, &ClientInfo::default());
         event

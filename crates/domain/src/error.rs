@@ -60,6 +60,8 @@ pub enum DomainError {
     EtagMismatch,
     #[error("The message could not be delivered")]
     DeliveryFailed,
+    #[error("Too many wrong codes for this confirmation. Send a new one")]
+    ConfirmationVoided,
     #[error("This caller may not do this for this tenant")]
     CallerNotAllowed {
         permission: &'static str,
@@ -102,6 +104,7 @@ impl DomainError {
             Self::ResendTooSoon { .. } => "RESEND_TOO_SOON",
             Self::EtagMismatch => "ETAG_MISMATCH",
             Self::DeliveryFailed => "DELIVERY_FAILED",
+            Self::ConfirmationVoided => "CONFIRMATION_VOIDED",
             Self::CallerNotAllowed { .. } => "CALLER_NOT_ALLOWED",
             Self::ApiKeyInvalid => "API_KEY_INVALID",
             Self::NoCredential => "NO_CREDENTIAL",

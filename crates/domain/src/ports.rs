@@ -618,6 +618,18 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<bool, DomainError>> + Send;
 
+    /// Takes one attempt at the contact's outstanding, unexpired
+    /// confirmation if fewer than `limit` were taken since it was sent, in
+    /// one conditional statement; false when none is left (or none is
+    /// outstanding).
+    fn take_confirmation_attempt(
+        &self,
+        user: &UserRef,
+        kind: crate::contact::ContactKind,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, DomainError>> + Send;
+
     /// Users of the tenant (all, or those listed) with an unconfirmed
     /// contact of `kind` (or of any kind), and how many listed contacts were
     /// confirmed already.
@@ -777,6 +789,8 @@ pub struct ContactRecord {
     pub confirmed_at: Option<DateTime<Utc>>,
     pub confirmation_sent_at: Option<DateTime<Utc>>,
     pub last_delivery_error: String,
+    /// Attempts taken at the outstanding confirmation.
+    pub confirmation_failures: u32,
 }
 
 /// How starting a contact's confirmation ended.

@@ -235,20 +235,22 @@ fn validate_policy(policy: &Policy, prefix: &str, violations: &mut Vec<FieldViol
     if ![6, 8].contains(&policy.totp.digits) {
         violations.push(FieldViolation::new(field("totp.digits"), "must be 6 or 8"));
     }
-    check_range(
-        violations,
-        field("totp.period"),
-        policy.totp.period,
-        1,
-        300,
-        " seconds",
-    );
+    // Floors from the standards the security guide cites (RFC 6238's
+    // 30-second step, at most one step of drift each way, NIST SP 800-63B's
+    // 100 consecutive failures, short-lived out-of-band codes): a policy
+    // cannot be set weaker than these.
+    if ![30, 60].contains(&policy.totp.period) {
+        violations.push(FieldViolation::new(
+            field("totp.period"),
+            "must be 30 or 60 seconds",
+        ));
+    }
     check_range(
         violations,
         field("totp.skew_steps"),
         policy.totp.skew,
         0,
-        2,
+        1,
         " steps",
     );
     if policy.issuer.is_empty() || policy.issuer.chars().count() > 64 || policy.issuer.contains(':')
@@ -262,7 +264,7 @@ fn validate_policy(policy: &Policy, prefix: &str, violations: &mut Vec<FieldViol
         violations,
         field("code_length"),
         policy.code_length,
-        4,
+        6,
         10,
         " digits",
     );
@@ -271,7 +273,7 @@ fn validate_policy(policy: &Policy, prefix: &str, violations: &mut Vec<FieldViol
         field("code_ttl"),
         secs(policy.code_ttl),
         1,
-        3600,
+        600,
         " seconds",
     );
     check_range(

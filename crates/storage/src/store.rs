@@ -2308,6 +2308,7 @@ impl Store for SeaStore {
                     confirmed_at: r.confirmed_at.map(instant),
                     confirmation_sent_at: r.confirmation_sent_at.map(instant),
                     last_delivery_error: r.last_delivery_error,
+                    confirmation_failures: u32::try_from(r.confirmation_failures).unwrap_or(0),
                 })
             })
             .collect())
@@ -2371,6 +2372,7 @@ impl Store for SeaStore {
                     confirmation_expires_at: Set(None),
                     confirmation_sent_at: Set(None),
                     last_delivery_error: Set(String::new()),
+                    confirmation_failures: Set(0),
                 })
                 .exec_without_returning(&txn)
                 .await
@@ -2398,6 +2400,7 @@ impl Store for SeaStore {
             .col_expr(C::ConfirmationHash, Expr::value(secret_hash))
             .col_expr(C::ConfirmationExpiresAt, Expr::value(millis(expires_at)))
             .col_expr(C::ConfirmationSentAt, Expr::value(millis(now)))
+            .col_expr(C::ConfirmationFailures, Expr::value(0))
             .filter(owned_by::<contact::Entity>(user))
             .filter(C::Kind.eq(kind.as_str()))
             .filter(C::ConfirmedAt.is_null())
@@ -2452,6 +2455,31 @@ impl Store for SeaStore {
             .await
             .map_err(unavailable)?;
         Ok(updated.rows_affected == 1)
+    }
+
+    async fn take_confirmation_attempt(
+        &self,
+        user: &UserRef,
+        kind: ContactKind,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DomainError> {
+        use contact::Column as C;
+        // Counted before the code is looked at, in one conditional
+        // statement: parallel guesses get no more looks than `limit`.
+        let take = contact::Entity::update_many()
+            .col_expr(
+                C::ConfirmationFailures,
+                Expr::col(C::ConfirmationFailures).add(1),
+            )
+            .filter(owned_by::<contact::Entity>(user))
+            .filter(C::Kind.eq(kind.as_str()))
+            .filter(C::ConfirmedAt.is_null())
+            .filter(C::ConfirmationHash.is_not_null())
+            .filter(C::ConfirmationExpiresAt.gt(millis(now)))
+            .filter(C::ConfirmationFailures.lt(i64::from(limit)))
+            .into_query();
+        Ok(self.write(&take).await? == 1)
     }
 
     async fn unconfirmed_contacts(

@@ -19,6 +19,8 @@ pub struct Model {
     pub confirmation_expires_at: Option<i64>,
     pub confirmation_sent_at: Option<i64>,
     pub last_delivery_error: String,
+    /// Wrong codes given for the outstanding confirmation.
+    pub confirmation_failures: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,7 @@ mod m20261130_000006_recovery_index_with_use;
 mod m20261130_000007_sqlite_clustered_tables;
 mod m20261130_000008_expiry_indexes;
 mod m20261205_000009_callers;
+mod m20261205_000010_confirmation_failures;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_sqlite_clustered_tables::Migration),
             Box::new(m20261130_000008_expiry_indexes::Migration),
             Box::new(m20261205_000009_callers::Migration),
+            Box::new(m20261205_000010_confirmation_failures::Migration),
         ]
     }
 }

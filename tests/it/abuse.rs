@@ -1,0 +1,165 @@
+//! Abuse resistance, attacked: a stranger guessing at a user's contact
+//! confirmation cannot lock that user's sign-in, and parallel guesses get
+//! no more looks than the confirmation's attempts.
+use chrono::TimeDelta;
+use tollgate::pb;
+use tollgate::pb::challenge_service_client::ChallengeServiceClient;
+use tollgate::pb::delivery_service_client::DeliveryServiceClient;
+use tollgate_domain::Clock;
+use tonic::Code;
+
+use crate::challenge::{challenge_id, verify_request};
+use crate::enrollment::enrol;
+use crate::support::{TestDb, TestServer, clock, metadata, on_both_databases, reason};
+
+/// The next outbox message's code (the application's side of the outbox).
+async fn next_code(server: &TestServer) -> String {
+    let mut stream = DeliveryServiceClient::new(server.channel().await)
+        .stream_outbox(pb::StreamOutboxRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    let message = tokio::time::timeout(std::time::Duration::from_secs(10), stream.message())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    DeliveryServiceClient::new(server.channel().await)
+        .ack_message(pb::AckMessageRequest {
+            message_id: message.message_id,
+            tenant_id: message.tenant_id,
+        })
+        .await
+        .unwrap();
+    message.code
+}
+
+fn confirm(code: &str) -> pb::ConfirmContactRequest {
+    pb::ConfirmContactRequest {
+        user_id: "victim".into(),
+        kind: pb::ContactKind::Phone as i32,
+        token_or_code: code.to_owned(),
+        ..Default::default()
+    }
+}
+
+async fn send_confirmation(delivery: &mut DeliveryServiceClient<tonic::transport::Channel>) {
+    delivery
+        .send_confirmation(pb::SendConfirmationRequest {
+            user_id: "victim".into(),
+            kind: pb::ContactKind::Phone as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+}
+
+async fn a_stranger_cannot_lock_a_user_out_through_a_contact_confirmation(db: &TestDb) {
+    let server = TestServer::start(db, clock()).await;
+    let (secret, _) = enrol(&server, "victim").await;
+    let mut delivery = DeliveryServiceClient::new(server.channel().await);
+    delivery
+        .register_contact(pb::RegisterContactRequest {
+            user_id: "victim".into(),
+            kind: pb::ContactKind::Phone as i32,
+            address: "+14155550100".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    send_confirmation(&mut delivery).await;
+    let right = next_code(&server).await;
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+
+    // The stranger's guesses: four wrong ones say how many are left.
+    for left in (1..=4).rev() {
+        let err = delivery.confirm_contact(confirm(wrong)).await.unwrap_err();
+        assert_eq!(reason(&err), "CODE_MISMATCH");
+        assert_eq!(metadata(&err)["attempts_left"], left.to_string());
+    }
+    // The last attempt goes to sixteen guesses at once, the right code
+    // among them: exactly one is looked at.
+    let guesses = (0..16).map(|n| {
+        let mut delivery = delivery.clone();
+        let code = if n == 7 {
+            right.clone()
+        } else {
+            wrong.to_owned()
+        };
+        async move { delivery.confirm_contact(confirm(&code)).await }
+    });
+    let answers = futures_join_all(guesses).await;
+    // A wrong code looked at says CODE_MISMATCH and the right one
+    // confirms; the others say CONFIRMATION_VOIDED (or, once the right one
+    // won, CONTACT_ALREADY_CONFIRMED) without a look.
+    let looked_at = answers
+        .iter()
+        .filter(|a| match a {
+            Ok(_) => true,
+            Err(e) => reason(e) == "CODE_MISMATCH",
+        })
+        .count();
+    assert_eq!(looked_at, 1, "{answers:?}");
+    // Unless the one looked at was the right code, the confirmation is
+    // void now, even for the right code.
+    let won = answers.iter().any(Result::is_ok);
+    let after = delivery.confirm_contact(confirm(&right)).await.unwrap_err();
+    if won {
+        assert_eq!(reason(&after), "CONTACT_ALREADY_CONFIRMED");
+    } else {
+        assert_eq!(
+            (after.code(), reason(&after).as_str()),
+            (Code::FailedPrecondition, "CONFIRMATION_VOIDED")
+        );
+    }
+
+    // The victim signs in as if nothing happened (before the fix: LOCKED_OUT).
+    server.clock.advance(TimeDelta::seconds(30));
+    let now = server.clock.now().timestamp();
+    let mut challenge = ChallengeServiceClient::new(server.channel().await);
+    let id = challenge_id(&mut challenge, "victim").await;
+    challenge
+        .verify_challenge(verify_request(
+            "victim",
+            &id,
+            pb::Method::Totp,
+            &crate::support::authenticator_code(&secret, now),
+        ))
+        .await
+        .unwrap();
+
+    // A new confirmation (after the cool-down) starts afresh.
+    if !won {
+        server.clock.advance(TimeDelta::minutes(2));
+        send_confirmation(&mut delivery).await;
+        let code = next_code(&server).await;
+        let confirmed = delivery
+            .confirm_contact(confirm(&code))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(confirmed.contact.unwrap().confirmed_at.is_some());
+    }
+    server.stop().await;
+}
+
+/// Runs the futures concurrently and collects their outputs in order.
+async fn futures_join_all<F: std::future::Future + Send + 'static>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output>
+where
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut outputs = Vec::with_capacity(handles.len());
+    for handle in handles {
+        outputs.push(handle.await.unwrap());
+    }
+    outputs
+}
+
+on_both_databases!(a_stranger_cannot_lock_a_user_out_through_a_contact_confirmation);
