@@ -60,7 +60,8 @@ pub struct ServeArgs {
     pub tls_client_ca_file: Option<PathBuf>,
 
     /// Allow a non-loopback --listen address without TLS (e.g. behind a
-    /// service mesh that provides mTLS). Anyone who can connect is trusted.
+    /// service mesh that provides mTLS). Plaintext TCP callers carry no
+    /// identity: only API keys get in.
     #[arg(long, env = "TOLLGATE_ALLOW_PLAINTEXT_REMOTE")]
     pub allow_plaintext_remote: bool,
 
