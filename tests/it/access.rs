@@ -298,6 +298,26 @@ async fn api_keys_work_until_revoked_and_are_never_stored_in_the_clear(db: &Test
         .get_enrollment(with_key(Some(&signer)))
         .await
         .unwrap();
+    // The CLI sends a key from --api-key-file (and is refused without it).
+    let key_file = db.dir.path().join("signer.key");
+    std::fs::write(&key_file, format!("{signer}\n")).unwrap();
+    let cli = |with_key: bool| {
+        let mut command = tollgate();
+        command
+            .args(["status", "--user", "ivan"])
+            .arg("--socket")
+            .arg(&server.socket)
+            .env_remove("TOLLGATE_API_KEY")
+            .env_remove("TOLLGATE_API_KEY_FILE");
+        if with_key {
+            command.arg("--api-key-file").arg(&key_file);
+        }
+        command.output().unwrap()
+    };
+    let with = cli(true);
+    assert!(with.status.success(), "{with:?}");
+    let without = cli(false);
+    assert_eq!(without.status.code(), Some(4), "{without:?}");
 
     // A key with sign_in only cannot reset anyone; the admin key can, and
     // the audit log names it.
