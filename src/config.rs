@@ -225,11 +225,12 @@ pub struct ServeArgs {
     )]
     pub expired_retention: u32,
 
-    /// Days audit events are kept; 0 keeps them for good.
+    /// Days audit events are kept (a year by default, so the log cannot
+    /// grow for ever); 0 keeps them for good.
     #[arg(
         long,
         env = "TOLLGATE_AUDIT_RETENTION",
-        default_value_t = 0,
+        default_value_t = DEFAULT_AUDIT_RETENTION_DAYS,
         value_name = "DAYS"
     )]
     pub audit_retention: u32,
@@ -409,14 +410,19 @@ pub struct PurgeConfig {
     pub retention: Retention,
 }
 
+/// How long audit events are kept unless configured.
+pub const DEFAULT_AUDIT_RETENTION_DAYS: u32 = 365;
+
 impl Default for PurgeConfig {
-    /// Every 10 minutes; expired rows kept a day; audit events for good.
+    /// Every 10 minutes; expired rows kept a day; audit events a year.
     fn default() -> Self {
         Self {
             interval: Some(std::time::Duration::from_secs(600)),
             retention: Retention {
                 expired: chrono::TimeDelta::hours(24),
-                audit: None,
+                audit: Some(chrono::TimeDelta::days(i64::from(
+                    DEFAULT_AUDIT_RETENTION_DAYS,
+                ))),
             },
         }
     }
@@ -895,7 +901,7 @@ mod tests {
     }
 
     #[test]
-    fn purges_default_to_ten_minutes_a_day_after_expiry_with_audit_kept() {
+    fn purges_default_to_ten_minutes_a_day_after_expiry_and_audit_a_year() {
         assert_eq!(resolve(&[]).unwrap().purge, PurgeConfig::default());
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("t.toml");

@@ -48,6 +48,8 @@ type Job = Box<dyn FnOnce() + Send>;
 struct Queue {
     pending: std::sync::Mutex<Pending>,
     ready: std::sync::Condvar,
+    /// Jobs started so far, for tests that prove work was not done.
+    ran: std::sync::atomic::AtomicU64,
 }
 
 struct Pending {
@@ -131,6 +133,7 @@ impl WorkerPool {
                 closed: false,
             }),
             ready: std::sync::Condvar::new(),
+            ran: std::sync::atomic::AtomicU64::new(0),
         });
         for n in 0..threads {
             let queue = queue.clone();
@@ -143,6 +146,9 @@ impl WorkerPool {
                     loop {
                         match queue.next(worked.then_some(release_after)) {
                             Next::Run(job) => {
+                                // Counted before it runs: whoever gets the
+                                // job's answer sees the count include it.
+                                queue.ran.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                                 // A panicking job loses its answer, not the thread.
                                 let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
                                 worked = true;
@@ -159,6 +165,13 @@ impl WorkerPool {
         Ok(Self {
             queue: Arc::new(Closing(queue)),
         })
+    }
+}
+
+impl WorkerPool {
+    /// How many jobs the workers have started.
+    pub fn jobs_run(&self) -> u64 {
+        self.queue.0.ran.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 

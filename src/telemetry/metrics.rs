@@ -35,6 +35,7 @@ pub struct Metrics {
     verifications: Counter<u64>,
     deliveries: Counter<u64>,
     lockouts: Counter<u64>,
+    audit_skipped: Counter<u64>,
     purged: Counter<u64>,
     open_challenges: Arc<AtomicU64>,
 }
@@ -73,6 +74,13 @@ impl Metrics {
                 .u64_counter("tollgate.deliveries")
                 .with_description("Delivery attempts of emails and SMS by channel and outcome")
                 .with_unit("{message}")
+                .build(),
+            audit_skipped: meter
+                .u64_counter("tollgate.audit_skipped")
+                .with_description(
+                    "Failed attempts answered without an audit row (made-up challenge ids, attempts while locked out), by reason",
+                )
+                .with_unit("{attempt}")
                 .build(),
             lockouts: meter
                 .u64_counter("tollgate.lockouts")
@@ -155,6 +163,11 @@ impl AuditObserver for Metrics {
         if kind == "user.locked_out" {
             self.lockouts.add(1, &[]);
         }
+    }
+
+    fn skipped(&self, _kind: &'static str, reason: &'static str) {
+        self.audit_skipped
+            .add(1, &[KeyValue::new("tollgate.reason", reason)]);
     }
 }
 

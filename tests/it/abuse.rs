@@ -147,6 +147,137 @@ async fn a_stranger_cannot_lock_a_user_out_through_a_contact_confirmation(db: &T
     server.stop().await;
 }
 
+async fn replaying_a_spent_recovery_code_costs_no_argon2(db: &TestDb) {
+    let server = TestServer::start(db, clock()).await;
+    let (_, codes) = enrol(&server, "ivan").await;
+    let mut challenge = ChallengeServiceClient::new(server.channel().await);
+    let id = challenge_id(&mut challenge, "ivan").await;
+    challenge
+        .verify_challenge(verify_request(
+            "ivan",
+            &id,
+            pb::Method::RecoveryCode,
+            &codes[0],
+        ))
+        .await
+        .unwrap();
+    let hashed = server.core.offload().jobs_run();
+    // Replayed in a loop (before: one argon2 hash each, ~7 MiB and tens of
+    // milliseconds on a shared worker, stalling other recoveries).
+    for _ in 0..10 {
+        let id = challenge_id(&mut challenge, "ivan").await;
+        let err = challenge
+            .verify_challenge(verify_request(
+                "ivan",
+                &id,
+                pb::Method::RecoveryCode,
+                &codes[0],
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(reason(&err), "CODE_ALREADY_USED");
+    }
+    assert_eq!(
+        server.core.offload().jobs_run(),
+        hashed,
+        "a replay ran argon2"
+    );
+    // Replays are not guesses: ten of them locked nobody out.
+    let id = challenge_id(&mut challenge, "ivan").await;
+    challenge
+        .verify_challenge(verify_request(
+            "ivan",
+            &id,
+            pb::Method::RecoveryCode,
+            &codes[1],
+        ))
+        .await
+        .unwrap();
+    server.stop().await;
+}
+
+/// The user's audit events, oldest first, as (kind, reason).
+async fn audit_of(server: &TestServer, user: &str) -> Vec<(String, String)> {
+    let mut events: Vec<(String, String)> =
+        pb::policy_service_client::PolicyServiceClient::new(server.channel().await)
+            .list_audit_events(pb::ListAuditEventsRequest {
+                user_id: user.into(),
+                page_size: 1000,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .events
+            .into_iter()
+            .map(|e| (e.kind, e.reason))
+            .collect();
+    events.reverse();
+    events
+}
+
+async fn made_up_challenge_ids_and_locked_attempts_write_no_audit_rows(db: &TestDb) {
+    let server = TestServer::start(db, clock()).await;
+    let (secret, _) = enrol(&server, "mallory-target").await;
+    server.clock.advance(TimeDelta::seconds(30));
+    let mut challenge = ChallengeServiceClient::new(server.channel().await);
+    let real = challenge_id(&mut challenge, "mallory-target").await;
+    let before = audit_of(&server, "mallory-target").await;
+    // Well-formed ids nobody was given: before, each wrote a row.
+    for n in 0..20u32 {
+        let made_up = format!("{}{:032x}", &real[..12], u128::from(n) + 1);
+        let err = challenge
+            .verify_challenge(verify_request(
+                "mallory-target",
+                &made_up,
+                pb::Method::Totp,
+                "123456",
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(reason(&err), "CHALLENGE_NOT_FOUND");
+    }
+    assert_eq!(audit_of(&server, "mallory-target").await, before);
+
+    // Five wrong codes lock (five failure events and one lock event);
+    // twenty attempts while locked add nothing.
+    let now = server.clock.now().timestamp();
+    let right = crate::support::authenticator_code(&secret, now);
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    for _ in 0..5 {
+        let id = challenge_id(&mut challenge, "mallory-target").await;
+        let _ = challenge
+            .verify_challenge(verify_request(
+                "mallory-target",
+                &id,
+                pb::Method::Totp,
+                wrong,
+            ))
+            .await;
+    }
+    let locked = audit_of(&server, "mallory-target").await;
+    assert_eq!(locked.len(), before.len() + 6, "{locked:?}");
+    for _ in 0..20 {
+        let id = challenge_id(&mut challenge, "mallory-target").await;
+        let err = challenge
+            .verify_challenge(verify_request(
+                "mallory-target",
+                &id,
+                pb::Method::Totp,
+                &right,
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(reason(&err), "LOCKED_OUT");
+    }
+    assert_eq!(audit_of(&server, "mallory-target").await, locked);
+    server.stop().await;
+}
+
 /// Runs the futures concurrently and collects their outputs in order.
 async fn futures_join_all<F: std::future::Future + Send + 'static>(
     futures: impl Iterator<Item = F>,
@@ -162,4 +293,8 @@ where
     outputs
 }
 
-on_both_databases!(a_stranger_cannot_lock_a_user_out_through_a_contact_confirmation);
+on_both_databases!(
+    a_stranger_cannot_lock_a_user_out_through_a_contact_confirmation,
+    replaying_a_spent_recovery_code_costs_no_argon2,
+    made_up_challenge_ids_and_locked_attempts_write_no_audit_rows,
+);

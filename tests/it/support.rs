@@ -161,6 +161,8 @@ pub struct TestServer {
     pub tcp_addr: Option<std::net::SocketAddr>,
     pub clock: Arc<ManualClock>,
     pub app_store: tollgate_storage::SeaStore,
+    /// The use cases, for tests that look at the work done.
+    pub core: Arc<tollgate::grpc::Core>,
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<Result<(), StartError>>>,
     _socket_dir: TempDir,
@@ -186,6 +188,7 @@ impl TestServer {
             .await
             .expect("server opens");
         let app_store = app.store().clone();
+        let core = app.core();
         let listeners = Listeners::bind(&config).await.expect("listeners bind");
         let tcp_addr = listeners.tcp_addr();
         let (tx, rx) = oneshot::channel();
@@ -197,6 +200,7 @@ impl TestServer {
             tcp_addr,
             clock,
             app_store,
+            core,
             shutdown: Some(tx),
             handle: Some(handle),
             _socket_dir: socket_dir,

@@ -225,6 +225,18 @@ async fn spans_and_metrics_reach_an_otlp_collector_and_prometheus() {
         last = reason(&status);
     }
     assert_eq!(last, "LOCKED_OUT");
+    // One more while locked: answered, counted, not written to the audit log.
+    let locked = challenges
+        .verify_challenge(pb::VerifyChallengeRequest {
+            user_id: "bob".into(),
+            challenge_id: challenge.challenge_id.clone(),
+            method: pb::Method::Totp as i32,
+            code: wrong.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&locked), "LOCKED_OUT");
 
     collector
         .wait_for("the ConfirmTotp span", |r| {
@@ -313,10 +325,11 @@ async fn spans_and_metrics_reach_an_otlp_collector_and_prometheus() {
         r#"tollgate_verifications_total{tollgate_method="totp",tollgate_outcome="challenge_not_found"} 1"#,
         "# TYPE tollgate_challenges_active gauge",
         "tollgate_lockouts_total 1",
+        r#"tollgate_audit_skipped_total{tollgate_reason="LOCKED_OUT"} 1"#,
         // The purge at start found nothing expired.
         r#"tollgate_purged_total{tollgate_table="challenges"} 0"#,
         r#"tollgate_purged_total{tollgate_table="audit_events"} 0"#,
-        r#"tollgate_verifications_total{tollgate_method="totp",tollgate_outcome="locked_out"} 1"#,
+        r#"tollgate_verifications_total{tollgate_method="totp",tollgate_outcome="locked_out"} 2"#,
     ] {
         assert!(
             scraped.contains(expected),

@@ -398,8 +398,19 @@ impl<S: Store, O: Offload> Service<S, O> {
         if let Err(error) = &result
             && !written.load(Ordering::Acquire)
         {
-            self.record_audit(self.failure_event(user, failure, error))
-                .await?;
+            match error {
+                // A made-up (or long gone) challenge id, and attempts while
+                // locked (the lock wrote its one `user.locked_out` event):
+                // anyone can send these in a loop, so they are counted, not
+                // written.
+                DomainError::ChallengeNotFound | DomainError::LockedOut { .. } => {
+                    self.observe_skipped("challenge.verified", error.reason());
+                }
+                _ => {
+                    self.record_audit(self.failure_event(user, failure, error))
+                        .await?;
+                }
+            }
         }
         result
     }
@@ -576,24 +587,36 @@ impl<S: Store, O: Offload> Service<S, O> {
             DomainError::invalid("code", "must be a recovery code such as ABCD-EFGH")
         })?;
         let codes = self.store.recovery_codes(user).await?;
-        // The lookup tag picks the one row worth an argon2 verification.
-        let candidate = codes.into_iter().find(|row| {
-            self.keys.get(&row.code.key_id).is_some_and(|key| {
-                recovery::lookup_tag(key, user, &canonical) == row.code.lookup_tag
+        // The lookup tag picks the one row worth an argon2 verification:
+        // an unspent one. A code whose tag only a spent code carries is
+        // answered CODE_ALREADY_USED without a hash, so replaying a spent
+        // code in a loop costs no argon2 (and stalls no other recovery,
+        // enrolment or regeneration); like every replay, it is not counted
+        // as a guess (a fresh guess lands on a spent code's 16-bit tag
+        // about once in 65,536 tries per spent code, and learns nothing).
+        let (unspent, spent): (Vec<_>, Vec<_>) = codes
+            .into_iter()
+            .filter(|row| {
+                self.keys.get(&row.code.key_id).is_some_and(|key| {
+                    recovery::lookup_tag(key, user, &canonical) == row.code.lookup_tag
+                })
             })
-        });
-        let Some(row) = candidate else {
-            return Err(self.count_failure(user, now, lockout).await?);
+            .partition(|row| !row.spent);
+        let Some(row) = unspent.into_iter().next() else {
+            if spent.is_empty() {
+                return Err(self.count_failure(user, now, lockout).await?);
+            }
+            return Err(DomainError::CodeAlreadyUsed);
         };
         let hash = row.code.hash.clone();
         let matches = self
             .offload
             .run(move || recovery::verify(&canonical, &hash))
             .await?;
-        match (matches, row.spent) {
-            (true, false) => Ok(Consume::RecoveryCode(row.id)),
-            (true, true) => Err(DomainError::CodeAlreadyUsed),
-            (false, _) => Err(self.count_failure(user, now, lockout).await?),
+        if matches {
+            Ok(Consume::RecoveryCode(row.id))
+        } else {
+            Err(self.count_failure(user, now, lockout).await?)
         }
     }
 

@@ -109,6 +109,10 @@ pub struct Service<S, O> {
 pub trait AuditObserver: Send + Sync {
     /// `kind` is the event's, e.g. "user.locked_out".
     fn recorded(&self, kind: &'static str, outcome: Outcome);
+
+    /// An attempt answered without an audit row, so that made-up ids and
+    /// attempts while locked cannot flood the log: counted instead.
+    fn skipped(&self, _kind: &'static str, _reason: &'static str) {}
 }
 
 impl<S: Store, O: Offload> Service<S, O> {
@@ -146,6 +150,12 @@ impl<S: Store, O: Offload> Service<S, O> {
     }
 
     /// Tells the observer of an audit event that was stored.
+    pub(crate) fn observe_skipped(&self, kind: &'static str, reason: &'static str) {
+        if let Some(observer) = &self.observer {
+            observer.skipped(kind, reason);
+        }
+    }
+
     pub(crate) fn observe_audit(&self, kind: &'static str, outcome: Outcome) {
         if let Some(observer) = &self.observer {
             observer.recorded(kind, outcome);
@@ -157,6 +167,11 @@ impl<S: Store, O: Offload> Service<S, O> {
     pub fn with_confirm_link_base(mut self, base: Option<String>) -> Self {
         self.confirm_link_base = base;
         self
+    }
+
+    /// Where CPU-heavy work runs.
+    pub fn offload(&self) -> &O {
+        &self.offload
     }
 
     pub fn clock(&self) -> &dyn Clock {
