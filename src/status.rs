@@ -28,9 +28,9 @@ fn code_of(error: &DomainError) -> Code {
         DomainError::ChallengeNotFound
         | DomainError::ContactNotFound
         | DomainError::MessageNotFound => Code::NotFound,
-        DomainError::LockedOut { .. } | DomainError::ResendTooSoon { .. } => {
-            Code::ResourceExhausted
-        }
+        DomainError::LockedOut { .. }
+        | DomainError::ResendTooSoon { .. }
+        | DomainError::Overloaded { .. } => Code::ResourceExhausted,
         DomainError::PolicyForbids | DomainError::CallerNotAllowed { .. } => Code::PermissionDenied,
         DomainError::ApiKeyInvalid | DomainError::NoCredential => Code::Unauthenticated,
         DomainError::ApiKeyExists => Code::AlreadyExists,
@@ -82,6 +82,9 @@ pub fn to_status(error: DomainError, now: DateTime<Utc>) -> Status {
     {
         let delay = (*retry_at - now).to_std().unwrap_or_default();
         details.set_retry_info(Some(delay));
+    }
+    if let DomainError::Overloaded { retry_after } = &error {
+        details.set_retry_info(Some(*retry_after));
     }
     if let DomainError::InvalidArgument(violations) = &error {
         for v in violations {

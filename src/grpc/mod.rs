@@ -28,6 +28,13 @@ use crate::telemetry::Metrics;
 /// and between them the server should not hold 7 MiB per thread.
 const RELEASE_IDLE_MEMORY_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// Jobs that may wait per worker thread (each an argon2 hash of tens of
+/// milliseconds): about a second of work queued on a 2-core machine.
+const QUEUED_PER_THREAD: usize = 32;
+
+/// What a caller refused for a full queue is told to wait.
+const OVERLOADED_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Runs argon2 and other CPU-heavy work on a few dedicated threads (one
 /// per core, at most four), not on tokio's blocking pool: each argon2
 /// verification takes 7 MiB, and hundreds of blocking threads each keeping
@@ -47,6 +54,8 @@ type Job = Box<dyn FnOnce() + Send>;
 /// argon2 memory for good.
 struct Queue {
     pending: std::sync::Mutex<Pending>,
+    /// Jobs that may wait at most; more are refused, not queued.
+    capacity: usize,
     ready: std::sync::Condvar,
     /// Jobs started so far, for tests that prove work was not done.
     ran: std::sync::atomic::AtomicU64,
@@ -134,6 +143,7 @@ impl WorkerPool {
             }),
             ready: std::sync::Condvar::new(),
             ran: std::sync::atomic::AtomicU64::new(0),
+            capacity: threads * QUEUED_PER_THREAD,
         });
         for n in 0..threads {
             let queue = queue.clone();
@@ -183,9 +193,24 @@ impl Offload for WorkerPool {
     {
         let (done, result) = tokio::sync::oneshot::channel();
         let queue = &self.queue.0;
-        queue.pending().jobs.push_back(Box::new(move || {
-            let _ = done.send(work());
-        }));
+        {
+            let mut pending = queue.pending();
+            if pending.jobs.len() >= queue.capacity {
+                // Hashes queued without limit would stall every recovery,
+                // enrolment and regeneration behind them (and hold their
+                // callers' memory): past the limit the caller retries.
+                return Err(DomainError::Overloaded {
+                    retry_after: OVERLOADED_RETRY_AFTER,
+                });
+            }
+            pending.jobs.push_back(Box::new(move || {
+                // The caller has gone (cancelled, timed out): its work is
+                // dropped, not done.
+                if !done.is_closed() {
+                    let _ = done.send(work());
+                }
+            }));
+        }
         queue.ready.notify_one();
         result
             .await
@@ -298,6 +323,48 @@ mod tests {
     use super::*;
     use std::time::Duration;
     use tollgate_domain::recovery;
+
+    /// Past the queue's capacity work is refused (OVERLOADED, with a delay
+    /// to retry after), and queued work whose caller has gone never runs.
+    #[tokio::test]
+    async fn a_full_queue_refuses_work_and_abandoned_work_is_dropped() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let pool = WorkerPool::with_threads(1, Duration::from_secs(60)).unwrap();
+        // The one worker is held until `release` sends.
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let (started, running) = tokio::sync::oneshot::channel();
+        let blocker = tokio::spawn({
+            let pool = pool.clone();
+            async move {
+                pool.run(move || {
+                    let _ = started.send(());
+                    let _ = held.recv();
+                })
+                .await
+            }
+        });
+        running.await.unwrap();
+        let done = Arc::new(AtomicUsize::new(0));
+        for _ in 0..QUEUED_PER_THREAD {
+            let done = done.clone();
+            let job = pool.run(move || {
+                done.fetch_add(1, Ordering::SeqCst);
+            });
+            // Queued, then its caller gives up.
+            assert!(
+                tokio::time::timeout(Duration::from_millis(1), job)
+                    .await
+                    .is_err()
+            );
+        }
+        let refused = pool.run(|| ()).await.unwrap_err();
+        assert_eq!(refused.reason(), "OVERLOADED");
+        release.send(()).unwrap();
+        blocker.await.unwrap().unwrap();
+        // Behind the abandoned jobs, a new one runs; they did not.
+        pool.run(|| ()).await.unwrap();
+        assert_eq!(done.load(Ordering::SeqCst), 0);
+    }
 
     /// A worker holds its argon2 memory while hashes keep coming and gives it
     /// back once it has had no work for the idle period.

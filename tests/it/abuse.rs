@@ -278,6 +278,106 @@ async fn made_up_challenge_ids_and_locked_attempts_write_no_audit_rows(db: &Test
     server.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_or_malformed_fields_are_refused_by_name() {
+    let db = TestDb::sqlite().await;
+    let server = TestServer::start(&db, clock()).await;
+    let channel = server.channel().await;
+    let fields = |status: tonic::Status| {
+        assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+        crate::support::violated_fields(&status)
+    };
+    // Before: stored truncated (client details) or whole (audience, roles).
+    let mut challenge = ChallengeServiceClient::new(channel.clone());
+    let err = challenge
+        .begin_challenge(pb::BeginChallengeRequest {
+            user_id: "ivan".into(),
+            roles: vec!["r".repeat(200)],
+            audience: "a".repeat(65),
+            client_ip: "1".repeat(100),
+            user_agent: "u".repeat(600),
+            trusted_device_token: "t".repeat(200),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        fields(err),
+        [
+            "roles",
+            "audience",
+            "client_ip",
+            "user_agent",
+            "trusted_device_token"
+        ]
+    );
+    // One audience rule wherever an audience appears.
+    let bad = "Not An Audience".to_owned();
+    let mut enrollment =
+        pb::enrollment_service_client::EnrollmentServiceClient::new(channel.clone());
+    let mut policy = pb::policy_service_client::PolicyServiceClient::new(channel.clone());
+    let refusals = [
+        enrollment
+            .get_enrollment(pb::GetEnrollmentRequest {
+                user_id: "ivan".into(),
+                audience: bad.clone(),
+                ..Default::default()
+            })
+            .await
+            .unwrap_err(),
+        enrollment
+            .begin_totp(pb::BeginTotpRequest {
+                user_id: "ivan".into(),
+                audience: bad.clone(),
+                ..Default::default()
+            })
+            .await
+            .unwrap_err(),
+        enrollment
+            .enable_method(pb::EnableMethodRequest {
+                user_id: "ivan".into(),
+                method: pb::Method::Email as i32,
+                audience: bad.clone(),
+                ..Default::default()
+            })
+            .await
+            .unwrap_err(),
+        enrollment
+            .disable_method(pb::DisableMethodRequest {
+                user_id: "ivan".into(),
+                audience: bad.clone(),
+                ..Default::default()
+            })
+            .await
+            .unwrap_err(),
+        policy
+            .evaluate_user(pb::EvaluateUserRequest {
+                user_id: "ivan".into(),
+                audience: bad.clone(),
+                ..Default::default()
+            })
+            .await
+            .unwrap_err(),
+    ];
+    for refused in refusals {
+        assert_eq!(fields(refused), ["audience"]);
+    }
+    let err = challenge
+        .verify_challenge(pb::VerifyChallengeRequest {
+            user_id: "ivan".into(),
+            challenge_id: "0".repeat(44),
+            method: pb::Method::Totp as i32,
+            code: "123456".into(),
+            user_agent: "u".repeat(600),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(fields(err), ["user_agent"]);
+    server.stop().await;
+    db.cleanup().await;
+}
+
 /// Runs the futures concurrently and collects their outputs in order.
 async fn futures_join_all<F: std::future::Future + Send + 'static>(
     futures: impl Iterator<Item = F>,

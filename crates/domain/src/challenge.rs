@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 
+use crate::bounds;
 use crate::enrollment::{Service, ordered};
 use crate::error::DomainError;
 use crate::ids::UserRef;
@@ -241,6 +242,12 @@ impl<S: Store, O: Offload> Service<S, O> {
         user: &UserRef,
         request: BeginRequest<'_>,
     ) -> Result<BeginOutcome, DomainError> {
+        bounds::check_request(
+            request.roles,
+            request.audience,
+            Some(&request.client),
+            Some(("trusted_device_token", request.trusted_device_token)),
+        )?;
         let now = self.clock.now();
         let policy = self.policy_for(user, request.audience).await?;
         if !policy.two_factor_enabled {
@@ -386,8 +393,10 @@ impl<S: Store, O: Offload> Service<S, O> {
         user: &UserRef,
         request: VerifyRequest<'_>,
     ) -> Result<Verified, DomainError> {
-        // A malformed id is refused before anything is read or audited.
+        // A malformed id (or client detail) is refused before anything is
+        // read or audited.
         time_digits(request.challenge_id)?;
+        bounds::check_request(&[], "", Some(&request.client), None)?;
         let written = AtomicBool::new(false);
         let failure = FailureAudit {
             method: request.method,

@@ -203,6 +203,10 @@ impl<S: Store, O: Offload> Service<S, O> {
     /// The policy that applies to `user` in `audience` (empty: the tenant's),
     /// as read at most a second ago.
     pub async fn policy_for(&self, user: &UserRef, audience: &str) -> Result<Policy, DomainError> {
+        // Every audience a request names passes here: one rule for all.
+        if let Some(violation) = crate::bounds::audience_violation("audience", audience) {
+            return Err(DomainError::InvalidArgument(vec![violation]));
+        }
         let stored = match self.policies.get(&user.tenant, self.clock.now()) {
             Some(stored) => stored,
             None => self.stored_policy(&user.tenant).await?,
@@ -466,6 +470,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         roles: &[String],
         audience: &str,
     ) -> Result<EnrollmentView, DomainError> {
+        crate::bounds::check_request(roles, audience, None, None)?;
         if method == Some(Method::RecoveryCode) {
             return Err(DomainError::invalid(
                 "method",
@@ -558,6 +563,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         roles: &[String],
         audience: &str,
     ) -> Result<(Verdict, bool), DomainError> {
+        crate::bounds::check_request(roles, audience, None, None)?;
         let policy = self.policy_for(user, audience).await?;
         let enrolled = !self.get_enrollment(user).await?.enabled_methods.is_empty();
         let grace_used = self.store.grace_logins_used(user).await?;

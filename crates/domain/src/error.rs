@@ -62,6 +62,8 @@ pub enum DomainError {
     DeliveryFailed,
     #[error("Too many wrong codes for this confirmation. Send a new one")]
     ConfirmationVoided,
+    #[error("The service is busy. Try again shortly")]
+    Overloaded { retry_after: std::time::Duration },
     #[error("This caller may not do this for this tenant")]
     CallerNotAllowed {
         permission: &'static str,
@@ -105,6 +107,7 @@ impl DomainError {
             Self::EtagMismatch => "ETAG_MISMATCH",
             Self::DeliveryFailed => "DELIVERY_FAILED",
             Self::ConfirmationVoided => "CONFIRMATION_VOIDED",
+            Self::Overloaded { .. } => "OVERLOADED",
             Self::CallerNotAllowed { .. } => "CALLER_NOT_ALLOWED",
             Self::ApiKeyInvalid => "API_KEY_INVALID",
             Self::NoCredential => "NO_CREDENTIAL",

@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod bounds;
 pub mod challenge;
 pub mod clock;
 pub mod contact;

@@ -100,11 +100,8 @@ impl TenantPolicy {
             ));
         }
         for name in self.audiences.keys() {
-            let valid_name = !name.is_empty()
-                && name.len() <= 64
-                && name.bytes().all(|b| {
-                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-'
-                });
+            let valid_name =
+                !name.is_empty() && crate::bounds::audience_violation("audiences", name).is_none();
             let prefix = format!("audiences[{name}].");
             if !valid_name {
                 violations.push(FieldViolation::new(
