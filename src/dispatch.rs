@@ -243,12 +243,19 @@ impl Dispatcher {
                 )),
             }
         };
+        // Whatever a transport or provider said, the code and link do not
+        // reach the log or the contact's last_delivery_error.
         let outcome = tokio::time::timeout(self.inner.settings.send_timeout, send)
             .await
             .unwrap_or_else(|_| {
                 Err(DeliveryError::Transient(
                     "the provider did not answer in time".to_owned(),
                 ))
+            })
+            .map_err(|error| {
+                let mut secrets = message.redactions();
+                secrets.extend([payload.code.expose(), payload.link.expose()]);
+                error.redacted(&secrets)
             });
         self.inner
             .metrics

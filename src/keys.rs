@@ -4,11 +4,17 @@
 //! SQLite gets a key file created beside the database (mode 0600, with a
 //! warning), while Postgres refuses to start: several replicas must share
 //! one key, so it must come from the operator.
-use std::io::Write;
+//!
+//! A key file every user may read or write (any of the mode's "other" bits)
+//! is refused: whoever reads it can open every sealed seed. Group access
+//! (0640) is how Kubernetes hands a Secret to a non-root pod (`fsGroup`),
+//! so it is allowed. The file's text is zeroed once parsed.
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use tollgate_domain::secret::{Keyring, MasterKey};
 use tollgate_storage::Backend;
+use zeroize::Zeroizing;
 
 use crate::config::ServerConfig;
 
@@ -21,6 +27,11 @@ pub enum KeyError {
     RequiredForPostgres,
     #[error("could not read the secret key file {path}: {reason}")]
     Read { path: PathBuf, reason: String },
+    #[error(
+        "the secret key file {path} is open to every user (mode {mode:04o}): run `chmod 600 {path}` \
+         (or `chmod 640 {path}` to share it with a group, such as a Kubernetes fsGroup) and start again"
+    )]
+    OpenToEveryone { path: PathBuf, mode: u32 },
     #[error("could not create the secret key file {path}: {source}")]
     Create {
         path: PathBuf,
@@ -49,12 +60,34 @@ pub fn default_key_file(database: &Path) -> PathBuf {
     database.with_file_name(name)
 }
 
-fn read_key(path: &Path) -> Result<MasterKey, KeyError> {
-    let text = std::fs::read_to_string(path).map_err(|e| KeyError::Read {
+/// The longest key file read: 64 hex digits and some whitespace fit many
+/// times over.
+const MAX_KEY_FILE_LEN: u64 = 4096;
+
+/// A key file's text, in memory zeroed on drop, after checking its mode on
+/// the open file (so the file checked is the file read).
+fn read_key_text(path: &Path) -> Result<Zeroizing<String>, KeyError> {
+    let read_err = |e: std::io::Error| KeyError::Read {
         path: path.to_owned(),
         reason: e.to_string(),
-    })?;
-    warn_if_readable_by_others(path);
+    };
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let meta = file.metadata().map_err(read_err)?;
+    refuse_if_open_to_everyone(path, &meta)?;
+    // Room for the whole file up front: a buffer that grew would leave
+    // copies of the key behind in freed memory.
+    let len = meta.len().min(MAX_KEY_FILE_LEN);
+    let mut text = Zeroizing::new(String::with_capacity(
+        usize::try_from(len).unwrap_or_default() + 1,
+    ));
+    file.take(MAX_KEY_FILE_LEN)
+        .read_to_string(&mut text)
+        .map_err(read_err)?;
+    Ok(text)
+}
+
+fn read_key(path: &Path) -> Result<MasterKey, KeyError> {
+    let text = read_key_text(path)?;
     MasterKey::from_hex(&text).map_err(|e| KeyError::Read {
         path: path.to_owned(),
         reason: e.to_string(),
@@ -62,19 +95,23 @@ fn read_key(path: &Path) -> Result<MasterKey, KeyError> {
 }
 
 #[cfg(unix)]
-fn warn_if_readable_by_others(path: &Path) {
+fn refuse_if_open_to_everyone(path: &Path, meta: &std::fs::Metadata) -> Result<(), KeyError> {
     use std::os::unix::fs::PermissionsExt;
-    // Group access is how Kubernetes hands a Secret to a non-root pod
-    // (fsGroup); access for every user is the mistake worth a warning.
-    if let Ok(meta) = std::fs::metadata(path)
-        && meta.permissions().mode() & 0o007 != 0
-    {
-        tracing::warn!(path = %path.display(), "the secret key file is readable by every user; chmod 600 (or 640 for a group) it");
+    let mode = meta.permissions().mode() & 0o7777;
+    if mode & 0o007 == 0 {
+        Ok(())
+    } else {
+        Err(KeyError::OpenToEveryone {
+            path: path.to_owned(),
+            mode,
+        })
     }
 }
 
 #[cfg(not(unix))]
-fn warn_if_readable_by_others(_path: &Path) {}
+fn refuse_if_open_to_everyone(_path: &Path, _meta: &std::fs::Metadata) -> Result<(), KeyError> {
+    Ok(())
+}
 
 /// Writes a fresh key to `path` with mode 0600; never overwrites.
 pub fn create_key_file(path: &Path) -> Result<MasterKey, KeyError> {
@@ -91,7 +128,8 @@ pub fn create_key_file(path: &Path) -> Result<MasterKey, KeyError> {
         source,
     };
     let mut file = options.open(path).map_err(create_err)?;
-    file.write_all(format!("{}\n", text.expose()).as_bytes())
+    file.write_all(text.expose().as_bytes())
+        .and_then(|()| file.write_all(b"\n"))
         .and_then(|()| file.sync_all())
         .map_err(create_err)?;
     Ok(key)
@@ -135,6 +173,55 @@ pub fn load(config: &ServerConfig) -> Result<Keyring, KeyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn key_files_open_to_every_user_are_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.key");
+        let key = create_key_file(&path).unwrap();
+        let shown = path.display().to_string();
+        for (mode, used) in [
+            (0o600, true),
+            (0o400, true),
+            (0o640, true),
+            (0o660, true),
+            (0o644, false),
+            (0o604, false),
+            (0o602, false),
+            (0o601, false),
+            (0o666, false),
+        ] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            match read_key(&path) {
+                Ok(read) => assert!(used && read.id() == key.id(), "mode {mode:o} was used"),
+                Err(e) => {
+                    let message = e.to_string();
+                    assert!(!used, "mode {mode:o} was refused: {message}");
+                    assert!(matches!(e, KeyError::OpenToEveryone { .. }), "{message}");
+                    assert!(
+                        message.contains(&format!("chmod 600 {shown}"))
+                            && message.contains(&format!("chmod 640 {shown}"))
+                            && message.contains(&format!("mode 0{mode:o}")),
+                        "{message}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn key_file_text_is_zeroed_after_parsing() {
+        /// Compiles only for a type that zeroes its memory when dropped.
+        fn zeroes_on_drop<T: zeroize::ZeroizeOnDrop>(_: &T) {}
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.key");
+        create_key_file(&path).unwrap();
+        let text = read_key_text(&path).unwrap();
+        zeroes_on_drop(&text);
+        assert_eq!(text.trim().len(), 64);
+    }
 
     #[test]
     fn sqlite_urls_name_their_file() {

@@ -261,3 +261,106 @@ async fn applied_migrations(url: &str) -> Vec<String> {
         .map(|r| r.try_get::<String>("", "version").unwrap())
         .collect()
 }
+
+/// How a `tollgate serve` start ended: `Err(stderr)` when it exited at
+/// once (with status 1), `Ok(())` when it opened its socket (it is stopped
+/// again).
+async fn start(mut command: Command, socket: &Path) -> Result<(), String> {
+    let mut child = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..500 {
+        if tokio::net::UnixStream::connect(socket).await.is_ok() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
+            child.wait().unwrap();
+            return Ok(());
+        }
+        if child.try_wait().unwrap().is_some() {
+            let output = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+            assert_eq!(output.status.code(), Some(1), "{stderr}");
+            return Err(stderr);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("tollgate neither served nor stopped");
+}
+
+/// A secret key file every user may read (or write) is refused at start,
+/// whichever option names it or when it is SQLite's own key beside the
+/// database, with a message naming the file and the fix; shared with a
+/// group (0640, a Kubernetes fsGroup) it is used.
+#[tokio::test]
+async fn a_key_file_open_to_every_user_is_refused_at_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::Builder::new().prefix("tg").tempdir().unwrap();
+    let chmod = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    let [current, previous] = ["current.key", "previous.key"].map(|name| {
+        let path = dir.path().join(name);
+        stdout_of(tollgate().args(["generate-key", "--out"]).arg(&path));
+        path
+    });
+    let socket = dir.path().join("s.sock");
+    let serve = |database: &str, key: Option<&Path>, previous: Option<&Path>| {
+        let mut command = tollgate();
+        command
+            .args(["serve", "--listen", "off", "--database-url"])
+            .arg(format!("sqlite://{}", dir.path().join(database).display()))
+            .arg("--socket")
+            .arg(&socket);
+        if let Some(key) = key {
+            command.arg("--secret-key-file").arg(key);
+        }
+        if let Some(previous) = previous {
+            command.arg("--previous-secret-key-files").arg(previous);
+        }
+        command
+    };
+    let refused = |stderr: &str, path: &Path| {
+        let path = path.display().to_string();
+        assert!(
+            stderr.contains(&path)
+                && stderr.contains(&format!("chmod 600 {path}"))
+                && stderr.contains("640"),
+            "{stderr}"
+        );
+    };
+
+    for mode in [0o644, 0o604, 0o602] {
+        chmod(&current, mode);
+        let stderr = start(serve("a.db", Some(&current), None), &socket)
+            .await
+            .expect_err("a key file open to every user must not start the server");
+        refused(&stderr, &current);
+    }
+    chmod(&current, 0o600);
+    chmod(&previous, 0o644);
+    let stderr = start(serve("a.db", Some(&current), Some(&previous)), &socket)
+        .await
+        .expect_err("a previous key file open to every user must not start the server");
+    refused(&stderr, &previous);
+
+    // SQLite's own key file, created (0600) by the first start.
+    start(serve("b.db", None, None), &socket).await.unwrap();
+    let beside = dir.path().join("b.db.key");
+    chmod(&beside, 0o644);
+    let stderr = start(serve("b.db", None, None), &socket)
+        .await
+        .expect_err("SQLite's key file open to every user must not start the server");
+    refused(&stderr, &beside);
+
+    // Shared with a group, every key file is used.
+    for path in [&current, &previous, &beside] {
+        chmod(path, 0o640);
+    }
+    start(serve("a.db", Some(&current), Some(&previous)), &socket)
+        .await
+        .unwrap();
+    start(serve("b.db", None, None), &socket).await.unwrap();
+}

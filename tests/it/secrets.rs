@@ -151,6 +151,8 @@ async fn a_bad_key_file_is_refused_with_a_clear_message() {
     let db = TestDb::sqlite().await;
     let key = db.dir.path().join("bad.key");
     std::fs::write(&key, "not a key").unwrap();
+    // Private, so it is refused for its content, not its mode.
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
     let mut config = db.config(db.dir.path().join("x.sock"));
     config.secret_key_file = Some(key);
     let Err(err) = App::open(&config, clock()).await else {

@@ -15,7 +15,7 @@ use tonic::Code;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::support::{TestDb, TestServer, clock, reason};
+use crate::support::{ServerProcess, TestDb, TestServer, clock, reason, uds_channel};
 
 const SID: &str = "AC0123456789abcdef0123456789abcdef";
 const TOKEN: &str = "twilio-test-token";
@@ -172,6 +172,84 @@ async fn a_refused_number_is_delivery_failed_and_shown_on_the_contact() {
     let requests = twilio.received_requests().await.unwrap();
     assert_eq!(requests.len(), 1, "a permanent refusal is not retried");
     server.stop().await;
+}
+
+/// A provider that refuses a message and quotes its code in the error
+/// (a carrier's spam filter, say): the code reaches neither the contact's
+/// `last_delivery_error` nor the server's log, even at `trace`; the rest of
+/// the error does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_error_quoting_the_code_is_redacted() {
+    let db = TestDb::sqlite().await;
+    let twilio = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(|request: &Request| {
+            let code = code_in(field(&form(request), "Body"));
+            ResponseTemplate::new(400).set_body_json(serde_json::json!({
+                "code": 30007,
+                "message": format!("Carrier filter: the text '{code}' looks like a one-time passcode"),
+                "status": 400,
+            }))
+        })
+        .mount(&twilio)
+        .await;
+    let token_file = db.dir.path().join("twilio.token");
+    std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+    let log = db.dir.path().join("server.log");
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tollgate"));
+    command
+        .args(["serve", "--log", "trace", "--sms-transport", "twilio"])
+        .args(["--twilio-account-sid", SID, "--twilio-from", "+15005550006"])
+        .args(["--twilio-base-url", &twilio.uri()])
+        .arg("--twilio-auth-token-file")
+        .arg(&token_file)
+        .stderr(std::fs::File::create(&log).unwrap());
+    let socket = db.dir.path().join("s.sock");
+    let process = ServerProcess::start_with(&db.url, &socket, command).await;
+    let mut delivery = DeliveryServiceClient::new(uds_channel(&socket).await);
+    delivery
+        .register_contact(pb::RegisterContactRequest {
+            user_id: "wes".into(),
+            kind: pb::ContactKind::Phone as i32,
+            address: "+1 415 555 2671".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let err = delivery
+        .send_confirmation(pb::SendConfirmationRequest {
+            user_id: "wes".into(),
+            kind: pb::ContactKind::Phone as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "DELIVERY_FAILED");
+    let requests = twilio.received_requests().await.unwrap();
+    let code = code_in(field(&form(&requests[0]), "Body"));
+    let contacts = delivery
+        .list_contacts(pb::ListContactsRequest {
+            user_id: "wes".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .contacts;
+    let shown = &contacts[0].last_delivery_error;
+    assert!(
+        shown.contains("30007") && shown.contains("looks like a one-time passcode"),
+        "the rest of the error is kept: {shown}"
+    );
+    assert!(!shown.contains(&code), "the code is shown: {shown}");
+    assert!(process.terminate().success());
+    let written = std::fs::read_to_string(&log).unwrap();
+    assert!(written.contains("delivery failed"), "{written}");
+    assert!(
+        !written.contains(&code),
+        "the code reached the log: {written}"
+    );
+    db.cleanup().await;
 }
 
 async fn register(server: &TestServer, user: &str, kind: pb::ContactKind, address: &str) {

@@ -138,7 +138,9 @@ fn message_id(id: &str, domain: &str) -> Option<String> {
 }
 
 /// Maps lettre's error: the server's reply code decides when there is one.
-/// The server's reply text is left out, as it may quote the recipient.
+/// The server's reply text is left out, as it may quote the recipient or
+/// the message; so is a reply lettre could not parse, which its error
+/// repeats.
 fn failure(err: lettre::transport::smtp::Error) -> DeliveryError {
     if let Some(code) = err.status() {
         let text = format!("the SMTP server answered {code}");
@@ -148,7 +150,9 @@ fn failure(err: lettre::transport::smtp::Error) -> DeliveryError {
             DeliveryError::Transient(text)
         };
     }
-    if err.is_timeout() {
+    if err.is_response() {
+        DeliveryError::Transient("the SMTP server's reply could not be understood".into())
+    } else if err.is_timeout() {
         DeliveryError::Transient("the SMTP server did not answer in time".into())
     } else if err.is_client() {
         DeliveryError::Permanent(format!("the email could not be sent: {err}"))
@@ -158,7 +162,20 @@ fn failure(err: lettre::transport::smtp::Error) -> DeliveryError {
 }
 
 impl Transport for SmtpTransport {
+    /// An error never repeats the message or its code.
     async fn send(&self, message: &Message) -> Result<(), DeliveryError> {
+        self.deliver(message)
+            .await
+            .map_err(|e| e.redacted(&message.redactions()))
+    }
+
+    fn name(&self) -> &'static str {
+        "smtp"
+    }
+}
+
+impl SmtpTransport {
+    async fn deliver(&self, message: &Message) -> Result<(), DeliveryError> {
         if message.channel != Channel::Email {
             return Err(DeliveryError::Permanent(
                 "the SMTP transport sends email only".into(),
@@ -172,10 +189,6 @@ impl Transport for SmtpTransport {
             "email handed to the SMTP server"
         );
         Ok(())
-    }
-
-    fn name(&self) -> &'static str {
-        "smtp"
     }
 }
 

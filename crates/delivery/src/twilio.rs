@@ -108,7 +108,21 @@ fn explain(reply: &[u8], sent_body: &str) -> String {
 }
 
 impl Transport for TwilioSms {
+    /// An error never repeats the SMS or its code, even when Twilio's
+    /// message quotes them.
     async fn send(&self, message: &Message) -> Result<(), DeliveryError> {
+        self.deliver(message)
+            .await
+            .map_err(|e| e.redacted(&message.redactions()))
+    }
+
+    fn name(&self) -> &'static str {
+        "twilio"
+    }
+}
+
+impl TwilioSms {
+    async fn deliver(&self, message: &Message) -> Result<(), DeliveryError> {
         if message.channel != Channel::Sms {
             return Err(DeliveryError::Permanent(
                 "the Twilio transport sends SMS only".into(),
@@ -144,10 +158,6 @@ impl Transport for TwilioSms {
         } else {
             DeliveryError::Permanent(text)
         })
-    }
-
-    fn name(&self) -> &'static str {
-        "twilio"
     }
 }
 

@@ -121,7 +121,20 @@ impl WebhookTransport {
 }
 
 impl Transport for WebhookTransport {
+    /// An error never repeats the message or its code.
     async fn send(&self, message: &Message) -> Result<(), DeliveryError> {
+        self.deliver(message)
+            .await
+            .map_err(|e| e.redacted(&message.redactions()))
+    }
+
+    fn name(&self) -> &'static str {
+        "webhook"
+    }
+}
+
+impl WebhookTransport {
+    async fn deliver(&self, message: &Message) -> Result<(), DeliveryError> {
         let payload = Payload {
             message_id: &message.id,
             channel: message.channel.as_str(),
@@ -156,10 +169,6 @@ impl Transport for WebhookTransport {
             Verdict::Transient => Err(DeliveryError::Transient(text)),
             Verdict::Permanent => Err(DeliveryError::Permanent(text)),
         }
-    }
-
-    fn name(&self) -> &'static str {
-        "webhook"
     }
 }
 

@@ -122,18 +122,21 @@ impl MasterKey {
     }
 
     /// Reads a key file's text: 64 hex digits, surrounding whitespace ignored.
+    /// The bytes are decoded in place into memory zeroed afterwards (no
+    /// growing buffer leaves copies behind); zeroing `text` is the caller's
+    /// part.
     pub fn from_hex(text: &str) -> Result<Self, KeyFileError> {
         let text = text.trim();
         if text.len() != Self::LEN * 2 {
             return Err(KeyFileError::WrongLength(text.len()));
         }
-        let decoded = Zeroizing::new(from_hex(text).ok_or(KeyFileError::NotHex)?);
-        let bytes: Zeroizing<[u8; Self::LEN]> = Zeroizing::new(
-            decoded
-                .as_slice()
-                .try_into()
-                .map_err(|_| KeyFileError::NotHex)?,
-        );
+        let mut bytes = Zeroizing::new([0u8; Self::LEN]);
+        for (byte, pair) in bytes.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
+            let (high, low) = hex_value(pair[0])
+                .zip(hex_value(pair[1]))
+                .ok_or(KeyFileError::NotHex)?;
+            *byte = high << 4 | low;
+        }
         Ok(Self::from_bytes(&bytes))
     }
 
@@ -328,6 +331,25 @@ mod tests {
             MasterKey::from_hex(&"zz".repeat(32)).unwrap_err(),
             KeyFileError::NotHex
         );
+    }
+
+    /// Compiles only for a type that zeroes its memory when dropped.
+    fn zeroes_on_drop<T: ZeroizeOnDrop>() {}
+
+    #[test]
+    fn secrets_in_memory_are_zeroed_on_drop() {
+        zeroes_on_drop::<SecretBytes>();
+        zeroes_on_drop::<SecretString>();
+        zeroes_on_drop::<MasterKey>();
+        // What the libraries hold while they use a secret: the TOTP engine
+        // (with the seed) and its seed type, the AEAD cipher (with the
+        // sealing key), and SHA-256 with its core, two of which an HMAC
+        // holds keyed (as good as the key itself).
+        zeroes_on_drop::<totp_rs::Totp>();
+        zeroes_on_drop::<totp_rs::Secret>();
+        zeroes_on_drop::<ChaCha20Poly1305>();
+        zeroes_on_drop::<Sha256>();
+        zeroes_on_drop::<<Sha256 as sha2::digest::block_api::CoreProxy>::Core>();
     }
 
     #[test]

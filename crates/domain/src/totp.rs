@@ -6,6 +6,7 @@
 //! report which step matched so a used step can be refused afterwards.
 use subtle::ConstantTimeEq;
 use totp_rs::{Builder, Secret, Totp};
+use zeroize::Zeroizing;
 
 use crate::error::{DomainError, FieldViolation};
 use crate::random;
@@ -181,7 +182,7 @@ pub fn verify(
     let mut fresh: Option<u64> = None;
     let mut replayed = false;
     for step in origin.saturating_sub(u64::from(params.skew))..=origin + u64::from(params.skew) {
-        let expected = totp.generate(step * period).to_string();
+        let expected = Zeroizing::new(totp.generate(step * period).to_string());
         let matched: bool = expected.as_bytes().ct_eq(code.expose().as_bytes()).into();
         let is_fresh = last_used_step.is_none_or(|used| step > used);
         if matched && is_fresh {

@@ -31,6 +31,10 @@ struct Capture {
     current: Received,
     /// The reply to RCPT TO, to play a refusing server.
     rcpt_reply: Response,
+    /// The reply code after DATA, when it is not 250: the reply then
+    /// quotes the line of the message that holds the code, as a server
+    /// explaining a refusal might.
+    data_reply: Option<u16>,
 }
 
 impl Handler for Capture {
@@ -55,6 +59,16 @@ impl Handler for Capture {
     }
 
     fn data_end(&mut self) -> Response {
+        if let Some(code) = self.data_reply {
+            let quoted = self
+                .current
+                .data
+                .lines()
+                .find(|line| line.contains(CODE))
+                .unwrap_or_default()
+                .to_owned();
+            return Response::custom(code, format!("5.7.1 refused: {quoted}"));
+        }
         let mail = std::mem::take(&mut self.current);
         self.current.login.clone_from(&mail.login);
         self.mails.lock().unwrap().push(mail);
@@ -65,6 +79,14 @@ impl Handler for Capture {
 /// Starts the server; returns its port and the mails it accepts. With
 /// `auth`, it offers AUTH PLAIN and requires it.
 async fn smtp_server(rcpt_reply: Response, auth: bool) -> (u16, Arc<Mutex<Vec<Received>>>) {
+    server_with(rcpt_reply, None, auth).await
+}
+
+async fn server_with(
+    rcpt_reply: Response,
+    data_reply: Option<u16>,
+    auth: bool,
+) -> (u16, Arc<Mutex<Vec<Received>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let mails = Arc::new(Mutex::new(Vec::new()));
@@ -72,6 +94,7 @@ async fn smtp_server(rcpt_reply: Response, auth: bool) -> (u16, Arc<Mutex<Vec<Re
         mails: mails.clone(),
         current: Received::default(),
         rcpt_reply,
+        data_reply,
     };
     tokio::spawn(async move {
         while let Ok((stream, peer)) = listener.accept().await {
@@ -107,7 +130,10 @@ async fn serve(
         if reply.action != Action::NoReply {
             write.write_all(&reply.buffer()?).await?;
         }
-        if reply.action == Action::Close {
+        // mailin stays in DATA after refusing a message, so it would take
+        // the client's QUIT for more data: hang up instead.
+        let refused_data = line == b".\r\n" && reply.code >= 400;
+        if reply.action == Action::Close || refused_data {
             return Ok(());
         }
     }
@@ -205,6 +231,24 @@ async fn smtp_5xx_is_permanent_and_4xx_transient() {
         assert!(text.contains(&code.to_string()), "{text}");
         assert!(!text.contains(CODE), "{text}");
         assert!(mails.lock().unwrap().is_empty());
+    }
+}
+
+/// A server that refuses the message and quotes it in its reply, in a
+/// well-formed reply (554) or one the client cannot parse (650): the error
+/// never repeats the code.
+#[tokio::test]
+async fn a_reply_quoting_the_message_is_not_repeated() {
+    for code in [554, 650] {
+        let (port, _) = server_with(response::OK, Some(code), false).await;
+        let transport = SmtpTransport::new(config(port)).unwrap();
+        let err = transport
+            .send(&message(Channel::Email, "alice@example.com"))
+            .await
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(!text.contains(CODE), "reply {code}: {text}");
+        assert!(text.contains("SMTP"), "reply {code}: {text}");
     }
 }
 

@@ -108,6 +108,45 @@ async fn an_invalid_number_is_permanent_with_twilios_code() {
     assert!(!text.contains(CODE) && !text.contains(TOKEN), "{text}");
 }
 
+/// Twilio's message quoting part of the SMS (the code, not the whole
+/// text), and a very long message: the code is redacted, the rest kept,
+/// the length bounded.
+#[tokio::test]
+async fn an_error_quoting_the_code_is_redacted_and_bounded() {
+    for (reply, long) in [
+        (
+            format!("Blocked by carrier: '{CODE}' looks like a passcode"),
+            false,
+        ),
+        (
+            format!("Blocked: {CODE} {}", "and so on ".repeat(200)),
+            true,
+        ),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(400).set_body_json(serde_json::json!({
+                "code": 30007,
+                "message": reply,
+                "status": 400,
+            })))
+            .mount(&server)
+            .await;
+        let twilio = TwilioSms::new(config(&server)).unwrap();
+        let err = twilio
+            .send(&message(Channel::Sms, "+15557654321"))
+            .await
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(!text.contains(CODE), "{text}");
+        assert!(text.contains("30007") && text.contains("Blocked"), "{text}");
+        assert!(text.chars().count() <= 350, "{} characters", text.len());
+        if !long {
+            assert!(text.contains("looks like a passcode"), "{text}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn overload_and_outages_are_transient() {
     for status in [429, 500, 503] {
