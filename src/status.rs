@@ -24,13 +24,15 @@ fn code_of(error: &DomainError) -> Code {
         | DomainError::ContactUnconfirmed
         | DomainError::ContactAlreadyConfirmed
         | DomainError::MethodNotAllowed
-        | DomainError::ConfirmationVoided => Code::FailedPrecondition,
+        | DomainError::ConfirmationVoided
+        | DomainError::PhoneRegionNotAllowed => Code::FailedPrecondition,
         DomainError::ChallengeNotFound
         | DomainError::ContactNotFound
         | DomainError::MessageNotFound => Code::NotFound,
         DomainError::LockedOut { .. }
         | DomainError::ResendTooSoon { .. }
-        | DomainError::Overloaded { .. } => Code::ResourceExhausted,
+        | DomainError::Overloaded { .. }
+        | DomainError::SendLimitReached { .. } => Code::ResourceExhausted,
         DomainError::PolicyForbids | DomainError::CallerNotAllowed { .. } => Code::PermissionDenied,
         DomainError::ApiKeyInvalid | DomainError::NoCredential => Code::Unauthenticated,
         DomainError::ApiKeyExists => Code::AlreadyExists,
@@ -64,6 +66,13 @@ pub fn to_status(error: DomainError, now: DateTime<Utc>) -> Status {
         DomainError::ResendTooSoon { available_at } => {
             metadata.insert("available_at".to_owned(), available_at.to_rfc3339());
         }
+        DomainError::SendLimitReached {
+            scope,
+            available_at,
+        } => {
+            metadata.insert("scope".to_owned(), (*scope).to_owned());
+            metadata.insert("available_at".to_owned(), available_at.to_rfc3339());
+        }
         DomainError::CallerNotAllowed { permission, tenant } => {
             if !permission.is_empty() {
                 metadata.insert("permission".to_owned(), (*permission).to_owned());
@@ -78,6 +87,10 @@ pub fn to_status(error: DomainError, now: DateTime<Utc>) -> Status {
     if let DomainError::LockedOut { until: retry_at }
     | DomainError::ResendTooSoon {
         available_at: retry_at,
+    }
+    | DomainError::SendLimitReached {
+        available_at: retry_at,
+        ..
     } = &error
     {
         let delay = (*retry_at - now).to_std().unwrap_or_default();

@@ -172,6 +172,9 @@ pub struct PolicyDoc {
     pending_enrollment_ttl: Option<String>,
     max_code_sends: Option<u32>,
     challenge_ttl: Option<String>,
+    max_sends_per_user_hour: Option<u32>,
+    max_sends_per_tenant_hour: Option<u32>,
+    allowed_phone_regions: Option<Vec<String>>,
     audiences: Option<BTreeMap<String, OverrideDoc>>,
 }
 
@@ -273,6 +276,9 @@ impl PolicyDoc {
             pending_enrollment_ttl: duration_text(p.pending_enrollment_ttl.as_ref()),
             max_code_sends: Some(p.max_code_sends),
             challenge_ttl: duration_text(p.challenge_ttl.as_ref()),
+            max_sends_per_user_hour: Some(p.max_sends_per_user_hour),
+            max_sends_per_tenant_hour: Some(p.max_sends_per_tenant_hour),
+            allowed_phone_regions: Some(p.allowed_phone_regions.clone()),
             audiences: Some(
                 p.audiences
                     .iter()
@@ -311,7 +317,10 @@ impl PolicyDoc {
             recovery_code_count,
             max_failed_attempts,
             allow_self_disable_when_required,
-            max_code_sends
+            max_code_sends,
+            max_sends_per_user_hour,
+            max_sends_per_tenant_hour,
+            allowed_phone_regions
         );
         durations!(
             trusted_device_ttl,

@@ -122,6 +122,7 @@ impl DeliveryService for Api {
                 sent_count: u32::try_from(resent.queued.len()).unwrap_or(u32::MAX),
                 already_confirmed_count: resent.already_confirmed,
                 too_soon_count: resent.too_soon,
+                limited_count: resent.limited,
             })
         })
         .await

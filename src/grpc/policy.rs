@@ -72,6 +72,9 @@ fn base_to_pb(p: &Policy) -> pb::Policy {
         pending_enrollment_ttl: Some(duration_to_pb(p.pending_enrollment_ttl)),
         max_code_sends: p.max_code_sends,
         challenge_ttl: Some(duration_to_pb(p.challenge_ttl)),
+        max_sends_per_user_hour: p.max_sends_per_user_hour,
+        max_sends_per_tenant_hour: p.max_sends_per_tenant_hour,
+        allowed_phone_regions: p.allowed_phone_regions.clone(),
         ..Default::default()
     }
 }
@@ -255,6 +258,15 @@ impl Reader {
                     self.duration(path, source.pending_enrollment_ttl.as_ref());
             }
             "max_code_sends" => base.max_code_sends = source.max_code_sends,
+            "max_sends_per_user_hour" => {
+                base.max_sends_per_user_hour = source.max_sends_per_user_hour;
+            }
+            "max_sends_per_tenant_hour" => {
+                base.max_sends_per_tenant_hour = source.max_sends_per_tenant_hour;
+            }
+            "allowed_phone_regions" => {
+                base.allowed_phone_regions = source.allowed_phone_regions.clone();
+            }
             "challenge_ttl" => {
                 base.challenge_ttl = self.duration(path, source.challenge_ttl.as_ref())
             }
@@ -302,6 +314,9 @@ const ALL_PATHS: &[&str] = &[
     "pending_enrollment_ttl",
     "max_code_sends",
     "challenge_ttl",
+    "max_sends_per_user_hour",
+    "max_sends_per_tenant_hour",
+    "allowed_phone_regions",
     "audiences",
 ];
 

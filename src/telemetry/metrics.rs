@@ -36,6 +36,7 @@ pub struct Metrics {
     deliveries: Counter<u64>,
     lockouts: Counter<u64>,
     audit_skipped: Counter<u64>,
+    sends_refused: Counter<u64>,
     purged: Counter<u64>,
     open_challenges: Arc<AtomicU64>,
 }
@@ -81,6 +82,13 @@ impl Metrics {
                     "Failed attempts answered without an audit row (made-up challenge ids, attempts while locked out), by reason",
                 )
                 .with_unit("{attempt}")
+                .build(),
+            sends_refused: meter
+                .u64_counter("tollgate.sends_refused")
+                .with_description(
+                    "Messages not sent: an hourly sending limit reached (user, tenant) or a phone region not allowed (region)",
+                )
+                .with_unit("{message}")
                 .build(),
             lockouts: meter
                 .u64_counter("tollgate.lockouts")
@@ -163,6 +171,11 @@ impl AuditObserver for Metrics {
         if kind == "user.locked_out" {
             self.lockouts.add(1, &[]);
         }
+    }
+
+    fn send_refused(&self, scope: &'static str) {
+        self.sends_refused
+            .add(1, &[KeyValue::new("tollgate.scope", scope)]);
     }
 
     fn skipped(&self, _kind: &'static str, reason: &'static str) {

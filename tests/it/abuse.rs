@@ -7,6 +7,7 @@ use tollgate::pb::challenge_service_client::ChallengeServiceClient;
 use tollgate::pb::delivery_service_client::DeliveryServiceClient;
 use tollgate_domain::Clock;
 use tonic::Code;
+use tonic_types::StatusExt;
 
 use crate::challenge::{challenge_id, verify_request};
 use crate::enrollment::enrol;
@@ -378,6 +379,127 @@ async fn oversized_or_malformed_fields_are_refused_by_name() {
     db.cleanup().await;
 }
 
+/// Sets the default tenant's sending limits and allowed phone regions.
+async fn set_send_policy(server: &TestServer, per_user: u32, per_tenant: u32, regions: &[&str]) {
+    pb::policy_service_client::PolicyServiceClient::new(server.channel().await)
+        .update_policy(pb::UpdatePolicyRequest {
+            policy: Some(pb::Policy {
+                max_sends_per_user_hour: per_user,
+                max_sends_per_tenant_hour: per_tenant,
+                allowed_phone_regions: regions.iter().map(|r| (*r).to_owned()).collect(),
+                resend_cooldown: Some(prost_types::Duration::default()),
+                ..Default::default()
+            }),
+            update_mask: Some(prost_types::FieldMask {
+                paths: [
+                    "max_sends_per_user_hour",
+                    "max_sends_per_tenant_hour",
+                    "allowed_phone_regions",
+                    "resend_cooldown",
+                ]
+                .map(str::to_owned)
+                .to_vec(),
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+}
+
+async fn register_phone(
+    delivery: &mut DeliveryServiceClient<tonic::transport::Channel>,
+    user: &str,
+    number: &str,
+) -> Result<(), tonic::Status> {
+    delivery
+        .register_contact(pb::RegisterContactRequest {
+            user_id: user.into(),
+            kind: pb::ContactKind::Phone as i32,
+            address: number.into(),
+            ..Default::default()
+        })
+        .await
+        .map(|_| ())
+}
+
+async fn send_to(
+    delivery: &mut DeliveryServiceClient<tonic::transport::Channel>,
+    user: &str,
+) -> Result<(), tonic::Status> {
+    delivery
+        .send_confirmation(pb::SendConfirmationRequest {
+            user_id: user.into(),
+            kind: pb::ContactKind::Phone as i32,
+            ..Default::default()
+        })
+        .await
+        .map(|_| ())
+}
+
+async fn sends_are_limited_per_user_and_per_tenant_each_hour(db: &TestDb) {
+    let server = TestServer::start(db, clock()).await;
+    set_send_policy(&server, 3, 5, &[]).await;
+    let mut delivery = DeliveryServiceClient::new(server.channel().await);
+    for n in 0..4 {
+        register_phone(&mut delivery, &format!("u{n}"), &format!("+1415555010{n}"))
+            .await
+            .unwrap();
+    }
+    // Per user: three an hour (before: one every cool-down, for ever).
+    for _ in 0..3 {
+        send_to(&mut delivery, "u0").await.unwrap();
+    }
+    let err = send_to(&mut delivery, "u0").await.unwrap_err();
+    assert_eq!(
+        (err.code(), reason(&err).as_str()),
+        (Code::ResourceExhausted, "SEND_LIMIT_REACHED")
+    );
+    assert_eq!(metadata(&err)["scope"], "user");
+    assert!(err.get_error_details().retry_info().is_some());
+    // Per tenant: five an hour across users.
+    send_to(&mut delivery, "u1").await.unwrap();
+    send_to(&mut delivery, "u2").await.unwrap();
+    let err = send_to(&mut delivery, "u3").await.unwrap_err();
+    assert_eq!(reason(&err), "SEND_LIMIT_REACHED");
+    assert_eq!(metadata(&err)["scope"], "tenant");
+    // The bulk resend respects it too, and says so.
+    let resent = delivery
+        .resend_confirmations(pb::ResendConfirmationsRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((resent.sent_count, resent.limited_count), (0, 4));
+    // An hour later the window has moved on.
+    server.clock.advance(TimeDelta::minutes(61));
+    send_to(&mut delivery, "u3").await.unwrap();
+    server.stop().await;
+}
+
+async fn phone_numbers_outside_the_allowed_regions_are_refused(db: &TestDb) {
+    let server = TestServer::start(db, clock()).await;
+    let mut delivery = DeliveryServiceClient::new(server.channel().await);
+    // Registered before the policy named regions.
+    register_phone(&mut delivery, "early", "+14155550100")
+        .await
+        .unwrap();
+    set_send_policy(&server, 10, 1000, &["GB"]).await;
+    let err = register_phone(&mut delivery, "us", "+14155550101")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), reason(&err).as_str()),
+        (Code::FailedPrecondition, "PHONE_REGION_NOT_ALLOWED")
+    );
+    register_phone(&mut delivery, "uk", "+442079460123")
+        .await
+        .unwrap();
+    send_to(&mut delivery, "uk").await.unwrap();
+    // Nothing is sent to a number registered before, either.
+    let err = send_to(&mut delivery, "early").await.unwrap_err();
+    assert_eq!(reason(&err), "PHONE_REGION_NOT_ALLOWED");
+    server.stop().await;
+}
+
 /// Runs the futures concurrently and collects their outputs in order.
 async fn futures_join_all<F: std::future::Future + Send + 'static>(
     futures: impl Iterator<Item = F>,
@@ -397,4 +519,6 @@ on_both_databases!(
     a_stranger_cannot_lock_a_user_out_through_a_contact_confirmation,
     replaying_a_spent_recovery_code_costs_no_argon2,
     made_up_challenge_ids_and_locked_attempts_write_no_audit_rows,
+    sends_are_limited_per_user_and_per_tenant_each_hour,
+    phone_numbers_outside_the_allowed_regions_are_refused,
 );

@@ -138,6 +138,13 @@ fn mask_phone(address: &str) -> String {
     )
 }
 
+/// The region (ISO 3166 alpha-2, e.g. "GB") a stored E.164 number belongs
+/// to; `None` when the metadata names none (non-geographic numbers).
+pub fn phone_region(address: &str) -> Option<String> {
+    let number = phonenumber::parse(None, address).ok()?;
+    number.country().id().map(|id| id.as_ref().to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

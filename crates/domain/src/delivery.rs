@@ -16,6 +16,7 @@ use crate::ports::{
 use crate::random;
 use crate::secret::{Keyring, MasterKey, Sealed, SecretString, hex_lower};
 use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
 
 const CONFIRMATION_PURPOSE: &str = "tollgate/v1/contact-confirmation";
 const CODE_PURPOSE: &str = "tollgate/v1/challenge-code";
@@ -76,6 +77,8 @@ pub struct Resent {
     pub already_confirmed: u32,
     /// Contacts sent a confirmation within the cool-down, skipped.
     pub too_soon: u32,
+    /// Contacts not sent one because a sending limit was reached.
+    pub limited: u32,
 }
 
 /// A code sent for a challenge.
@@ -174,7 +177,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             random::fill(&mut bytes)?;
             bytes
         });
-        let payload = format!("{}\n{}", code.expose(), link);
+        let payload = Zeroizing::new(format!("{}\n{}", code.expose(), link));
         let sealed_payload: Sealed = self
             .keys
             .current()
@@ -212,6 +215,8 @@ impl<S: Store, O: Offload> Service<S, O> {
         let address = kind
             .normalize(address)
             .map_err(|v| DomainError::InvalidArgument(vec![v]))?;
+        let policy = self.policy_for(user, "").await?;
+        self.check_phone_region(kind, &address, &policy)?;
         let now = self.clock.now();
         self.store.ensure_user(user, now).await?;
         self.store.put_contact(user, kind, &address, now).await?;
@@ -249,6 +254,9 @@ impl<S: Store, O: Offload> Service<S, O> {
             return Err(DomainError::ContactAlreadyConfirmed);
         }
         let now = self.clock.now();
+        let policy = self.policy_for(user, "").await?;
+        self.check_phone_region(kind, &contact.address, &policy)?;
+        self.check_send_limits(user, &policy, now).await?;
         let (secret, link, ttl) = match kind {
             ContactKind::Email => {
                 let token = SecretString::new(hex_lower(&{
@@ -256,10 +264,14 @@ impl<S: Store, O: Offload> Service<S, O> {
                     random::fill(&mut bytes)?;
                     bytes
                 }));
-                let link = self.confirmation_link(user, token.expose());
+                let link = Zeroizing::new(self.confirmation_link(user, token.expose()));
                 (token, link, EMAIL_CONFIRMATION_TTL)
             }
-            ContactKind::Phone => (numeric_code(6)?, String::new(), PHONE_CONFIRMATION_TTL),
+            ContactKind::Phone => (
+                numeric_code(6)?,
+                Zeroizing::default(),
+                PHONE_CONFIRMATION_TTL,
+            ),
         };
         let expires_at = now + ttl;
         let draft = Draft {
@@ -272,7 +284,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         let message = self.message(draft, now, expires_at)?;
         let message_id = message.id.clone();
         let hash = self.secret_hash(user, CONFIRMATION_PURPOSE, secret.expose());
-        let cooldown = self.policy_for(user, "").await?.resend_cooldown;
+        let cooldown = policy.resend_cooldown;
         match self
             .store
             .start_confirmation(user, kind, &hash, expires_at, cooldown, message)
@@ -291,6 +303,53 @@ impl<S: Store, O: Offload> Service<S, O> {
             masked_destination: kind.mask(&contact.address),
             sent_at: now,
         })
+    }
+
+    /// SMS pumping and email floods: at most the policy's messages per user
+    /// and per tenant in any hour, counted in the outbox (concurrent sends
+    /// may pass the limit by the number of sends in flight; each replica
+    /// counts the same rows).
+    async fn check_send_limits(
+        &self,
+        user: &UserRef,
+        policy: &crate::policy::Policy,
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        let hour_ago = now - TimeDelta::hours(1);
+        let limits = [
+            ("user", Some(&user.user), policy.max_sends_per_user_hour),
+            ("tenant", None, policy.max_sends_per_tenant_hour),
+        ];
+        for (scope, who, limit) in limits {
+            let sent = self.store.sends_since(&user.tenant, who, hour_ago).await?;
+            if sent >= u64::from(limit) {
+                self.observe_send_refused(scope);
+                return Err(DomainError::SendLimitReached {
+                    scope,
+                    available_at: now + TimeDelta::hours(1),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// A phone number outside the tenant's allowed regions (when it names
+    /// any) is refused.
+    fn check_phone_region(
+        &self,
+        kind: ContactKind,
+        address: &str,
+        policy: &crate::policy::Policy,
+    ) -> Result<(), DomainError> {
+        if kind != ContactKind::Phone || policy.allowed_phone_regions.is_empty() {
+            return Ok(());
+        }
+        let region = crate::contact::phone_region(address);
+        if region.is_some_and(|r| policy.allowed_phone_regions.contains(&r)) {
+            return Ok(());
+        }
+        self.observe_send_refused("region");
+        Err(DomainError::PhoneRegionNotAllowed)
     }
 
     fn confirmation_link(&self, user: &UserRef, token: &str) -> String {
@@ -323,12 +382,22 @@ impl<S: Store, O: Offload> Service<S, O> {
             queued: Vec::with_capacity(pending.len()),
             already_confirmed,
             too_soon: 0,
+            limited: 0,
         };
-        for (user_id, kind) in pending {
+        let total = pending.len();
+        for (done, (user_id, kind)) in pending.into_iter().enumerate() {
             let user = UserRef::parse(tenant.as_str(), &user_id)?;
             match self.send_confirmation(&user, kind).await {
                 Ok(queued) => resent.queued.push(queued),
                 Err(DomainError::ResendTooSoon { .. }) => resent.too_soon += 1,
+                // The tenant's hour is used up: none of the rest goes.
+                Err(DomainError::SendLimitReached {
+                    scope: "tenant", ..
+                }) => {
+                    resent.limited += u32::try_from(total - done).unwrap_or(u32::MAX);
+                    break;
+                }
+                Err(DomainError::SendLimitReached { .. }) => resent.limited += 1,
                 // Confirmed since it was listed.
                 Err(DomainError::ContactAlreadyConfirmed) => resent.already_confirmed += 1,
                 Err(other) => return Err(other),
@@ -496,6 +565,8 @@ impl<S: Store, O: Offload> Service<S, O> {
             .filter(|c| c.confirmed_at.is_some())
             .ok_or(DomainError::ContactUnconfirmed)?;
         let policy = self.policy_for(user, &challenge.audience).await?;
+        self.check_phone_region(kind, &contact.address, &policy)?;
+        self.check_send_limits(user, &policy, now).await?;
         let code = numeric_code(policy.code_length)?;
         // A code outliving its challenge would be useless.
         let code_expires_at = (now + policy.code_ttl).min(challenge.expires_at);

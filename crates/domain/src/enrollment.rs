@@ -113,6 +113,11 @@ pub trait AuditObserver: Send + Sync {
     /// An attempt answered without an audit row, so that made-up ids and
     /// attempts while locked cannot flood the log: counted instead.
     fn skipped(&self, _kind: &'static str, _reason: &'static str) {}
+
+    /// A message not sent: an hourly sending limit (`scope` "user" or
+    /// "tenant") was reached, or a phone number's region is not allowed
+    /// (`scope` "region").
+    fn send_refused(&self, _scope: &'static str) {}
 }
 
 impl<S: Store, O: Offload> Service<S, O> {
@@ -150,6 +155,12 @@ impl<S: Store, O: Offload> Service<S, O> {
     }
 
     /// Tells the observer of an audit event that was stored.
+    pub(crate) fn observe_send_refused(&self, scope: &'static str) {
+        if let Some(observer) = &self.observer {
+            observer.send_refused(scope);
+        }
+    }
+
     pub(crate) fn observe_skipped(&self, kind: &'static str, reason: &'static str) {
         if let Some(observer) = &self.observer {
             observer.skipped(kind, reason);

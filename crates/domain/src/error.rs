@@ -62,6 +62,14 @@ pub enum DomainError {
     DeliveryFailed,
     #[error("Too many wrong codes for this confirmation. Send a new one")]
     ConfirmationVoided,
+    #[error("Too many codes were sent. Try again later")]
+    SendLimitReached {
+        /// "user" or "tenant": whose hourly limit.
+        scope: &'static str,
+        available_at: DateTime<Utc>,
+    },
+    #[error("Phone numbers in this region are not allowed by your organisation")]
+    PhoneRegionNotAllowed,
     #[error("The service is busy. Try again shortly")]
     Overloaded { retry_after: std::time::Duration },
     #[error("This caller may not do this for this tenant")]
@@ -108,6 +116,8 @@ impl DomainError {
             Self::DeliveryFailed => "DELIVERY_FAILED",
             Self::ConfirmationVoided => "CONFIRMATION_VOIDED",
             Self::Overloaded { .. } => "OVERLOADED",
+            Self::SendLimitReached { .. } => "SEND_LIMIT_REACHED",
+            Self::PhoneRegionNotAllowed => "PHONE_REGION_NOT_ALLOWED",
             Self::CallerNotAllowed { .. } => "CALLER_NOT_ALLOWED",
             Self::ApiKeyInvalid => "API_KEY_INVALID",
             Self::NoCredential => "NO_CREDENTIAL",

@@ -83,6 +83,12 @@ pub struct Policy {
     /// How long a sign-in challenge stays open.
     #[serde(with = "crate::serde_time::duration")]
     pub challenge_ttl: TimeDelta,
+    /// Codes and confirmations sent to one user in an hour.
+    pub max_sends_per_user_hour: u32,
+    /// Codes and confirmations sent for the tenant in an hour.
+    pub max_sends_per_tenant_hour: u32,
+    /// ISO 3166 regions phone numbers may be in; empty: any.
+    pub allowed_phone_regions: Vec<String>,
 }
 
 /// The issuer authenticator apps show when none is configured.
@@ -120,6 +126,9 @@ impl Default for Policy {
             allow_self_disable_when_required: false,
             pending_enrollment_ttl: TimeDelta::minutes(10),
             challenge_ttl: TimeDelta::minutes(5),
+            max_sends_per_user_hour: 10,
+            max_sends_per_tenant_hour: 1000,
+            allowed_phone_regions: Vec::new(),
         }
     }
 }

@@ -417,6 +417,15 @@ pub trait Store: Send + Sync + 'static {
         key_id: &str,
     ) -> impl Future<Output = Result<u64, DomainError>> + Send;
 
+    /// Messages (codes and confirmations) created for the tenant, or for
+    /// one of its users, after `since`: what the sending limits count.
+    fn sends_since(
+        &self,
+        tenant: &TenantId,
+        user: Option<&crate::ids::UserId>,
+        since: DateTime<Utc>,
+    ) -> impl Future<Output = Result<u64, DomainError>> + Send;
+
     /// How many challenges, across all tenants, are open and unexpired.
     fn count_open_challenges(
         &self,

@@ -186,6 +186,9 @@ fn diff_policy(old: &Policy, new: &Policy, prefix: &str, changes: &mut Vec<(Stri
         "allow_self_disable_when_required" => allow_self_disable_when_required,
         "pending_enrollment_ttl" => pending_enrollment_ttl,
         "challenge_ttl" => challenge_ttl,
+        "max_sends_per_user_hour" => max_sends_per_user_hour,
+        "max_sends_per_tenant_hour" => max_sends_per_tenant_hour,
+        "allowed_phone_regions" => allowed_phone_regions,
     );
 }
 
@@ -289,6 +292,33 @@ fn validate_policy(policy: &Policy, prefix: &str, violations: &mut Vec<FieldViol
         20,
         "",
     );
+    check_range(
+        violations,
+        field("max_sends_per_user_hour"),
+        policy.max_sends_per_user_hour,
+        1,
+        1000,
+        "",
+    );
+    check_range(
+        violations,
+        field("max_sends_per_tenant_hour"),
+        policy.max_sends_per_tenant_hour,
+        1,
+        10_000_000,
+        "",
+    );
+    if policy.allowed_phone_regions.len() > 300
+        || policy
+            .allowed_phone_regions
+            .iter()
+            .any(|r| r.len() != 2 || !r.bytes().all(|b| b.is_ascii_uppercase()))
+    {
+        violations.push(FieldViolation::new(
+            field("allowed_phone_regions"),
+            "each must be an ISO 3166 alpha-2 region such as GB",
+        ));
+    }
     check_range(
         violations,
         field("recovery_code_count"),

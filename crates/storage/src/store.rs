@@ -1630,6 +1630,21 @@ impl Store for SeaStore {
             .map_err(unavailable)
     }
 
+    async fn sends_since(
+        &self,
+        tenant: &TenantId,
+        user: Option<&tollgate_domain::UserId>,
+        since: DateTime<Utc>,
+    ) -> Result<u64, DomainError> {
+        outbox::Entity::find()
+            .filter(outbox::Column::TenantId.eq(tenant.as_str()))
+            .apply_if(user, |q, u| q.filter(outbox::Column::UserId.eq(u.as_str())))
+            .filter(outbox::Column::CreatedAt.gt(millis(since)))
+            .count(&self.db)
+            .await
+            .map_err(unavailable)
+    }
+
     async fn count_open_challenges(&self, now: DateTime<Utc>) -> Result<u64, DomainError> {
         challenge::Entity::find()
             .filter(challenge::Column::Status.eq(challenge::OPEN))

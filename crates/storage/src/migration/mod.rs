@@ -14,6 +14,7 @@ mod m20261130_000007_sqlite_clustered_tables;
 mod m20261130_000008_expiry_indexes;
 mod m20261205_000009_callers;
 mod m20261205_000010_confirmation_failures;
+mod m20261205_000011_send_counts;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_expiry_indexes::Migration),
             Box::new(m20261205_000009_callers::Migration),
             Box::new(m20261205_000010_confirmation_failures::Migration),
+            Box::new(m20261205_000011_send_counts::Migration),
         ]
     }
 }
