@@ -200,7 +200,7 @@ async fn reseal(config: &crate::config::ServerConfig) -> ExitCode {
     );
     if done.recovery_users_on_older_keys > 0 {
         println!(
-            "users with unspent recovery codes tagged by an older key: {} (keep that key as a previous key until they regenerate their codes)",
+            "users with unspent recovery codes tagged by an older key: {} (their codes work without that key, each checked by its hash, which costs more per try; keep the key as a previous key until they regenerate, if you can)",
             done.recovery_users_on_older_keys
         );
     }

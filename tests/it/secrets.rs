@@ -419,3 +419,60 @@ async fn a_sign_in_begun_before_a_key_rotation_finishes_after_it(db: &TestDb) {
 }
 
 on_both_databases!(a_sign_in_begun_before_a_key_rotation_finishes_after_it);
+
+/// Recovery codes tagged under a key that is no longer configured still
+/// work (each such code is checked by its hash), and a wrong code is
+/// counted only after they were all checked: a retired key locks nobody
+/// out and never counts a right code as a wrong guess.
+async fn recovery_codes_outlive_a_retired_key(db: &TestDb) {
+    let [old_key, new_key] = db.new_key_files(["old.key", "new.key"]);
+    let server =
+        TestServer::start_with(db, clock(), |c| c.secret_key_file = Some(old_key.clone())).await;
+    let (_, codes) = enrol(&server, "alice").await;
+    server.stop().await;
+
+    // The old key is gone for good (not even a previous key).
+    let server =
+        TestServer::start_with(db, clock(), |c| c.secret_key_file = Some(new_key.clone())).await;
+    let mut challenges = ChallengeServiceClient::new(server.channel().await);
+    let id = challenge_id(&mut challenges, "alice").await;
+    let err = challenges
+        .verify_challenge(verify_request(
+            "alice",
+            &id,
+            pb::Method::RecoveryCode,
+            "AAAA-AAAA",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "CODE_MISMATCH");
+    // Before: CODE_MISMATCH here too, counted towards the lockout.
+    let verified = challenges
+        .verify_challenge(verify_request(
+            "alice",
+            &id,
+            pb::Method::RecoveryCode,
+            &codes[0],
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(verified.recovery_codes_remaining, 7);
+    // Spent, it is refused. (Its tag cannot be computed without the old
+    // key, and spent codes are not hashed again, so it counts as a wrong
+    // code rather than a replay.)
+    let id = challenge_id(&mut challenges, "alice").await;
+    let err = challenges
+        .verify_challenge(verify_request(
+            "alice",
+            &id,
+            pb::Method::RecoveryCode,
+            &codes[0],
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "CODE_MISMATCH");
+    server.stop().await;
+}
+
+on_both_databases!(recovery_codes_outlive_a_retired_key);

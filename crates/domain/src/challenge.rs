@@ -603,29 +603,42 @@ impl<S: Store, O: Offload> Service<S, O> {
         // enrolment or regeneration); like every replay, it is not counted
         // as a guess (a fresh guess lands on a spent code's 16-bit tag
         // about once in 65,536 tries per spent code, and learns nothing).
-        let (unspent, spent): (Vec<_>, Vec<_>) = codes
-            .into_iter()
-            .filter(|row| {
-                self.keys.get(&row.code.key_id).is_some_and(|key| {
-                    recovery::lookup_tag(key, user, &canonical) == row.code.lookup_tag
-                })
-            })
-            .partition(|row| !row.spent);
-        let Some(row) = unspent.into_iter().next() else {
-            if spent.is_empty() {
-                return Err(self.count_failure(user, now, lockout).await?);
+        //
+        // Unspent codes tagged under a key that is no longer configured
+        // cannot be picked by their tag: each of them is checked as well
+        // (a set is a handful of codes), so a retired key neither locks
+        // their owner out nor counts a right code as a wrong guess.
+        let mut candidates = Vec::new();
+        let mut spent_match = false;
+        for row in codes {
+            let tagged = match self.keys.get(&row.code.key_id) {
+                Some(key) => recovery::lookup_tag(key, user, &canonical) == row.code.lookup_tag,
+                None => !row.spent,
+            };
+            match (tagged, row.spent) {
+                (true, false) => candidates.push((row.id, row.code.hash)),
+                (true, true) => spent_match = true,
+                (false, _) => {}
             }
-            return Err(DomainError::CodeAlreadyUsed);
-        };
-        let hash = row.code.hash.clone();
-        let matches = self
+        }
+        if candidates.is_empty() {
+            if spent_match {
+                return Err(DomainError::CodeAlreadyUsed);
+            }
+            return Err(self.count_failure(user, now, lockout).await?);
+        }
+        let hashes: Vec<String> = candidates.iter().map(|(_, hash)| hash.clone()).collect();
+        let matched = self
             .offload
-            .run(move || recovery::verify(&canonical, &hash))
+            .run(move || {
+                hashes
+                    .iter()
+                    .position(|hash| recovery::verify(&canonical, hash))
+            })
             .await?;
-        if matches {
-            Ok(Consume::RecoveryCode(row.id))
-        } else {
-            Err(self.count_failure(user, now, lockout).await?)
+        match matched {
+            Some(index) => Ok(Consume::RecoveryCode(candidates[index].0)),
+            None => Err(self.count_failure(user, now, lockout).await?),
         }
     }
 
