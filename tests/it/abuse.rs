@@ -500,6 +500,153 @@ async fn phone_numbers_outside_the_allowed_regions_are_refused(db: &TestDb) {
     server.stop().await;
 }
 
+/// Guesses in one burst.
+const BURST: usize = 64;
+
+/// One burst against a user with one attempt left: `BURST` verifications
+/// at once, each on its own challenge, spread over `channels`, the right
+/// code at `position`. Returns whether the right code was accepted, after
+/// checking in the audit log that exactly one guess used the last attempt:
+/// the burst's first verification event is the success or the failure that
+/// locked, and there is no second success.
+async fn burst(
+    channels: &[tonic::transport::Channel],
+    user: &str,
+    right: &str,
+    position: usize,
+) -> bool {
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let mut client = ChallengeServiceClient::new(channels[0].clone());
+    // All but one attempt spent.
+    for _ in 0..4 {
+        let id = challenge_id(&mut client, user).await;
+        let err = client
+            .verify_challenge(verify_request(user, &id, pb::Method::Totp, wrong))
+            .await
+            .unwrap_err();
+        assert_eq!(reason(&err), "CODE_MISMATCH");
+    }
+    let mut ids = Vec::with_capacity(BURST);
+    for _ in 0..BURST {
+        ids.push(challenge_id(&mut client, user).await);
+    }
+    let before = audit_ids(&channels[0], user).await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for (n, id) in ids.into_iter().enumerate() {
+        let mut client = ChallengeServiceClient::new(channels[n % channels.len()].clone());
+        let code = if n == position { right } else { wrong };
+        let request = verify_request(user, &id, pb::Method::Totp, code);
+        tasks.spawn(async move { client.verify_challenge(request).await });
+    }
+    let mut won = false;
+    while let Some(answer) = tasks.join_next().await {
+        if answer.unwrap().is_ok() {
+            won = true;
+        }
+    }
+    let events: Vec<(String, String)> = audit_ids(&channels[0], user)
+        .await
+        .into_iter()
+        .filter(|(id, _, _)| !before.iter().any(|(b, _, _)| b == id))
+        .filter(|(_, kind, _)| kind == "challenge.verified")
+        .map(|(_, _, outcome)| outcome)
+        .collect();
+    let first = events.first().cloned().unwrap_or_default();
+    assert!(
+        first == ("success".to_owned(), String::new())
+            || first == ("failure".to_owned(), "LOCKED_OUT".to_owned()),
+        "the burst's first verification: {events:?}"
+    );
+    assert!(events.iter().filter(|(o, _)| o == "success").count() <= 1);
+    won
+}
+
+/// The user's audit events, oldest first: (id, kind, (outcome, reason)).
+async fn audit_ids(
+    channel: &tonic::transport::Channel,
+    user: &str,
+) -> Vec<(u64, String, (String, String))> {
+    let mut events: Vec<_> = pb::policy_service_client::PolicyServiceClient::new(channel.clone())
+        .list_audit_events(pb::ListAuditEventsRequest {
+            user_id: user.into(),
+            page_size: 1000,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .events
+        .into_iter()
+        .map(|e| (e.id, e.kind, (e.outcome, e.reason)))
+        .collect();
+    events.reverse();
+    events
+}
+
+/// A position in the burst, different each round.
+fn random_position() -> usize {
+    let mut byte = [0u8; 1];
+    tollgate_domain::random::fill(&mut byte).unwrap();
+    usize::from(byte[0]) % BURST
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_guesses_get_no_more_checks_than_attempts_left_on_sqlite() {
+    let db = TestDb::sqlite().await;
+    let server = TestServer::start(&db, clock()).await;
+    let channels = [server.channel().await, server.channel().await];
+    let rounds = 8;
+    let mut wins = 0;
+    for round in 0..rounds {
+        let user = format!("burst-{round}");
+        let (secret, _) = enrol(&server, &user).await;
+        server.clock.advance(TimeDelta::seconds(30));
+        let right = crate::support::authenticator_code(&secret, server.clock.now().timestamp());
+        wins += usize::from(burst(&channels, &user, &right, random_position()).await);
+    }
+    // About one round in 64 (before: the right code won nearly every round,
+    // its completion blind to the failures counted meanwhile).
+    assert!(
+        wins <= rounds / 4,
+        "the right code won {wins} of {rounds} bursts"
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_guesses_get_no_more_checks_than_attempts_left_across_two_servers() {
+    let Some(db) = TestDb::postgres(
+        "abuse::parallel_guesses_get_no_more_checks_than_attempts_left_across_two_servers",
+    )
+    .await
+    else {
+        return;
+    };
+    let servers = crate::support::TwoServers::start(&db).await;
+    let rounds = 6;
+    let mut wins = 0;
+    for round in 0..rounds {
+        let user = format!("burst-{round}");
+        #[allow(clippy::disallowed_methods)] // two real processes run on the real clock
+        let now = chrono::Utc::now().timestamp();
+        let (secret, _) =
+            crate::enrollment::enrol_over(servers.channels[1].clone(), &user, now).await;
+        // The next step's code: within the skew, not yet used.
+        let right = crate::support::authenticator_code(&secret, now + 30);
+        wins += usize::from(burst(&servers.channels, &user, &right, random_position()).await);
+    }
+    assert!(
+        wins <= rounds / 3,
+        "the right code won {wins} of {rounds} bursts"
+    );
+    drop(servers);
+    db.cleanup().await;
+}
+
 /// Runs the futures concurrently and collects their outputs in order.
 async fn futures_join_all<F: std::future::Future + Send + 'static>(
     futures: impl Iterator<Item = F>,

@@ -788,7 +788,7 @@ fn verified_event(
 /// consumed: the same code still completes another challenge. Likewise a
 /// lockout swap that lost its race writes nothing.
 async fn a_write_that_lost_its_race_writes_nothing(db: &TestDb) {
-    use tollgate_domain::ports::{AuditEvent, Completion, Consume, Outcome, Store};
+    use tollgate_domain::ports::{AuditEvent, Completion, Consume, LockoutGuard, Outcome, Store};
     let server = TestServer::start(db, clock()).await;
     let mut client = ChallengeServiceClient::new(server.channel().await);
     let (secret, _) = enrol(&server, "judy").await;
@@ -810,6 +810,11 @@ async fn a_write_that_lost_its_race_writes_nothing(db: &TestDb) {
     // No open challenge has this id hash: the step is consumed, then the
     // challenge is found closed.
     let step = u64::try_from(now.timestamp() / 30).unwrap();
+    let (_, version) = server.app_store.lockout(&user).await.unwrap();
+    let lockout = LockoutGuard {
+        version,
+        reset: false,
+    };
     let completion = server
         .app_store
         .complete_challenge(
@@ -819,6 +824,7 @@ async fn a_write_that_lost_its_race_writes_nothing(db: &TestDb) {
             now,
             None,
             audit,
+            lockout,
         )
         .await
         .unwrap();
@@ -867,6 +873,60 @@ async fn a_write_that_lost_its_race_writes_nothing(db: &TestDb) {
         .map(|e| e.reason)
         .collect();
     assert_eq!(reasons, ["CODE_MISMATCH"]);
+
+    // A right code read the lockout row before a parallel guess counted a
+    // failure: its completion depends on the row as read, so it writes
+    // nothing (before, it completed and its reset cleared the failure the
+    // other guess counted).
+    server.clock.advance(chrono::TimeDelta::seconds(30));
+    let now = server.clock.now();
+    let (state, version) = store.lockout(&user).await.unwrap();
+    let id = challenge_id(&mut client, "judy").await;
+    let written = audited().await;
+    let parallel = tollgate_domain::lockout::LockoutState {
+        failures: state.failures + 1,
+        ..state
+    };
+    assert!(
+        store
+            .swap_lockout(&user, version, parallel, Vec::new())
+            .await
+            .unwrap()
+    );
+    let step = u64::try_from(now.timestamp() / 30).unwrap();
+    let completion = store
+        .complete_challenge(
+            &user,
+            &"0".repeat(64),
+            Consume::TotpStep(step),
+            now,
+            None,
+            verified_event(&user, now),
+            LockoutGuard {
+                version,
+                reset: true,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(completion, Completion::LockoutChanged);
+    assert_eq!(
+        store.lockout(&user).await.unwrap().0,
+        parallel,
+        "the count stays"
+    );
+    assert_eq!(
+        audited().await,
+        written,
+        "nothing of the completion was written"
+    );
+    // Through the service, the right code still wins while attempts remain.
+    let right = authenticator_code(&secret, now.timestamp());
+    client
+        .verify_challenge(verify_request("judy", &id, pb::Method::Totp, &right))
+        .await
+        .expect("the step was not burned");
+    assert_eq!(store.lockout(&user).await.unwrap().0, Default::default());
     server.stop().await;
 }
 
@@ -887,7 +947,7 @@ on_both_databases!(
 async fn a_cancel_in_flight_wins_over_a_verification_on_postgres() {
     use sea_orm::sea_query::Expr;
     use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, Statement, TransactionTrait};
-    use tollgate_domain::ports::{Completion, Consume, Store};
+    use tollgate_domain::ports::{Completion, Consume, LockoutGuard, Store};
     use tollgate_storage::entity::challenge;
     let Some(db) =
         TestDb::postgres("challenge::a_cancel_in_flight_wins_over_a_verification_on_postgres")
@@ -923,9 +983,22 @@ async fn a_cancel_in_flight_wins_over_a_verification_on_postgres() {
     let store = server.app_store.clone();
     let step = u64::try_from(now.timestamp() / 30).unwrap();
     let audit = verified_event(&user, now);
+    let (_, version) = store.lockout(&user).await.unwrap();
+    let lockout = LockoutGuard {
+        version,
+        reset: false,
+    };
     let completion = tokio::spawn(async move {
         store
-            .complete_challenge(&user, &id_hash, Consume::TotpStep(step), now, None, audit)
+            .complete_challenge(
+                &user,
+                &id_hash,
+                Consume::TotpStep(step),
+                now,
+                None,
+                audit,
+                lockout,
+            )
             .await
     });
     // The verification is now waiting for the cancel's row lock.

@@ -17,8 +17,8 @@ use crate::ids::UserRef;
 use crate::lockout::{FailureOutcome, LockoutPolicy, LockoutState};
 use crate::policy::{Compliance, Method, Policy};
 use crate::ports::{
-    AuditEvent, ChallengeStatus, ClientInfo, Completion, Consume, NewChallenge, NewTrustedDevice,
-    Offload, Outcome, Store, StoredTotpState, TotpRecord, VerificationContext,
+    AuditEvent, ChallengeStatus, ClientInfo, Completion, Consume, LockoutGuard, NewChallenge,
+    NewTrustedDevice, Offload, Outcome, Store, StoredTotpState, TotpRecord, VerificationContext,
 };
 use crate::recovery;
 use crate::secret::{MasterKey, SecretString, hex_lower};
@@ -536,16 +536,48 @@ impl<S: Store, O: Offload> Service<S, O> {
                 .details
                 .push(("trusted_device_id".to_owned(), grant.device_id.clone()));
         }
-        match self
-            .store
-            .complete_challenge(user, id_hash, consume, now, device, event)
-            .await?
-        {
-            Completion::Completed => {}
-            Completion::CodeAlreadyUsed => return Err(DomainError::CodeAlreadyUsed),
-            Completion::ChallengeClosed => return Err(DomainError::ChallengeNotFound),
+        // The completion depends on the lockout row as read, and clears it
+        // in the same write: a success never clears failures (or a lock)
+        // that parallel guesses counted meanwhile, and with one attempt
+        // left, a burst of guesses gets one looked at (the first to count a
+        // failure or complete). A row changed without a lock (another guess
+        // counted and attempts remain) lets this code try again from the
+        // row as it is now; a lock ends it.
+        let (mut state, mut version) = (lockout, lockout_version);
+        let mut completed = false;
+        for _ in 0..LOCKOUT_SWAP_ATTEMPTS {
+            let guard = LockoutGuard {
+                version,
+                reset: state.after_success() != state,
+            };
+            match self
+                .store
+                .complete_challenge(
+                    user,
+                    id_hash,
+                    consume.clone(),
+                    now,
+                    device.clone(),
+                    event.clone(),
+                    guard,
+                )
+                .await?
+            {
+                Completion::Completed => {
+                    completed = true;
+                    break;
+                }
+                Completion::CodeAlreadyUsed => return Err(DomainError::CodeAlreadyUsed),
+                Completion::ChallengeClosed => return Err(DomainError::ChallengeNotFound),
+                Completion::LockoutChanged => {
+                    (state, version) = self.store.lockout(user).await?;
+                    state.check(now)?;
+                }
+            }
         }
-        self.reset_lockout(user, lockout, lockout_version).await?;
+        if !completed {
+            return Err(DomainError::StorageUnavailable);
+        }
         let remaining = match request.method {
             Method::RecoveryCode => recovery_remaining.saturating_sub(1),
             _ => recovery_remaining,
@@ -713,30 +745,6 @@ impl<S: Store, O: Offload> Service<S, O> {
                 }
                 return Ok(error);
             }
-        }
-        Err(DomainError::StorageUnavailable)
-    }
-
-    /// A success clears failures and the lockout doubling. `state` and
-    /// `version` are the row as read before the code was checked: a user
-    /// with nothing to clear (the common case) costs no further trip.
-    async fn reset_lockout(
-        &self,
-        user: &UserRef,
-        mut state: LockoutState,
-        mut version: i64,
-    ) -> Result<(), DomainError> {
-        for _ in 0..LOCKOUT_SWAP_ATTEMPTS {
-            let next = state.after_success();
-            if next == state
-                || self
-                    .store
-                    .swap_lockout(user, version, next, Vec::new())
-                    .await?
-            {
-                return Ok(());
-            }
-            (state, version) = self.store.lockout(user).await?;
         }
         Err(DomainError::StorageUnavailable)
     }

@@ -192,6 +192,17 @@ pub enum Completion {
     CodeAlreadyUsed,
     /// The challenge was completed, cancelled or expired meanwhile.
     ChallengeClosed,
+    /// The user's lockout row changed since it was read.
+    LockoutChanged,
+}
+
+/// The lockout row a completion depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockoutGuard {
+    /// The row's version as read (0: no row).
+    pub version: i64,
+    /// Whether it holds anything a success clears (failures, doubling).
+    pub reset: bool,
 }
 
 /// Success or failure, for the audit log.
@@ -441,7 +452,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// In one transaction: consumes the code (`consume`), completes the open,
     /// unexpired challenge, stores the trusted device if any, and writes the
-    /// audit event. Nothing changes unless all of it succeeds.
+    /// audit event, all only while the user's lockout row is still as the
+    /// verification read it (`lockout`); with `lockout.reset`, the row is
+    /// then cleared in the same transaction. Nothing changes unless all of
+    /// it succeeds: a failure counted (or a lock set) by a parallel guess
+    /// since the row was read stops it (`LockoutChanged`).
+    #[allow(clippy::too_many_arguments)] // each is one part of the one write
     fn complete_challenge(
         &self,
         user: &UserRef,
@@ -450,6 +466,7 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
         device: Option<NewTrustedDevice>,
         audit: AuditEvent,
+        lockout: LockoutGuard,
     ) -> impl Future<Output = Result<Completion, DomainError>> + Send;
 
     /// The user's lockout state and its version, for compare-and-swap.

@@ -21,11 +21,11 @@ use tollgate_domain::lockout::LockoutState;
 use tollgate_domain::policy::Method;
 use tollgate_domain::ports::{
     AuditEvent, AuditQuery, AuditRecord, ChallengeRecord, ChallengeStatus, Channel, ClientInfo,
-    CodeSend, Completion, ConfirmationSend, Consume, ContactRecord, MessageKind, NewChallenge,
-    NewMessage, NewRecoverySet, NewTrustedDevice, OutboxFilter, OutboxRecord, PendingTotp,
-    Purgeable, RecoveryCodeRecord, RecoveryOnEnable, RecoveryStatus, Store, StoredPolicy,
-    StoredSeed, StoredTotpState, TotpRecord, UserFilter, UserMethods, UserQuery, UserSummary,
-    VerificationContext,
+    CodeSend, Completion, ConfirmationSend, Consume, ContactRecord, LockoutGuard, MessageKind,
+    NewChallenge, NewMessage, NewRecoverySet, NewTrustedDevice, OutboxFilter, OutboxRecord,
+    PendingTotp, Purgeable, RecoveryCodeRecord, RecoveryOnEnable, RecoveryStatus, Store,
+    StoredPolicy, StoredSeed, StoredTotpState, TotpRecord, UserFilter, UserMethods, UserQuery,
+    UserSummary, VerificationContext,
 };
 use tollgate_domain::recovery::StoredCode;
 use tollgate_domain::secret::Sealed;
@@ -174,7 +174,16 @@ impl SeaStore {
         user: &UserRef,
         id_hash: &str,
         now: DateTime<Utc>,
+        lockout: LockoutGuard,
     ) -> Result<Completion, DomainError> {
+        let row = user_lockout::Entity::find()
+            .filter(owned_by::<user_lockout::Entity>(user))
+            .one(&self.db)
+            .await
+            .map_err(unavailable)?;
+        if to_lockout(row).1 != lockout.version {
+            return Ok(Completion::LockoutChanged);
+        }
         let still_open = challenge::Entity::find()
             .filter(open_challenge(user, id_hash, now))
             .count(&self.db)
@@ -511,9 +520,57 @@ fn consume_while_open(
         .from(challenge::Entity)
         .cond_where(open_challenge(user, id_hash, now))
         .to_owned();
+    // After the lockout guard (see `completion_write`): only if it held.
     consume_statement(user, consume, now)
         .and_where(Expr::exists(open))
+        .and_where(Expr::cust("changes() = 1"))
         .to_owned()
+}
+
+/// The guard of a completion on SQLite (see `complete_challenge`): a
+/// statement that changes nothing, and counts one changed row exactly when
+/// the user's lockout row is still at `version` (an update of the lockout
+/// row to itself), or, with `version` 0, when there is no lockout row (the
+/// open challenge's row updated to itself).
+fn lockout_guard(
+    user: &UserRef,
+    id_hash: &str,
+    now: DateTime<Utc>,
+    version: i64,
+) -> UpdateStatement {
+    use user_lockout::Column as C;
+    if version == 0 {
+        let any_lockout = Query::select()
+            .expr(Expr::val(1))
+            .from(user_lockout::Entity)
+            .cond_where(owned_by::<user_lockout::Entity>(user))
+            .to_owned();
+        return challenge::Entity::update_many()
+            .col_expr(
+                challenge::Column::Status,
+                Expr::col(challenge::Column::Status),
+            )
+            .filter(open_challenge(user, id_hash, now))
+            .filter(Expr::exists(any_lockout).not())
+            .into_query();
+    }
+    user_lockout::Entity::update_many()
+        .col_expr(C::Version, Expr::col(C::Version))
+        .filter(owned_by::<user_lockout::Entity>(user))
+        .filter(C::Version.eq(version))
+        .into_query()
+}
+
+/// Clears the user's lockout row (after a success), moving its version on.
+fn lockout_reset(user: &UserRef) -> UpdateStatement {
+    use user_lockout::Column as C;
+    user_lockout::Entity::update_many()
+        .col_expr(C::Failures, Expr::value(0))
+        .col_expr(C::Lockouts, Expr::value(0))
+        .col_expr(C::LockedUntil, Expr::value(Option::<i64>::None))
+        .col_expr(C::Version, Expr::col(C::Version).add(1))
+        .filter(owned_by::<user_lockout::Entity>(user))
+        .into_query()
 }
 
 /// Closes the challenge if the statement before it changed one row.
@@ -770,12 +827,25 @@ fn completion_write(
     now: DateTime<Utc>,
     device: Option<NewTrustedDevice>,
     audit: AuditEvent,
+    lockout: LockoutGuard,
 ) -> Result<Write, DomainError> {
+    // The guard first: every later statement runs only after one change,
+    // so nothing happens unless the lockout row is still as read; the guard
+    // itself changes nothing (see lockout_guard).
+    let guard = lockout_guard(user, id_hash, now, lockout.version).build(SqliteQueryBuilder);
     let consumed = match consume {
         Consume::TotpStep(step) => sqlite_consume_totp_step(user, id_hash, *step, now)?,
         _ => consume_while_open(user, id_hash, consume, now).build(SqliteQueryBuilder),
     };
-    let mut statements = vec![consumed, sqlite_close_challenge(user, id_hash, now)?];
+    let mut statements = vec![guard, consumed, sqlite_close_challenge(user, id_hash, now)?];
+    if lockout.reset {
+        statements.push(
+            lockout_reset(user)
+                .and_where(Expr::cust("changes() = 1"))
+                .to_owned()
+                .build(SqliteQueryBuilder),
+        );
+    }
     if let Some(device) = device {
         statements.push(sqlite_insert(
             device_row(user, device),
@@ -818,9 +888,37 @@ fn completion_statement(
     now: DateTime<Utc>,
     device: Option<NewTrustedDevice>,
     audit: AuditEvent,
+    lockout: LockoutGuard,
 ) -> Result<WithQuery, DomainError> {
     let one = || Query::returning().expr(Expr::val(1));
     let mut with = WithClause::new();
+    // The guard: the lockout row still at the version read, locked until
+    // the statement commits (a parallel failure's swap waits, then finds
+    // the version moved on); or no row at all.
+    let guard = if lockout.version == 0 {
+        Query::select()
+            .expr(Expr::val(1))
+            .and_where(
+                Expr::exists(
+                    Query::select()
+                        .expr(Expr::val(1))
+                        .from(user_lockout::Entity)
+                        .cond_where(owned_by::<user_lockout::Entity>(user))
+                        .to_owned(),
+                )
+                .not(),
+            )
+            .to_owned()
+    } else {
+        Query::select()
+            .expr(Expr::val(1))
+            .from(user_lockout::Entity)
+            .cond_where(owned_by::<user_lockout::Entity>(user))
+            .and_where(Expr::col(user_lockout::Column::Version).eq(lockout.version))
+            .lock_exclusive()
+            .to_owned()
+    };
+    with.cte(step("guarded", guard));
     if let Consume::ChallengeCode(_) = consume {
         // The code is kept on the challenge row, and one statement can
         // change a row only once: consume it and close the challenge in
@@ -829,6 +927,7 @@ fn completion_statement(
         both.value(challenge::Column::Status, challenge::COMPLETED)
             .value(challenge::Column::CompletedAt, millis(now))
             .cond_where(open_challenge(user, id_hash, now))
+            .and_where(any_row_in("guarded"))
             .returning(one());
         with.cte(step("closed", both));
     } else {
@@ -838,6 +937,7 @@ fn completion_statement(
                 .expr(Expr::val(1))
                 .from(challenge::Entity)
                 .cond_where(open_challenge(user, id_hash, now))
+                .and_where(any_row_in("guarded"))
                 .lock_exclusive()
                 .to_owned(),
         ));
@@ -853,6 +953,14 @@ fn completion_statement(
             close_statement(user, id_hash, now)
                 .and_where(any_row_in("consumed"))
                 .returning(one())
+                .to_owned(),
+        ));
+    }
+    if lockout.reset {
+        with.cte(step(
+            "reset",
+            lockout_reset(user)
+                .and_where(any_row_in("closed"))
                 .to_owned(),
         ));
     }
@@ -1663,6 +1771,7 @@ impl Store for SeaStore {
         Ok(self.write(&cancel).await? == 1)
     }
 
+    #[allow(clippy::too_many_arguments)] // each is one part of the one write
     async fn complete_challenge(
         &self,
         user: &UserRef,
@@ -1671,21 +1780,22 @@ impl Store for SeaStore {
         now: DateTime<Utc>,
         device: Option<NewTrustedDevice>,
         audit: AuditEvent,
+        lockout: LockoutGuard,
     ) -> Result<Completion, DomainError> {
         if let Some(batches) = &self.batches {
-            let write = completion_write(user, id_hash, &consume, now, device, audit)?;
+            let write = completion_write(user, id_hash, &consume, now, device, audit, lockout)?;
             // Whether the last statement (the audit event) was written, and
             // so every one before it.
             if batches.run(write).await.map_err(unavailable)? == 1 {
                 return Ok(Completion::Completed);
             }
-            return self.not_completed(user, id_hash, now).await;
+            return self.not_completed(user, id_hash, now, lockout).await;
         }
         // Postgres: one statement, one trip (see completion_statement).
         let audited = self
             .writes
             .query_one(&completion_statement(
-                user, id_hash, &consume, now, device, audit,
+                user, id_hash, &consume, now, device, audit, lockout,
             )?)
             .await
             .map_err(unavailable)?
@@ -1695,7 +1805,7 @@ impl Store for SeaStore {
         if audited == 1 {
             return Ok(Completion::Completed);
         }
-        self.not_completed(user, id_hash, now).await
+        self.not_completed(user, id_hash, now, lockout).await
     }
 
     async fn lockout(&self, user: &UserRef) -> Result<(LockoutState, i64), DomainError> {
