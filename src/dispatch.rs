@@ -15,8 +15,8 @@ use tollgate_domain::DomainError;
 use tollgate_domain::delivery::Payload;
 use tollgate_domain::ports::{Channel, OutboxFilter, OutboxRecord};
 
-use crate::grpc::Core;
 use crate::telemetry::Metrics;
+use crate::workers::Core;
 
 /// How long a message is leased to the dispatcher while it sends it.
 const SEND_LEASE: TimeDelta = TimeDelta::minutes(2);
@@ -132,18 +132,6 @@ impl Dispatcher {
                 stopping: tokio::sync::watch::Sender::new(false),
             }),
         }
-    }
-
-    /// Outbox only, with the default templates.
-    pub fn outbox_only(product: impl Into<String>, ack_timeout: TimeDelta) -> Self {
-        Self::new(DispatcherSettings {
-            product: product.into(),
-            templates: Templates::default(),
-            email: None,
-            sms: None,
-            ack_timeout,
-            send_timeout: Duration::from_secs(10),
-        })
     }
 
     pub fn ack_timeout(&self) -> TimeDelta {

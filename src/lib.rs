@@ -19,6 +19,7 @@ pub mod server;
 pub mod status;
 pub mod telemetry;
 pub mod transports;
+pub mod workers;
 
 /// Generated gRPC types and services for package `tollgate.v1`.
 pub mod pb {

@@ -21,11 +21,12 @@ use tower::layer::util::{Identity, Stack};
 use crate::access::{AccessLayer, Gate};
 use crate::config::{PurgeConfig, ServerConfig, TlsConfig};
 use crate::dispatch::{Dispatcher, DispatcherSettings};
-use crate::grpc::{Api, WorkerPool};
+use crate::grpc::Api;
 use crate::keys::{self, KeyError};
 use crate::pb;
 use crate::telemetry::{Metrics, RpcTelemetryLayer};
 use crate::transports::{self, TransportError};
+use crate::workers::WorkerPool;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -107,7 +108,7 @@ impl App {
     }
 
     /// The use cases, for commands that run one without serving.
-    pub fn core(&self) -> Arc<crate::grpc::Core> {
+    pub fn core(&self) -> Arc<crate::workers::Core> {
         self.api.core()
     }
 
@@ -483,7 +484,7 @@ const GAUGE_REFRESH: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Keeps the gauges that need a query current, until `stop` completes.
 async fn refresh_gauges(
-    core: Arc<crate::grpc::Core>,
+    core: Arc<crate::workers::Core>,
     metrics: Metrics,
     stop: impl Future<Output = ()>,
 ) {
@@ -505,7 +506,7 @@ async fn refresh_gauges(
 /// away) is tried again at the next interval; one cut short by the stop
 /// leaves whole batches behind, each deleted or not.
 async fn purge_periodically(
-    core: Arc<crate::grpc::Core>,
+    core: Arc<crate::workers::Core>,
     metrics: Metrics,
     retention: tollgate_domain::retention::Retention,
     interval: std::time::Duration,

@@ -55,15 +55,6 @@ fn totp_status(state: TotpState) -> pb::TotpStatus {
     }
 }
 
-fn algorithm_to_pb(algorithm: tollgate_domain::totp::Algorithm) -> pb::TotpAlgorithm {
-    use tollgate_domain::totp::Algorithm;
-    match algorithm {
-        Algorithm::Sha1 => pb::TotpAlgorithm::Sha1,
-        Algorithm::Sha256 => pb::TotpAlgorithm::Sha256,
-        Algorithm::Sha512 => pb::TotpAlgorithm::Sha512,
-    }
-}
-
 #[tonic::async_trait]
 impl EnrollmentService for Api {
     async fn get_enrollment(
@@ -127,7 +118,7 @@ impl EnrollmentService for Api {
                     seconds: i64::from(setup.params.period),
                     nanos: 0,
                 }),
-                algorithm: algorithm_to_pb(setup.params.algorithm) as i32,
+                algorithm: super::policy::algorithm_to_pb(setup.params.algorithm) as i32,
                 issuer: setup.issuer,
                 account_name: setup.account_name,
             })

@@ -37,7 +37,7 @@ fn enforcement_to_pb(e: Enforcement) -> pb::Enforcement {
     }
 }
 
-fn algorithm_to_pb(a: Algorithm) -> pb::TotpAlgorithm {
+pub(super) fn algorithm_to_pb(a: Algorithm) -> pb::TotpAlgorithm {
     match a {
         Algorithm::Sha1 => pb::TotpAlgorithm::Sha1,
         Algorithm::Sha256 => pb::TotpAlgorithm::Sha256,

@@ -162,7 +162,7 @@ pub struct TestServer {
     pub clock: Arc<ManualClock>,
     pub app_store: tollgate_storage::SeaStore,
     /// The use cases, for tests that look at the work done.
-    pub core: Arc<tollgate::grpc::Core>,
+    pub core: Arc<tollgate::workers::Core>,
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<Result<(), StartError>>>,
     _socket_dir: TempDir,

@@ -12,7 +12,7 @@
 
 use std::future::Future;
 
-pub use tollgate_domain::ports::{Channel, MessageKind, MessageSender, OutgoingMessage};
+pub use tollgate_domain::ports::{Channel, MessageKind};
 pub use tollgate_domain::secret::SecretString;
 
 mod http;

@@ -844,22 +844,3 @@ pub enum CodeSend {
     /// The challenge is not open any more.
     ChallengeClosed,
 }
-
-/// A message for a user: a sign-in code or a contact confirmation.
-#[derive(Debug, Clone)]
-pub struct OutgoingMessage {
-    pub channel: Channel,
-    pub recipient: String,
-    pub subject: String,
-    /// Carries a code or link: never log it.
-    pub body: crate::secret::SecretString,
-}
-
-/// Hands messages to a transport (SMTP, an SMS provider, the outbox).
-/// `tollgate-delivery` implements it.
-pub trait MessageSender: Send + Sync + 'static {
-    fn send(
-        &self,
-        message: OutgoingMessage,
-    ) -> impl Future<Output = Result<(), DomainError>> + Send;
-}

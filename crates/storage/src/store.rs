@@ -641,10 +641,6 @@ fn stand_in_user() -> Result<UserRef, DomainError> {
     UserRef::parse(STAND_INS[0], STAND_INS[1])
 }
 
-fn stand_in_time(millis: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp_millis(millis).unwrap_or_default()
-}
-
 /// A shape from `cell`, made the first time from the statement and the
 /// stand-ins `make` returns (nothing is built once the shape exists).
 fn sqlite_shape<S: QueryStatementWriter>(
@@ -664,7 +660,7 @@ fn with_challenge_stand_ins<S>(
     build: impl FnOnce(&UserRef, &str, u64, DateTime<Utc>) -> S,
 ) -> Result<(S, Vec<Value>), DomainError> {
     let user = stand_in_user()?;
-    let now = stand_in_time(MILLIS_STAND_INS[0]);
+    let now = instant(MILLIS_STAND_INS[0]);
     let stand_ins = challenge_arguments(&user, STAND_INS[2], STEP_STAND_IN, now);
     Ok((
         build(&user, STAND_INS[2], STEP_STAND_IN, now),
@@ -3044,7 +3040,7 @@ mod tests {
         let times = [
             DateTime::from_timestamp_millis(1_795_000_000_123).unwrap(),
             DateTime::from_timestamp_millis(1).unwrap(),
-            stand_in_time(MILLIS_STAND_INS[0]),
+            instant(MILLIS_STAND_INS[0]),
         ];
         for user in &users {
             for (i, now) in times.iter().enumerate() {
