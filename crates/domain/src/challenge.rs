@@ -14,11 +14,11 @@ use crate::bounds;
 use crate::enrollment::{Service, ordered};
 use crate::error::DomainError;
 use crate::ids::UserRef;
-use crate::lockout::{FailureOutcome, LockoutPolicy, LockoutState};
+use crate::lockout::{FailureAudit, LOCKOUT_SWAP_ATTEMPTS, LockoutRead};
 use crate::policy::{Compliance, Method, Policy};
 use crate::ports::{
-    AuditEvent, ChallengeStatus, ClientInfo, Completion, Consume, LockoutGuard, NewChallenge,
-    NewTrustedDevice, Offload, Outcome, Store, StoredTotpState, TotpRecord, VerificationContext,
+    ChallengeStatus, ClientInfo, Completion, Consume, LockoutGuard, NewChallenge, NewTrustedDevice,
+    Offload, Store, StoredTotpState, TotpRecord, VerificationContext,
 };
 use crate::recovery;
 use crate::secret::{MasterKey, SecretString, hex_lower};
@@ -35,8 +35,6 @@ const CHALLENGE_TIME_DIGITS: usize = 12;
 const CHALLENGE_HASH_DIGITS: usize = 64;
 /// Random bytes in a trusted-device token (64 hex digits).
 const DEVICE_TOKEN_BYTES: usize = 32;
-/// Compare-and-swap rounds on the lockout row before giving up.
-const LOCKOUT_SWAP_ATTEMPTS: usize = 64;
 
 /// What to show a user whose only methods policy no longer allows.
 pub const METHOD_WITHDRAWN_MESSAGE: &str =
@@ -73,28 +71,6 @@ pub struct BeginRequest<'a> {
     pub audience: &'a str,
     pub trusted_device_token: &'a str,
     pub client: ClientInfo,
-}
-
-/// A user's lockout row as read at the start of an attempt, with the
-/// policy that governs it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct LockoutRead<'a> {
-    pub policy: LockoutPolicy,
-    pub state: LockoutState,
-    /// The row's version, for compare-and-swap (0: no row yet).
-    pub version: i64,
-    /// The attempt's failure, when the caller audits it: a counted failure
-    /// writes its audit event in the same write as the lockout row.
-    pub failure: Option<FailureAudit<'a>>,
-}
-
-/// How to audit a failed sign-in attempt, and whether that was done.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct FailureAudit<'a> {
-    method: Method,
-    client: &'a ClientInfo,
-    /// Set once the event is written, so the caller does not write it again.
-    written: &'a AtomicBool,
 }
 
 /// The user's answer to a challenge.
@@ -424,24 +400,6 @@ impl<S: Store, O: Offload> Service<S, O> {
         result
     }
 
-    /// The audit event of a failed sign-in attempt.
-    fn failure_event(
-        &self,
-        user: &UserRef,
-        failure: FailureAudit<'_>,
-        error: &DomainError,
-    ) -> AuditEvent {
-        let mut event = self.audit_event(
-            user,
-            "challenge.verified",
-            Some(failure.method),
-            failure.client,
-        );
-        event.outcome = Outcome::Failure;
-        event.reason = error.reason();
-        event
-    }
-
     async fn verify_open_challenge(
         &self,
         user: &UserRef,
@@ -697,56 +655,6 @@ impl<S: Store, O: Offload> Service<S, O> {
             return Err(DomainError::CodeExpired);
         }
         Ok(Consume::ChallengeCode(hash))
-    }
-
-    /// Counts a failed attempt (compare-and-swap on the lockout row) and
-    /// returns the error to answer with: CODE_MISMATCH with the attempts
-    /// left, or LOCKED_OUT.
-    /// The first swap is tried from the row as read at the start of the
-    /// attempt (`read`); only a lost race costs another read.
-    pub(crate) async fn count_failure(
-        &self,
-        user: &UserRef,
-        now: DateTime<Utc>,
-        read: &LockoutRead<'_>,
-    ) -> Result<DomainError, DomainError> {
-        let (mut state, mut version) = (read.state, read.version);
-        for attempt in 0..LOCKOUT_SWAP_ATTEMPTS {
-            if attempt > 0 {
-                (state, version) = self.store.lockout(user).await?;
-            }
-            let (next, outcome) = state.after_failure(now, &read.policy);
-            let error = outcome.into_error();
-            if next == state {
-                return Ok(error);
-            }
-            // The failure's audit events go in the same write as the row.
-            let mut events = Vec::new();
-            if let Some(failure) = read.failure {
-                events.push(self.failure_event(user, failure, &error));
-            }
-            if let FailureOutcome::LockedOut { until } = outcome {
-                let mut event =
-                    self.audit_event(user, "user.locked_out", None, &ClientInfo::default());
-                event.outcome = Outcome::Failure;
-                event.reason = "LOCKED_OUT";
-                event
-                    .details
-                    .push(("locked_until".to_owned(), until.to_rfc3339()));
-                events.push(event);
-            }
-            let observed: Vec<_> = events.iter().map(|e| (e.kind, e.outcome)).collect();
-            if self.store.swap_lockout(user, version, next, events).await? {
-                if let Some(failure) = read.failure {
-                    failure.written.store(true, Ordering::Release);
-                }
-                for (kind, outcome) in observed {
-                    self.observe_audit(kind, outcome);
-                }
-                return Ok(error);
-            }
-        }
-        Err(DomainError::StorageUnavailable)
     }
 }
 

@@ -1,5 +1,7 @@
 //! The per-user lockout: a small state machine over consecutive failed code
-//! checks, with a lock that doubles on each repeat (after kanidm's softlock).
+//! checks, with a lock that doubles on each repeat (after kanidm's softlock),
+//! and its accounting on the stored row (`count_failure`, a compare-and-swap
+//! that writes the failure's audit events with the row).
 //!
 //! ```text
 //!          failure, failures + 1 < max
@@ -25,9 +27,15 @@
 //! Time arrives as arguments: nothing here reads the clock.
 //!
 //! [`check`]: LockoutState::check
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::enrollment::Service;
 use crate::error::DomainError;
+use crate::ids::UserRef;
+use crate::policy::Method;
+use crate::ports::{AuditEvent, ClientInfo, Offload, Outcome, Store};
 
 /// How many times the lock duration doubles at most: the longest lock is
 /// 2^6 = 64 times the base duration.
@@ -143,6 +151,103 @@ impl LockoutState {
     /// The state after a successful attempt: everything reset.
     pub fn after_success(&self) -> LockoutState {
         LockoutState::default()
+    }
+}
+
+/// Compare-and-swap rounds on the lockout row before giving up.
+pub(crate) const LOCKOUT_SWAP_ATTEMPTS: usize = 64;
+
+/// A user's lockout row as read at the start of an attempt, with the
+/// policy that governs it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LockoutRead<'a> {
+    pub policy: LockoutPolicy,
+    pub state: LockoutState,
+    /// The row's version, for compare-and-swap (0: no row yet).
+    pub version: i64,
+    /// The attempt's failure, when the caller audits it: a counted failure
+    /// writes its audit event in the same write as the lockout row.
+    pub failure: Option<FailureAudit<'a>>,
+}
+
+/// How to audit a failed sign-in attempt, and whether that was done.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FailureAudit<'a> {
+    pub method: Method,
+    pub client: &'a ClientInfo,
+    /// Set once the event is written, so the caller does not write it again.
+    pub written: &'a AtomicBool,
+}
+
+/// Lockout accounting: a failed attempt counted on the stored row, with
+/// its audit events in the same write.
+impl<S: Store, O: Offload> Service<S, O> {
+    /// The audit event of a failed sign-in attempt.
+    pub(crate) fn failure_event(
+        &self,
+        user: &UserRef,
+        failure: FailureAudit<'_>,
+        error: &DomainError,
+    ) -> AuditEvent {
+        let mut event = self.audit_event(
+            user,
+            "challenge.verified",
+            Some(failure.method),
+            failure.client,
+        );
+        event.outcome = Outcome::Failure;
+        event.reason = error.reason();
+        event
+    }
+
+    /// Counts a failed attempt (compare-and-swap on the lockout row) and
+    /// returns the error to answer with: CODE_MISMATCH with the attempts
+    /// left, or LOCKED_OUT.
+    /// The first swap is tried from the row as read at the start of the
+    /// attempt (`read`); only a lost race costs another read.
+    pub(crate) async fn count_failure(
+        &self,
+        user: &UserRef,
+        now: DateTime<Utc>,
+        read: &LockoutRead<'_>,
+    ) -> Result<DomainError, DomainError> {
+        let (mut state, mut version) = (read.state, read.version);
+        for attempt in 0..LOCKOUT_SWAP_ATTEMPTS {
+            if attempt > 0 {
+                (state, version) = self.store.lockout(user).await?;
+            }
+            let (next, outcome) = state.after_failure(now, &read.policy);
+            let error = outcome.into_error();
+            if next == state {
+                return Ok(error);
+            }
+            // The failure's audit events go in the same write as the row.
+            let mut events = Vec::new();
+            if let Some(failure) = read.failure {
+                events.push(self.failure_event(user, failure, &error));
+            }
+            if let FailureOutcome::LockedOut { until } = outcome {
+                let mut event =
+                    self.audit_event(user, "user.locked_out", None, &ClientInfo::default());
+                event.outcome = Outcome::Failure;
+                event.reason = "LOCKED_OUT";
+                event
+                    .details
+                    .push(("locked_until".to_owned(), until.to_rfc3339()));
+                events.push(event);
+            }
+            let observed: Vec<_> = events.iter().map(|e| (e.kind, e.outcome)).collect();
+            if self.store.swap_lockout(user, version, next, events).await? {
+                if let Some(failure) = read.failure {
+                    failure.written.store(true, Ordering::Release);
+                }
+                for (kind, outcome) in observed {
+                    self.observe_audit(kind, outcome);
+                }
+                return Ok(error);
+            }
+        }
+        Err(DomainError::StorageUnavailable)
     }
 }
 
