@@ -45,12 +45,7 @@ pub struct RevokeArgs {
     serve: ServeArgs,
 }
 
-const EXIT_FAILED: u8 = 1;
-
-fn fail(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("tollgate: {message}");
-    ExitCode::from(EXIT_FAILED)
-}
+use crate::cli::fail;
 
 /// Runs one `api-key` command; `matches` are the innermost subcommand's.
 pub fn main(command: ApiKeyCommand, matches: &ArgMatches) -> ExitCode {

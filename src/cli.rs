@@ -77,7 +77,9 @@ fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .build()
 }
 
-fn fail(message: impl std::fmt::Display) -> ExitCode {
+/// Prints `message` as the command's error and gives the start-up failure
+/// exit code (the server-side commands share it).
+pub(crate) fn fail(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("tollgate: {message}");
     ExitCode::from(EXIT_START_FAILED)
 }

@@ -199,22 +199,11 @@ async fn replaying_a_spent_recovery_code_costs_no_argon2(db: &TestDb) {
 
 /// The user's audit events, oldest first, as (kind, reason).
 async fn audit_of(server: &TestServer, user: &str) -> Vec<(String, String)> {
-    let mut events: Vec<(String, String)> =
-        pb::policy_service_client::PolicyServiceClient::new(server.channel().await)
-            .list_audit_events(pb::ListAuditEventsRequest {
-                user_id: user.into(),
-                page_size: 1000,
-                ..Default::default()
-            })
-            .await
-            .unwrap()
-            .into_inner()
-            .events
-            .into_iter()
-            .map(|e| (e.kind, e.reason))
-            .collect();
-    events.reverse();
-    events
+    audit_ids(&server.channel().await, user)
+        .await
+        .into_iter()
+        .map(|(_, kind, (_, reason))| (kind, reason))
+        .collect()
 }
 
 async fn made_up_challenge_ids_and_locked_attempts_write_no_audit_rows(db: &TestDb) {

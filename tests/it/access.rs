@@ -52,6 +52,17 @@ fn create_key(db: &TestDb, name: &str, permissions: &[&str], tenants: &[&str]) -
     String::from_utf8(output.stdout).unwrap().trim().to_owned()
 }
 
+/// `message` as a request carrying `key` (when given) as a bearer token.
+fn authorized<T>(message: T, key: Option<&str>) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    if let Some(key) = key {
+        request
+            .metadata_mut()
+            .insert("authorization", format!("Bearer {key}").parse().unwrap());
+    }
+    request
+}
+
 fn configured(name: &str, identity: CallerIdentity, permissions: &[&str]) -> ConfiguredCaller {
     ConfiguredCaller {
         name: name.to_owned(),
@@ -145,12 +156,7 @@ async fn call_naming_tenant(
 ) -> Status {
     let mut body = Vec::new();
     prost::encoding::string::encode(*field, &tenant.to_owned(), &mut body);
-    let mut request = tonic::Request::new(body);
-    if let Some(key) = key {
-        request
-            .metadata_mut()
-            .insert("authorization", format!("Bearer {key}").parse().unwrap());
-    }
+    let request = authorized(body, key);
     let mut grpc = tonic::client::Grpc::new(channel);
     grpc.ready().await.unwrap();
     let path = path.parse().unwrap();
@@ -196,13 +202,12 @@ async fn a_caller_bound_to_one_tenant_cannot_touch_another(db: &TestDb) {
             .unwrap();
     }
     let stream_as = |tenant: &str| {
-        let mut request = tonic::Request::new(pb::StreamOutboxRequest {
-            tenant_id: tenant.into(),
-        });
-        request
-            .metadata_mut()
-            .insert("authorization", format!("Bearer {key}").parse().unwrap());
-        request
+        authorized(
+            pb::StreamOutboxRequest {
+                tenant_id: tenant.into(),
+            },
+            Some(&key),
+        )
     };
     let mut outbox =
         pb::delivery_service_client::DeliveryServiceClient::new(server.channel().await);
@@ -280,16 +285,13 @@ async fn api_keys_work_until_revoked_and_are_never_stored_in_the_clear(db: &Test
     })
     .await;
     let with_key = |key: Option<&str>| {
-        let mut request = tonic::Request::new(pb::GetEnrollmentRequest {
-            user_id: "ivan".into(),
-            ..Default::default()
-        });
-        if let Some(key) = key {
-            request
-                .metadata_mut()
-                .insert("authorization", format!("Bearer {key}").parse().unwrap());
-        }
-        request
+        authorized(
+            pb::GetEnrollmentRequest {
+                user_id: "ivan".into(),
+                ..Default::default()
+            },
+            key,
+        )
     };
     let mut enrollment = server.enrollment().await;
     let refused = enrollment.get_enrollment(with_key(None)).await.unwrap_err();
@@ -322,29 +324,28 @@ async fn api_keys_work_until_revoked_and_are_never_stored_in_the_clear(db: &Test
     // A key with sign_in only cannot reset anyone; the admin key can, and
     // the audit log names it.
     let reset = |key: &str| {
-        let mut request = tonic::Request::new(pb::ResetUserRequest {
-            tenant_id: String::new(),
-            user_id: "ivan".into(),
-            actor_id: "helpdesk".into(),
-            reason: "lost phone".into(),
-        });
-        request
-            .metadata_mut()
-            .insert("authorization", format!("Bearer {key}").parse().unwrap());
-        request
+        authorized(
+            pb::ResetUserRequest {
+                tenant_id: String::new(),
+                user_id: "ivan".into(),
+                actor_id: "helpdesk".into(),
+                reason: "lost phone".into(),
+            },
+            Some(key),
+        )
     };
     let refused = enrollment.reset_user(reset(&signer)).await.unwrap_err();
     assert_eq!(refused.code(), Code::PermissionDenied);
     assert_eq!(reason(&refused), "CALLER_NOT_ALLOWED");
     assert_eq!(metadata(&refused)["permission"], "admin");
     enrollment.reset_user(reset(&ops)).await.unwrap();
-    let mut audit_request = tonic::Request::new(pb::ListAuditEventsRequest {
-        kinds: vec!["user.reset".into()],
-        ..Default::default()
-    });
-    audit_request
-        .metadata_mut()
-        .insert("authorization", format!("Bearer {ops}").parse().unwrap());
+    let audit_request = authorized(
+        pb::ListAuditEventsRequest {
+            kinds: vec!["user.reset".into()],
+            ..Default::default()
+        },
+        Some(&ops),
+    );
     let events = pb::policy_service_client::PolicyServiceClient::new(server.channel().await)
         .list_audit_events(audit_request)
         .await
@@ -717,13 +718,12 @@ async fn api_keys_never_reach_the_log() {
     }
     let channel = channel.expect("the server opened its socket");
     for presented in [key.clone(), format!("{key}0")] {
-        let mut request = tonic::Request::new(pb::GetEnrollmentRequest {
-            user_id: "ivan".into(),
-            ..Default::default()
-        });
-        request.metadata_mut().insert(
-            "authorization",
-            format!("Bearer {presented}").parse().unwrap(),
+        let request = authorized(
+            pb::GetEnrollmentRequest {
+                user_id: "ivan".into(),
+                ..Default::default()
+            },
+            Some(&presented),
         );
         let _ = pb::enrollment_service_client::EnrollmentServiceClient::new(channel.clone())
             .get_enrollment(request)

@@ -176,12 +176,7 @@ impl SeaStore {
         now: DateTime<Utc>,
         lockout: LockoutGuard,
     ) -> Result<Completion, DomainError> {
-        let row = user_lockout::Entity::find()
-            .filter(owned_by::<user_lockout::Entity>(user))
-            .one(&self.db)
-            .await
-            .map_err(unavailable)?;
-        if to_lockout(row).1 != lockout.version {
+        if Store::lockout(self, user).await?.1 != lockout.version {
             return Ok(Completion::LockoutChanged);
         }
         let still_open = challenge::Entity::find()
