@@ -609,7 +609,7 @@ async fn cancelled_and_expired_challenges(db: &TestDb) {
     // The open-challenges gauge counts the open one, not the cancelled one,
     // and stops counting it once it expires.
     let open = |at| {
-        use tollgate_domain::ports::Store;
+        use tollgate_domain::ports::ChallengeStore;
         server.app_store.count_open_challenges(at)
     };
     assert_eq!(open(server.clock.now()).await.unwrap(), 1);
@@ -788,7 +788,9 @@ fn verified_event(
 /// consumed: the same code still completes another challenge. Likewise a
 /// lockout swap that lost its race writes nothing.
 async fn a_write_that_lost_its_race_writes_nothing(db: &TestDb) {
-    use tollgate_domain::ports::{AuditEvent, Completion, Consume, LockoutGuard, Outcome, Store};
+    use tollgate_domain::ports::{
+        AuditEvent, ChallengeStore, Completion, Consume, LockoutGuard, LockoutStore, Outcome,
+    };
     let server = TestServer::start(db, clock()).await;
     let mut client = ChallengeServiceClient::new(server.channel().await);
     let (secret, _) = enrol(&server, "judy").await;
@@ -947,7 +949,7 @@ on_both_databases!(
 async fn a_cancel_in_flight_wins_over_a_verification_on_postgres() {
     use sea_orm::sea_query::Expr;
     use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, Statement, TransactionTrait};
-    use tollgate_domain::ports::{Completion, Consume, LockoutGuard, Store};
+    use tollgate_domain::ports::{ChallengeStore, Completion, Consume, LockoutGuard, LockoutStore};
     use tollgate_storage::entity::challenge;
     let Some(db) =
         TestDb::postgres("challenge::a_cancel_in_flight_wins_over_a_verification_on_postgres")

@@ -2,13 +2,9 @@
 //! [`SeaStore`], the implementation of the domain's `Store` port.
 #![forbid(unsafe_code)]
 
-mod api_keys;
 pub mod entity;
-mod group_commit;
 pub mod migration;
-mod shape;
-mod sqlite_conn;
-mod sqlite_reads;
+mod sqlite;
 mod store;
 
 use std::time::Duration;
@@ -74,7 +70,7 @@ impl Backend {
 /// Connects, applies every migration not yet applied, and returns the
 /// store. On SQLite, writes get a pool of their own with one connection,
 /// and the sign-in path reads and writes the file through rusqlite (see
-/// `sqlite_conn`).
+/// `sqlite::conn`).
 pub async fn open(url: &str) -> Result<SeaStore, StorageError> {
     let backend = Backend::of_url(url)?;
     if backend == Backend::Sqlite {
@@ -135,7 +131,7 @@ async fn sqlite_file(db: &DatabaseConnection) -> Result<Option<String>, StorageE
 /// Opens a pool. SQLite files are created if missing and run in WAL mode
 /// with a busy timeout and foreign keys on; SQLite has one writer at a time,
 /// and the sign-in path reads through connections of its own
-/// (`sqlite_reads`), so this pool has two: a read need not wait behind one
+/// (`sqlite::reads`), so this pool has two: a read need not wait behind one
 /// slow read, and each connection is a thread and a page cache of its own.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, StorageError> {
     connect_pool(url, 2, WalCheckpoints::OnCommit).await
@@ -151,7 +147,7 @@ enum WalCheckpoints {
     /// (SQLite's default).
     OnCommit,
     /// The group-commit task, between batches, on a clock (see
-    /// `group_commit`).
+    /// `sqlite::group_commit`).
     ByGroupCommit,
 }
 

@@ -8,8 +8,8 @@
 //! column by column in the order the statement selected them.
 use std::sync::{Mutex, PoisonError};
 
-use crate::shape::Shape;
-use crate::sqlite_conn::{Role, SqliteError, bound, message, open};
+use crate::sqlite::conn::{Role, SqliteError, bound, message, open};
+use crate::sqlite::shape::Shape;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Row};
 use sea_orm::sea_query::{ColumnType, Value};

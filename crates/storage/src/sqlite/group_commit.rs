@@ -33,7 +33,7 @@ use rusqlite::{Connection, ErrorCode};
 use sea_orm::sea_query::Values;
 use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
 
-use crate::sqlite_conn::{Role, SqliteError, bound, message, open};
+use crate::sqlite::conn::{Role, SqliteError, bound, message, open};
 
 /// At most this many writes share a transaction.
 const MAX_BATCH: usize = 32;

@@ -6,8 +6,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait, Set
 use tollgate_domain::DomainError;
 use tollgate_domain::access::{ApiKeyRecord, ApiKeyStore, Grant};
 
+use super::{SeaStore, instant, millis, unavailable};
 use crate::entity::api_key;
-use crate::store::{SeaStore, instant, millis, unavailable};
 
 impl ApiKeyStore for SeaStore {
     async fn insert_api_key(&self, record: &ApiKeyRecord) -> Result<(), DomainError> {
