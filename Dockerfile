@@ -14,7 +14,7 @@
 
 FROM rust:1.95-bookworm AS build
 WORKDIR /src
-# No protoc needed: build.rs compiles proto/ with protox.
+# No protoc needed: crates/proto/build.rs compiles proto/ with protox.
 COPY Cargo.toml Cargo.lock build.rs clippy.toml ./
 COPY .cargo .cargo
 COPY proto proto

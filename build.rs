@@ -1,31 +1,10 @@
-//! Compiles the gRPC contract in proto/ with protox (pure Rust: no protoc on
-//! the machine) and writes the descriptor set that server reflection serves;
-//! on Linux with glibc it also has the linker pack relocations.
-use prost::Message;
-
-const PROTOS: &[&str] = &[
-    "proto/tollgate/v1/common.proto",
-    "proto/tollgate/v1/enrollment.proto",
-    "proto/tollgate/v1/challenge.proto",
-    "proto/tollgate/v1/recovery.proto",
-    "proto/tollgate/v1/policy.proto",
-    "proto/tollgate/v1/delivery.proto",
-    "proto/google/rpc/error_details.proto",
-];
-
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let fds = protox::compile(PROTOS, ["proto"])?;
-    let out = std::path::PathBuf::from(std::env::var("OUT_DIR")?);
-    std::fs::write(out.join("tollgate_descriptor.bin"), fds.encode_to_vec())?;
-    tonic_prost_build::configure()
-        .build_client(true)
-        .build_server(true)
-        // RPCs not built yet answer UNIMPLEMENTED without hand-written stubs.
-        .generate_default_stubs(true)
-        .compile_fds(fds)?;
-    println!("cargo:rerun-if-changed=proto");
+//! On Linux with glibc, has the linker pack the server's relocations. (The
+//! gRPC contract is compiled by the `tollgate-proto` crate, crates/proto.)
+fn main() {
     pack_relative_relocations();
-    Ok(())
+    // Without it, cargo would run this again whenever any file of the
+    // package changed.
+    println!("cargo:rerun-if-changed=build.rs");
 }
 
 /// Asks the linker to pack the server's relative relocations (DT_RELR). The

@@ -21,19 +21,6 @@ pub mod telemetry;
 pub mod transports;
 pub mod workers;
 
-/// Generated gRPC types and services for package `tollgate.v1`.
-pub mod pb {
-    #![allow(
-        clippy::all,
-        clippy::pedantic,
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic
-    )]
-    #![allow(missing_docs)]
-    tonic::include_proto!("tollgate.v1");
-
-    /// The encoded descriptor set served by reflection.
-    pub const FILE_DESCRIPTOR_SET: &[u8] =
-        tonic::include_file_descriptor_set!("tollgate_descriptor");
-}
+/// Generated gRPC types and services for package `tollgate.v1`, from the
+/// `tollgate-proto` crate (with its server traits).
+pub use tollgate_proto::v1 as pb;

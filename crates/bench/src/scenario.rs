@@ -23,9 +23,9 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use tokio::sync::Mutex;
-use tollgate::pb;
-use tollgate::pb::challenge_service_client::ChallengeServiceClient;
-use tollgate::pb::enrollment_service_client::EnrollmentServiceClient;
+use tollgate_proto::v1 as pb;
+use tollgate_proto::v1::challenge_service_client::ChallengeServiceClient;
+use tollgate_proto::v1::enrollment_service_client::EnrollmentServiceClient;
 use tonic::transport::Channel;
 use tonic::{Code, Status};
 use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
