@@ -156,7 +156,10 @@ impl Shapes {
     pub(crate) fn get(&'static self, backend: DbBackend) -> Result<&'static Shape, DomainError> {
         let cell = match backend {
             DbBackend::Sqlite => &self.sqlite,
-            _ => &self.postgres,
+            DbBackend::Postgres => &self.postgres,
+            // `open` connects to nothing else; a store handed another
+            // backend must not run statements written for a different one.
+            _ => return Err(DomainError::Internal("unsupported database backend")),
         };
         if let Some(shape) = cell.get() {
             return Ok(shape);

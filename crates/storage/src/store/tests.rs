@@ -14,9 +14,9 @@ use crate::sqlite::statements::{
 use chrono::DateTime;
 use sea_orm::sea_query::{Expr, SqliteQueryBuilder};
 use sea_orm::{ActiveValue, ActiveValue::Set, DbBackend, EntityTrait, QueryTrait};
-use tollgate_domain::UserRef;
 use tollgate_domain::policy::Method;
 use tollgate_domain::ports::{AuditEvent, ClientInfo, Consume};
+use tollgate_domain::{DomainError, UserRef};
 
 use crate::entity::{audit_event, challenge};
 
@@ -207,4 +207,17 @@ async fn the_probe_fails_when_the_sign_in_writer_has_stopped() {
     store.batches.as_ref().unwrap().stop().await;
     assert!(!store.probe().await);
     store.close().await;
+}
+
+/// A backend other than SQLite and Postgres gets no statement written for
+/// either of them (before, it was quietly given Postgres's).
+#[test]
+fn an_unsupported_backend_is_an_error() {
+    for shapes in [&VERIFICATION, &METHODS] {
+        assert!(matches!(
+            shapes.get(DbBackend::MySql),
+            Err(DomainError::Internal(_))
+        ));
+        assert!(shapes.get(DbBackend::Postgres).is_ok());
+    }
 }
