@@ -9,7 +9,7 @@ use std::sync::Arc;
 use tokio::net::{TcpListener, UnixListener};
 use tokio_stream::wrappers::{TcpListenerStream, UnixListenerStream};
 use tollgate_domain::Clock;
-use tollgate_domain::enrollment::Service;
+use tollgate_domain::service::Service;
 use tollgate_domain::tenant_policy::TenantPolicy;
 use tollgate_storage::SeaStore;
 use tonic::transport::server::Router;

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use tollgate_domain::DomainError;
-use tollgate_domain::enrollment::Service;
 use tollgate_domain::ports::Offload;
+use tollgate_domain::service::Service;
 use tollgate_storage::SeaStore;
 
 /// How long a worker thread waits for more work before it gives its argon2

@@ -17,10 +17,10 @@ use opentelemetry::KeyValue;
 use opentelemetry::metrics::{Counter, Histogram, Meter};
 use tokio::net::TcpListener;
 use tollgate_domain::DomainError;
-use tollgate_domain::enrollment::AuditObserver;
 use tollgate_domain::policy::Method;
 use tollgate_domain::ports::Outcome;
 use tollgate_domain::retention::Purged;
+use tollgate_domain::service::AuditObserver;
 
 /// Upper bounds (seconds) of the latency buckets: from a cached check over
 /// the socket (~0.2 ms) to a slow database (seconds).

@@ -2,7 +2,6 @@
 //! its users, and its audit log, with opaque page tokens.
 use std::sync::Arc;
 
-use crate::enrollment::Service;
 use crate::error::DomainError;
 use crate::ids::TenantId;
 use crate::ports::{
@@ -10,6 +9,7 @@ use crate::ports::{
     UserFilter, UserQuery, UserSummary,
 };
 use crate::secret::{from_hex, hex_lower};
+use crate::service::Service;
 use crate::tenant_policy::TenantPolicy;
 
 /// Page size when the request leaves it at 0.

@@ -6,15 +6,14 @@
 //! argon2 verification); then one storage transaction consumes the code,
 //! completes the challenge and records the audit event, each conditionally,
 //! so two replicas can never both accept the same code.
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 
 use crate::bounds;
-use crate::enrollment::{Service, ordered};
+use crate::enrollment::ordered;
 use crate::error::DomainError;
 use crate::ids::UserRef;
-use crate::lockout::{FailureAudit, LOCKOUT_SWAP_ATTEMPTS, LockoutRead};
+use crate::lockout::{FailureAudit, LOCKOUT_SWAP_ATTEMPTS, LockoutRead, Refusal};
 use crate::policy::{Compliance, Method, Policy};
 use crate::ports::{
     ChallengeStatus, ClientInfo, Completion, Consume, LockoutGuard, NewChallenge, NewTrustedDevice,
@@ -22,6 +21,7 @@ use crate::ports::{
 };
 use crate::recovery;
 use crate::secret::{MasterKey, SecretString, hex_lower};
+use crate::service::Service;
 use crate::totp::{self, Verification};
 
 const CHALLENGE_PURPOSE: &str = "tollgate/v1/challenge-id";
@@ -373,17 +373,17 @@ impl<S: Store, O: Offload> Service<S, O> {
         // read or audited.
         time_digits(request.challenge_id)?;
         bounds::check_request(&[], "", Some(&request.client), None)?;
-        let written = AtomicBool::new(false);
         let failure = FailureAudit {
             method: request.method,
             client: &request.client,
-            written: &written,
         };
-        let result = self.verify_open_challenge(user, &request, failure).await;
-        if let Err(error) = &result
-            && !written.load(Ordering::Acquire)
-        {
-            match error {
+        let Refusal { error, audited } =
+            match self.verify_open_challenge(user, &request, failure).await {
+                Ok(verified) => return Ok(verified),
+                Err(refusal) => refusal,
+            };
+        if !audited {
+            match &error {
                 // A made-up (or long gone) challenge id, and attempts while
                 // locked (the lock wrote its one `user.locked_out` event):
                 // anyone can send these in a loop, so they are counted, not
@@ -392,12 +392,12 @@ impl<S: Store, O: Offload> Service<S, O> {
                     self.observe_skipped("challenge.verified", error.reason());
                 }
                 _ => {
-                    self.record_audit(self.failure_event(user, failure, error))
+                    self.record_audit(self.failure_event(user, failure, &error))
                         .await?;
                 }
             }
         }
-        result
+        Err(error)
     }
 
     async fn verify_open_challenge(
@@ -405,7 +405,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         user: &UserRef,
         request: &VerifyRequest<'_>,
         failure: FailureAudit<'_>,
-    ) -> Result<Verified, DomainError> {
+    ) -> Result<Verified, Refusal> {
         let now = self.clock.now();
         // One read brings the challenge, the lockout row, the TOTP
         // credential and the recovery count; the policy comes from the
@@ -423,10 +423,10 @@ impl<S: Store, O: Offload> Service<S, O> {
             recovery_remaining,
         } = context;
         if challenge.status != ChallengeStatus::Open {
-            return Err(DomainError::ChallengeNotFound);
+            return Err(DomainError::ChallengeNotFound.into());
         }
         if challenge.expires_at <= now {
-            return Err(DomainError::ChallengeExpired);
+            return Err(DomainError::ChallengeExpired.into());
         }
         let policy = self.policy_for(user, &challenge.audience).await?;
         lockout.check(now)?;
@@ -437,7 +437,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             failure: Some(failure),
         };
         if !challenge.methods.contains(&request.method) {
-            return Err(DomainError::MethodNotAllowed);
+            return Err(DomainError::MethodNotAllowed.into());
         }
 
         let consume = match request.method {
@@ -525,8 +525,8 @@ impl<S: Store, O: Offload> Service<S, O> {
                     completed = true;
                     break;
                 }
-                Completion::CodeAlreadyUsed => return Err(DomainError::CodeAlreadyUsed),
-                Completion::ChallengeClosed => return Err(DomainError::ChallengeNotFound),
+                Completion::CodeAlreadyUsed => return Err(DomainError::CodeAlreadyUsed.into()),
+                Completion::ChallengeClosed => return Err(DomainError::ChallengeNotFound.into()),
                 Completion::LockoutChanged => {
                     (state, version) = self.store.lockout(user).await?;
                     state.check(now)?;
@@ -534,7 +534,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             }
         }
         if !completed {
-            return Err(DomainError::StorageUnavailable);
+            return Err(DomainError::StorageUnavailable.into());
         }
         let remaining = match request.method {
             Method::RecoveryCode => recovery_remaining.saturating_sub(1),
@@ -554,10 +554,10 @@ impl<S: Store, O: Offload> Service<S, O> {
         code: &str,
         now: DateTime<Utc>,
         lockout: &LockoutRead<'_>,
-    ) -> Result<Consume, DomainError> {
+    ) -> Result<Consume, Refusal> {
         let record = match record {
             Some(r) if r.state == StoredTotpState::Enabled => r,
-            _ => return Err(DomainError::MethodNotAllowed),
+            _ => return Err(DomainError::MethodNotAllowed.into()),
         };
         let code = totp::normalize_code(code, record.params.digits)
             .map_err(|v| DomainError::InvalidArgument(vec![v]))?;
@@ -570,7 +570,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             record.last_used_step,
         )? {
             Verification::Accepted { step } => Ok(Consume::TotpStep(step)),
-            Verification::AlreadyUsed => Err(DomainError::CodeAlreadyUsed),
+            Verification::AlreadyUsed => Err(DomainError::CodeAlreadyUsed.into()),
             Verification::Mismatch => Err(self.count_failure(user, now, lockout).await?),
         }
     }
@@ -581,7 +581,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         code: &str,
         now: DateTime<Utc>,
         lockout: &LockoutRead<'_>,
-    ) -> Result<Consume, DomainError> {
+    ) -> Result<Consume, Refusal> {
         let canonical = recovery::normalize(code).ok_or_else(|| {
             DomainError::invalid("code", "must be a recovery code such as ABCD-EFGH")
         })?;
@@ -613,7 +613,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         }
         if candidates.is_empty() {
             if spent_match {
-                return Err(DomainError::CodeAlreadyUsed);
+                return Err(DomainError::CodeAlreadyUsed.into());
             }
             return Err(self.count_failure(user, now, lockout).await?);
         }
@@ -641,7 +641,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         policy: &Policy,
         now: DateTime<Utc>,
         lockout: &LockoutRead<'_>,
-    ) -> Result<Consume, DomainError> {
+    ) -> Result<Consume, Refusal> {
         let code = totp::normalize_code(request.code, policy.code_length)
             .map_err(|v| DomainError::InvalidArgument(vec![v]))?;
         let Some((sent_hash, sent_method, expires_at)) = &challenge.code else {
@@ -652,7 +652,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             return Err(self.count_failure(user, now, lockout).await?);
         };
         if *expires_at <= now {
-            return Err(DomainError::CodeExpired);
+            return Err(DomainError::CodeExpired.into());
         }
         Ok(Consume::ChallengeCode(hash))
     }

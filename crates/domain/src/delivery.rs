@@ -5,7 +5,6 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::contact::ContactKind;
-use crate::enrollment::Service;
 use crate::error::DomainError;
 use crate::ids::{TenantId, UserRef};
 use crate::policy::Method;
@@ -15,6 +14,7 @@ use crate::ports::{
 };
 use crate::random;
 use crate::secret::{Keyring, MasterKey, Sealed, SecretString, hex_lower};
+use crate::service::Service;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 

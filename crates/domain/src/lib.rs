@@ -26,6 +26,7 @@ pub mod reseal;
 pub mod retention;
 pub mod secret;
 mod serde_time;
+pub mod service;
 pub mod tenant_policy;
 pub mod totp;
 

@@ -27,15 +27,14 @@
 //! Time arrives as arguments: nothing here reads the clock.
 //!
 //! [`check`]: LockoutState::check
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::enrollment::Service;
 use crate::error::DomainError;
 use crate::ids::UserRef;
 use crate::policy::Method;
 use crate::ports::{AuditEvent, ClientInfo, Offload, Outcome, Store};
+use crate::service::Service;
 
 /// How many times the lock duration doubles at most: the longest lock is
 /// 2^6 = 64 times the base duration.
@@ -170,13 +169,30 @@ pub(crate) struct LockoutRead<'a> {
     pub failure: Option<FailureAudit<'a>>,
 }
 
-/// How to audit a failed sign-in attempt, and whether that was done.
+/// How to audit a failed sign-in attempt.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct FailureAudit<'a> {
     pub method: Method,
     pub client: &'a ClientInfo,
-    /// Set once the event is written, so the caller does not write it again.
-    pub written: &'a AtomicBool,
+}
+
+/// A refused sign-in attempt: the error to answer with, and whether the
+/// attempt's audit event is already written (a counted failure writes it
+/// with the lockout row), so the caller does not write it again.
+#[derive(Debug)]
+pub(crate) struct Refusal {
+    pub error: DomainError,
+    pub audited: bool,
+}
+
+impl From<DomainError> for Refusal {
+    /// A refusal nothing has audited yet.
+    fn from(error: DomainError) -> Self {
+        Self {
+            error,
+            audited: false,
+        }
+    }
 }
 
 /// Lockout accounting: a failed attempt counted on the stored row, with
@@ -201,8 +217,8 @@ impl<S: Store, O: Offload> Service<S, O> {
     }
 
     /// Counts a failed attempt (compare-and-swap on the lockout row) and
-    /// returns the error to answer with: CODE_MISMATCH with the attempts
-    /// left, or LOCKED_OUT.
+    /// returns the refusal to answer with: CODE_MISMATCH with the attempts
+    /// left, or LOCKED_OUT, saying whether the failure's event was written.
     /// The first swap is tried from the row as read at the start of the
     /// attempt (`read`); only a lost race costs another read.
     pub(crate) async fn count_failure(
@@ -210,7 +226,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         user: &UserRef,
         now: DateTime<Utc>,
         read: &LockoutRead<'_>,
-    ) -> Result<DomainError, DomainError> {
+    ) -> Result<Refusal, DomainError> {
         let (mut state, mut version) = (read.state, read.version);
         for attempt in 0..LOCKOUT_SWAP_ATTEMPTS {
             if attempt > 0 {
@@ -219,7 +235,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             let (next, outcome) = state.after_failure(now, &read.policy);
             let error = outcome.into_error();
             if next == state {
-                return Ok(error);
+                return Ok(error.into());
             }
             // The failure's audit events go in the same write as the row.
             let mut events = Vec::new();
@@ -238,13 +254,13 @@ impl<S: Store, O: Offload> Service<S, O> {
             }
             let observed: Vec<_> = events.iter().map(|e| (e.kind, e.outcome)).collect();
             if self.store.swap_lockout(user, version, next, events).await? {
-                if let Some(failure) = read.failure {
-                    failure.written.store(true, Ordering::Release);
-                }
                 for (kind, outcome) in observed {
                     self.observe_audit(kind, outcome);
                 }
-                return Ok(error);
+                return Ok(Refusal {
+                    error,
+                    audited: read.failure.is_some(),
+                });
             }
         }
         Err(DomainError::StorageUnavailable)

@@ -4,9 +4,9 @@
 //! keyed hashes of codes tollgate never keeps); the count of users whose
 //! unspent codes still need an older key tells the operator who must
 //! regenerate them.
-use crate::enrollment::{Service, TOTP_SEED_PURPOSE};
 use crate::error::DomainError;
 use crate::ports::{Offload, Store};
+use crate::service::{Service, TOTP_SEED_PURPOSE};
 
 /// Seeds read per page.
 pub const RESEAL_PAGE: u32 = 200;

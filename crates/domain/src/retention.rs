@@ -4,9 +4,9 @@
 //! one is set). Without it every sign-in would leave rows behind forever.
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::enrollment::Service;
 use crate::error::DomainError;
 use crate::ports::{Offload, Purgeable, Store};
+use crate::service::Service;
 
 /// Rows deleted per transaction: small enough that sign-ins waiting for
 /// SQLite's one writer hardly notice a batch.

@@ -1,7 +1,6 @@
 //! Tenant policies, the users a tenant has seen and their grace logins,
 //! administrator resets and listings, the audit log, retention purges and key
 //! rotation.
-
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
@@ -10,24 +9,22 @@ use sea_orm::{
 };
 use tollgate_domain::policy::Method;
 use tollgate_domain::ports::{
-    AuditEvent, AuditQuery, AuditRecord, ClientInfo, Purgeable, StoredPolicy, StoredSeed,
-    StoredTotpState, UserFilter, UserQuery, UserSummary,
+    AdminStore, AuditEvent, AuditQuery, AuditRecord, ClientInfo, Purgeable, StoredPolicy,
+    StoredSeed, StoredTotpState, UserFilter, UserQuery, UserSummary,
 };
 use tollgate_domain::secret::Sealed;
 use tollgate_domain::tenant_policy::TenantPolicy;
 use tollgate_domain::{DomainError, TenantId, UserRef};
 
-use super::SeaStore;
 use super::challenge::revoke_devices;
 use super::enrollment::hold_method_changes;
 use super::rows::audit_row;
 use super::sql::{owned_by, page_rows};
-use super::{instant, millis, unavailable};
+use super::{SeaStore, instant, millis, unavailable};
 use crate::entity::{
     audit_event, challenge, contact, outbox, policy, recovery_code, totp_credential,
     trusted_device, user, user_lockout, user_method,
 };
-use tollgate_domain::ports::AdminStore;
 
 /// An insert of a new `users` row.
 fn insert_user(

@@ -2,7 +2,6 @@
 //! and the completion that consumes a code, closes the challenge, stores a
 //! trusted device and writes the audit event in one write (both dialects side
 //! by side); trusted devices.
-
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, JoinType, Query, SelectStatement, SqliteQueryBuilder, UpdateStatement,
@@ -13,25 +12,23 @@ use sea_orm::{
     FromQueryResult, PaginatorTrait, QueryFilter, QueryTrait,
 };
 use tollgate_domain::ports::{
-    AuditEvent, ChallengeRecord, Completion, Consume, LockoutGuard, NewChallenge, NewTrustedDevice,
-    VerificationContext,
+    AuditEvent, ChallengeRecord, ChallengeStore, Completion, Consume, LockoutGuard, LockoutStore,
+    NewChallenge, NewTrustedDevice, VerificationContext,
 };
 use tollgate_domain::{DomainError, UserRef};
 
-use super::SeaStore;
 use super::lockout::lockout_reset;
 use super::rows::{audit_row, device_row, to_challenge, to_lockout, to_record, truncate};
 use super::sql::{
     PerUser, Shapes, any_row_in, insert_if, joined, owned_by, query_shaped, select_all_as, step,
 };
-use super::{millis, unavailable};
+use super::{SeaStore, millis, unavailable};
 use crate::entity::{challenge, recovery_code, totp_credential, trusted_device, user_lockout};
 use crate::sqlite::group_commit::Write;
 use crate::sqlite::reads::Columns;
 use crate::sqlite::statements::{
     InsertWhen, sqlite_close_challenge, sqlite_consume_totp_step, sqlite_insert,
 };
-use tollgate_domain::ports::{ChallengeStore, LockoutStore};
 
 pub(crate) fn user_challenge(user: &UserRef, id_hash: &str) -> sea_orm::Condition {
     owned_by::<challenge::Entity>(user).add(challenge::Column::IdHash.eq(id_hash))

@@ -1,6 +1,5 @@
 //! Contacts and their confirmation, codes sent by message, the sending limits'
 //! counts, and the outbox.
-
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -10,18 +9,17 @@ use sea_orm::{
 use tollgate_domain::contact::ContactKind;
 use tollgate_domain::policy::Method;
 use tollgate_domain::ports::{
-    Channel, CodeSend, ConfirmationSend, ContactRecord, NewMessage, OutboxFilter, OutboxRecord,
+    Channel, CodeSend, ConfirmationSend, ContactRecord, DeliveryStore, NewMessage, OutboxFilter,
+    OutboxRecord,
 };
 use tollgate_domain::{DomainError, TenantId, UserRef};
 
-use super::SeaStore;
 use super::challenge::user_challenge;
 use super::enrollment::{forget_second_factor_if_none, hold_method_changes};
 use super::rows::{to_outbox_record, truncate};
 use super::sql::owned_by;
-use super::{instant, millis, unavailable};
+use super::{SeaStore, instant, millis, unavailable};
 use crate::entity::{challenge, contact, outbox, user_method};
-use tollgate_domain::ports::DeliveryStore;
 
 /// Puts a message in the outbox inside `conn`.
 async fn enqueue<C: ConnectionTrait>(

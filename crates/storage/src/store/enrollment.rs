@@ -1,7 +1,6 @@
 //! Authenticator-app credentials, recovery codes and the user's methods, with
 //! the rule that the first method brings recovery codes and the last takes them
 //! (and trusted devices) away.
-
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, SelectStatement, UnionType};
 use sea_orm::{
@@ -10,20 +9,18 @@ use sea_orm::{
 };
 use tollgate_domain::policy::Method;
 use tollgate_domain::ports::{
-    NewRecoverySet, PendingTotp, RecoveryCodeRecord, RecoveryOnEnable, RecoveryStatus, TotpRecord,
-    UserMethods,
+    AdminStore, EnrollmentStore, NewRecoverySet, PendingTotp, RecoveryCodeRecord, RecoveryOnEnable,
+    RecoveryStatus, TotpRecord, UserMethods,
 };
 use tollgate_domain::recovery::StoredCode;
 use tollgate_domain::{DomainError, UserRef};
 
-use super::SeaStore;
 use super::challenge::revoke_devices;
 use super::rows::to_record;
 use super::sql::{PerUser, Shapes, owned_by, query_shaped};
-use super::{instant, millis, unavailable};
+use super::{SeaStore, instant, millis, unavailable};
 use crate::entity::{recovery_code, totp_credential, user, user_method};
 use crate::sqlite::reads::Columns;
-use tollgate_domain::ports::{AdminStore, EnrollmentStore};
 
 /// Replaces the user's recovery codes inside `txn`.
 async fn put_recovery_set<C: ConnectionTrait>(

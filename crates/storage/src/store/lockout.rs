@@ -1,22 +1,19 @@
 //! The lockout row: reading it, and the compare-and-swap that counts a failure
 //! with its audit events.
-
 use sea_orm::sea_query::{
     Expr, ExprTrait, InsertStatement, OnConflict, Query, UpdateStatement, WithClause,
 };
 use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QueryTrait};
 use tollgate_domain::lockout::LockoutState;
-use tollgate_domain::ports::AuditEvent;
+use tollgate_domain::ports::{AuditEvent, LockoutStore};
 use tollgate_domain::{DomainError, UserRef};
 
-use super::SeaStore;
 use super::rows::{audit_row, to_lockout};
 use super::sql::{any_row_in, insert_if, owned_by, step};
-use super::{millis, unavailable};
+use super::{SeaStore, millis, unavailable};
 use crate::entity::user_lockout;
 use crate::sqlite::group_commit::Write;
 use crate::sqlite::statements::{InsertWhen, sqlite_insert, sqlite_lockout_swap};
-use tollgate_domain::ports::LockoutStore;
 
 /// Clears the user's lockout row (after a success), moving its version on.
 pub(crate) fn lockout_reset(user: &UserRef) -> UpdateStatement {

@@ -1,5 +1,4 @@
 //! Conversions between table rows and the domain's records.
-
 use sea_orm::ActiveValue::Set;
 use tollgate_domain::lockout::LockoutState;
 use tollgate_domain::policy::Method;

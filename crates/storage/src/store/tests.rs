@@ -1,16 +1,4 @@
 //! Tests of the store's statements and shapes that need no server.
-
-use super::challenge::{VERIFICATION, close_after_one_change, consume_while_open};
-use super::enrollment::METHODS;
-use super::lockout::lockout_swap;
-use super::rows::audit_row;
-use super::sql::{STAND_INS, Shapes, insert_if};
-use super::{instant, millis};
-use crate::sqlite::statements::{
-    COUNT_STAND_INS, InsertWhen, MILLIS_STAND_INS, STEP_STAND_IN, sqlite_close_challenge,
-    sqlite_consume_totp_step, sqlite_insert, sqlite_lockout_swap, stand_in_user,
-};
-
 use chrono::DateTime;
 use sea_orm::sea_query::{Expr, SqliteQueryBuilder};
 use sea_orm::{ActiveValue, ActiveValue::Set, DbBackend, EntityTrait, QueryTrait};
@@ -18,7 +6,17 @@ use tollgate_domain::policy::Method;
 use tollgate_domain::ports::{AuditEvent, ClientInfo, Consume};
 use tollgate_domain::{DomainError, UserRef};
 
+use super::challenge::{VERIFICATION, close_after_one_change, consume_while_open};
+use super::enrollment::METHODS;
+use super::lockout::lockout_swap;
+use super::rows::audit_row;
+use super::sql::{STAND_INS, Shapes, insert_if};
+use super::{instant, millis};
 use crate::entity::{audit_event, challenge};
+use crate::sqlite::statements::{
+    COUNT_STAND_INS, InsertWhen, MILLIS_STAND_INS, STEP_STAND_IN, sqlite_close_challenge,
+    sqlite_consume_totp_step, sqlite_insert, sqlite_lockout_swap, stand_in_user,
+};
 
 /// What SQLite plans for a shaped read, one line per step.
 fn sqlite_plan(path: &str, shapes: &'static Shapes) -> Vec<String> {
