@@ -1,15 +1,20 @@
 //! Configuration of `tollgate serve` and `tollgate migrate`: command-line
 //! flags, then `TOLLGATE_*` environment variables, then an optional TOML file,
-//! then defaults, in that order of precedence.
+//! then defaults, in that order of precedence. Each option is declared once,
+//! in `options.rs`; this module reads the file, checks the merged options and
+//! turns them into a [`ServerConfig`].
 use std::path::{Path, PathBuf};
 
-use clap::parser::ValueSource;
-use clap::{ArgMatches, Args, ValueEnum};
-use serde::Deserialize;
+use clap::{ArgMatches, Args};
 use tollgate_domain::retention::Retention;
 
-/// The default database: a SQLite file in the working directory.
-pub const DEFAULT_DATABASE_URL: &str = "sqlite://tollgate.db";
+mod options;
+
+use options::FileConfig;
+pub use options::{
+    DEFAULT_AUDIT_RETENTION_DAYS, DEFAULT_DATABASE_URL, EmailTransportKind, LogFormat, Options,
+    SmsTransportKind, SmtpSecurityKind,
+};
 
 /// Where the server listens, stores and finds its keys.
 #[derive(Debug, Clone, Args)]
@@ -19,313 +24,9 @@ pub struct ServeArgs {
     #[arg(long, env = "TOLLGATE_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Database URL: `sqlite://FILE` (created if missing, WAL mode) or
-    /// `postgres://USER@HOST/DB`.
-    #[arg(long, env = "TOLLGATE_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_name = "URL")]
-    pub database_url: String,
-
-    /// Unix domain socket to listen on, or `off`. Created with mode 0660 and
-    /// removed at shutdown.
-    #[arg(
-        long,
-        env = "TOLLGATE_SOCKET",
-        default_value = "./tollgate.sock",
-        value_name = "PATH|off"
-    )]
-    pub socket: String,
-
-    /// TCP address to listen on (e.g. 127.0.0.1:50051), or `off`. TCP
-    /// callers need a client certificate (--tls-client-ca-file) or an API
-    /// key.
-    #[arg(
-        long,
-        env = "TOLLGATE_LISTEN",
-        default_value = "off",
-        value_name = "ADDR|off"
-    )]
-    pub listen: String,
-
-    /// PEM certificate chain for TLS on the TCP listener (with
-    /// --tls-key-file). The Unix socket never uses TLS.
-    #[arg(long, env = "TOLLGATE_TLS_CERT_FILE", value_name = "FILE")]
-    pub tls_cert_file: Option<PathBuf>,
-
-    /// PEM private key for --tls-cert-file.
-    #[arg(long, env = "TOLLGATE_TLS_KEY_FILE", value_name = "FILE")]
-    pub tls_key_file: Option<PathBuf>,
-
-    /// PEM CA certificate(s): with it, TCP clients must present a
-    /// certificate signed by this CA (mutual TLS).
-    #[arg(long, env = "TOLLGATE_TLS_CLIENT_CA_FILE", value_name = "FILE")]
-    pub tls_client_ca_file: Option<PathBuf>,
-
-    /// Allow a non-loopback --listen address without TLS (e.g. behind a
-    /// service mesh that provides mTLS). Plaintext TCP callers carry no
-    /// identity: only API keys get in.
-    #[arg(long, env = "TOLLGATE_ALLOW_PLAINTEXT_REMOTE")]
-    pub allow_plaintext_remote: bool,
-
-    /// OTLP/gRPC collector to export traces and metrics to, e.g.
-    /// `http://127.0.0.1:4317`. Off when unset.
-    #[arg(long, env = "TOLLGATE_OTLP_ENDPOINT", value_name = "URL")]
-    pub otlp_endpoint: Option<String>,
-
-    /// Address for the Prometheus scrape endpoint (`http://ADDR/metrics`),
-    /// e.g. `127.0.0.1:9464`. Off when unset.
-    #[arg(long, env = "TOLLGATE_METRICS_ADDR", value_name = "ADDR")]
-    pub metrics_addr: Option<String>,
-
-    /// File holding the 32-byte secret key as 64 hex digits (`tollgate
-    /// generate-key` writes one). Required with Postgres; with SQLite and
-    /// none given, a key file is created beside the database.
-    #[arg(long, env = "TOLLGATE_SECRET_KEY_FILE", value_name = "FILE")]
-    pub secret_key_file: Option<PathBuf>,
-
-    /// Earlier key files, comma-separated, still read after a key rotation
-    /// (new writes always use --secret-key-file).
-    #[arg(
-        long,
-        env = "TOLLGATE_PREVIOUS_SECRET_KEY_FILES",
-        value_delimiter = ',',
-        value_name = "FILE,..."
-    )]
-    pub previous_secret_key_files: Vec<PathBuf>,
-
-    /// The issuer authenticator apps show next to the account name.
-    #[arg(long, env = "TOLLGATE_ISSUER", default_value = tollgate_domain::policy::DEFAULT_ISSUER)]
-    pub issuer: String,
-
-    /// The application's page that email confirmation links point to; it
-    /// receives `tenant`, `user` and `token` query parameters and calls
-    /// ConfirmContact. Without it, emails carry the token as a code.
-    #[arg(long, env = "TOLLGATE_CONFIRM_LINK_BASE", value_name = "URL")]
-    pub confirm_link_base: Option<String>,
-
-    /// Seconds after which an outbox message streamed by StreamOutbox but
-    /// not acknowledged is offered again.
-    #[arg(
-        long,
-        env = "TOLLGATE_OUTBOX_ACK_TIMEOUT",
-        default_value_t = 60,
-        value_name = "SECONDS"
-    )]
-    pub outbox_ack_timeout: u32,
-
-    /// How email leaves: `outbox` (your application streams it with
-    /// StreamOutbox), `smtp`, `webhook` or `log` (development only).
-    #[arg(long, env = "TOLLGATE_EMAIL_TRANSPORT", value_enum, default_value_t = EmailTransportKind::Outbox)]
-    pub email_transport: EmailTransportKind,
-
-    /// How SMS leaves: `outbox`, `twilio` (or any Twilio-compatible API),
-    /// `webhook` or `log` (development only).
-    #[arg(long, env = "TOLLGATE_SMS_TRANSPORT", value_enum, default_value_t = SmsTransportKind::Outbox)]
-    pub sms_transport: SmsTransportKind,
-
-    /// SMTP server host (email transport `smtp`).
-    #[arg(long, env = "TOLLGATE_SMTP_HOST", value_name = "HOST")]
-    pub smtp_host: Option<String>,
-
-    /// SMTP port; 587 for starttls, 465 for tls, 25 for none when unset.
-    #[arg(long, env = "TOLLGATE_SMTP_PORT", value_name = "PORT")]
-    pub smtp_port: Option<u16>,
-
-    /// SMTP connection security: starttls, tls, or none (localhost only).
-    #[arg(long, env = "TOLLGATE_SMTP_SECURITY", value_enum, default_value_t = SmtpSecurityKind::Starttls)]
-    pub smtp_security: SmtpSecurityKind,
-
-    /// SMTP user name (with --smtp-password-file).
-    #[arg(long, env = "TOLLGATE_SMTP_USERNAME", value_name = "NAME")]
-    pub smtp_username: Option<String>,
-
-    /// File holding the SMTP password.
-    #[arg(long, env = "TOLLGATE_SMTP_PASSWORD_FILE", value_name = "FILE")]
-    pub smtp_password_file: Option<PathBuf>,
-
-    /// The sender of emails, e.g. "Acme <no-reply@acme.example>".
-    #[arg(long, env = "TOLLGATE_SMTP_FROM", value_name = "MAILBOX")]
-    pub smtp_from: Option<String>,
-
-    /// Twilio account SID (SMS transport `twilio`).
-    #[arg(long, env = "TOLLGATE_TWILIO_ACCOUNT_SID", value_name = "SID")]
-    pub twilio_account_sid: Option<String>,
-
-    /// File holding the Twilio auth token.
-    #[arg(long, env = "TOLLGATE_TWILIO_AUTH_TOKEN_FILE", value_name = "FILE")]
-    pub twilio_auth_token_file: Option<PathBuf>,
-
-    /// The sending number (E.164) or sender id.
-    #[arg(long, env = "TOLLGATE_TWILIO_FROM", value_name = "NUMBER")]
-    pub twilio_from: Option<String>,
-
-    /// Base URL of a Twilio-compatible API.
-    #[arg(
-        long,
-        env = "TOLLGATE_TWILIO_BASE_URL",
-        default_value = "https://api.twilio.com",
-        value_name = "URL"
-    )]
-    pub twilio_base_url: String,
-
-    /// URL the `webhook` transport POSTs messages to (signed with HMAC).
-    #[arg(long, env = "TOLLGATE_WEBHOOK_URL", value_name = "URL")]
-    pub webhook_url: Option<String>,
-
-    /// File holding the webhook signing secret.
-    #[arg(long, env = "TOLLGATE_WEBHOOK_SECRET_FILE", value_name = "FILE")]
-    pub webhook_secret_file: Option<PathBuf>,
-
-    /// File the `log` transport appends messages to (development only: it
-    /// holds the codes).
-    #[arg(long, env = "TOLLGATE_MESSAGE_LOG_FILE", value_name = "FILE")]
-    pub message_log_file: Option<PathBuf>,
-
-    /// Directory with template overrides (e.g. sign_in_code.subject.txt,
-    /// sign_in_code.txt, sign_in_code.html, contact_confirmation.txt).
-    #[arg(long, env = "TOLLGATE_TEMPLATES_DIR", value_name = "DIR")]
-    pub templates_dir: Option<PathBuf>,
-
-    /// Seconds one delivery attempt may take before it counts as failed
-    /// (and is retried in the background).
-    #[arg(
-        long,
-        env = "TOLLGATE_DELIVERY_TIMEOUT",
-        default_value_t = 10,
-        value_name = "SECONDS"
-    )]
-    pub delivery_timeout: u32,
-
-    /// Seconds a shutdown (SIGTERM) waits for calls in flight before it
-    /// closes the connections that are left.
-    #[arg(
-        long,
-        env = "TOLLGATE_SHUTDOWN_GRACE",
-        default_value_t = 10,
-        value_name = "SECONDS"
-    )]
-    pub shutdown_grace: u32,
-
-    /// Seconds between purges of expired challenges, outbox messages and
-    /// trusted devices (and of old audit events, with --audit-retention);
-    /// 0 purges nothing.
-    #[arg(
-        long,
-        env = "TOLLGATE_PURGE_INTERVAL",
-        default_value_t = 600,
-        value_name = "SECONDS"
-    )]
-    pub purge_interval: u32,
-
-    /// Hours a challenge, outbox message or trusted device is kept after it
-    /// expired.
-    #[arg(
-        long,
-        env = "TOLLGATE_EXPIRED_RETENTION",
-        default_value_t = 24,
-        value_name = "HOURS"
-    )]
-    pub expired_retention: u32,
-
-    /// Days audit events are kept (a year by default, so the log cannot
-    /// grow for ever); 0 keeps them for good.
-    #[arg(
-        long,
-        env = "TOLLGATE_AUDIT_RETENTION",
-        default_value_t = DEFAULT_AUDIT_RETENTION_DAYS,
-        value_name = "DAYS"
-    )]
-    pub audit_retention: u32,
-
-    /// Log format.
-    #[arg(long, env = "TOLLGATE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
-    pub log_format: LogFormat,
-
-    /// Log filter, e.g. `info` or `tollgate=debug,info`.
-    #[arg(
-        long,
-        env = "TOLLGATE_LOG",
-        default_value = "info",
-        value_name = "FILTER"
-    )]
-    pub log: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EmailTransportKind {
-    Outbox,
-    Smtp,
-    Webhook,
-    Log,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SmsTransportKind {
-    Outbox,
-    Twilio,
-    Webhook,
-    Log,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SmtpSecurityKind {
-    Starttls,
-    Tls,
-    None,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LogFormat {
-    Text,
-    Json,
-}
-
-/// The TOML file: every key optional, unknown keys refused.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileConfig {
-    database_url: Option<String>,
-    socket: Option<String>,
-    listen: Option<String>,
-    tls_cert_file: Option<PathBuf>,
-    tls_key_file: Option<PathBuf>,
-    tls_client_ca_file: Option<PathBuf>,
-    allow_plaintext_remote: Option<bool>,
-    otlp_endpoint: Option<String>,
-    metrics_addr: Option<String>,
-    secret_key_file: Option<PathBuf>,
-    previous_secret_key_files: Option<Vec<PathBuf>>,
-    issuer: Option<String>,
-    confirm_link_base: Option<String>,
-    outbox_ack_timeout: Option<u32>,
-    email_transport: Option<EmailTransportKind>,
-    sms_transport: Option<SmsTransportKind>,
-    smtp_host: Option<String>,
-    smtp_port: Option<u16>,
-    smtp_security: Option<SmtpSecurityKind>,
-    smtp_username: Option<String>,
-    smtp_password_file: Option<PathBuf>,
-    smtp_from: Option<String>,
-    twilio_account_sid: Option<String>,
-    twilio_auth_token_file: Option<PathBuf>,
-    twilio_from: Option<String>,
-    twilio_base_url: Option<String>,
-    webhook_url: Option<String>,
-    webhook_secret_file: Option<PathBuf>,
-    message_log_file: Option<PathBuf>,
-    templates_dir: Option<PathBuf>,
-    delivery_timeout: Option<u32>,
-    shutdown_grace: Option<u32>,
-    purge_interval: Option<u32>,
-    expired_retention: Option<u32>,
-    audit_retention: Option<u32>,
-    log_format: Option<LogFormat>,
-    log: Option<String>,
-    /// Who may call; see the access module. File only: a list of tables.
-    #[serde(default)]
-    callers: Vec<crate::access::CallerEntry>,
+    // Every other option: a flag, a variable and a file key (options.rs).
+    #[command(flatten)]
+    pub options: Options,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -410,21 +111,11 @@ pub struct PurgeConfig {
     pub retention: Retention,
 }
 
-/// How long audit events are kept unless configured.
-pub const DEFAULT_AUDIT_RETENTION_DAYS: u32 = 365;
-
 impl Default for PurgeConfig {
-    /// Every 10 minutes; expired rows kept a day; audit events a year.
+    /// Every 10 minutes; expired rows kept a day; audit events a year (the
+    /// declared defaults of the options).
     fn default() -> Self {
-        Self {
-            interval: Some(std::time::Duration::from_secs(600)),
-            retention: Retention {
-                expired: chrono::TimeDelta::hours(24),
-                audit: Some(chrono::TimeDelta::days(i64::from(
-                    DEFAULT_AUDIT_RETENTION_DAYS,
-                ))),
-            },
-        }
+        Options::default().purge()
     }
 }
 
@@ -451,27 +142,9 @@ pub struct DeliveryConfig {
 }
 
 impl Default for DeliveryConfig {
-    /// Everything through the outbox.
+    /// Everything through the outbox (the declared defaults of the options).
     fn default() -> Self {
-        Self {
-            email_transport: EmailTransportKind::Outbox,
-            sms_transport: SmsTransportKind::Outbox,
-            smtp_host: None,
-            smtp_port: None,
-            smtp_security: SmtpSecurityKind::Starttls,
-            smtp_username: None,
-            smtp_password_file: None,
-            smtp_from: None,
-            twilio_account_sid: None,
-            twilio_auth_token_file: None,
-            twilio_from: None,
-            twilio_base_url: "https://api.twilio.com".to_owned(),
-            webhook_url: None,
-            webhook_secret_file: None,
-            message_log_file: None,
-            templates_dir: None,
-            delivery_timeout: 10,
-        }
+        Options::default().delivery()
     }
 }
 
@@ -479,24 +152,16 @@ impl ServerConfig {
     /// Settings for tests and embedding: the given database and socket, no
     /// TCP, defaults otherwise.
     pub fn new(database_url: impl Into<String>, socket: Option<PathBuf>) -> Self {
-        Self {
+        let options = Options {
             database_url: database_url.into(),
+            ..Options::default()
+        };
+        let listeners = Listeners {
             socket,
             listen: None,
             tls: None,
-            telemetry: TelemetryConfig::default(),
-            secret_key_file: None,
-            previous_secret_key_files: Vec::new(),
-            issuer: tollgate_domain::policy::DEFAULT_ISSUER.to_owned(),
-            confirm_link_base: None,
-            outbox_ack_timeout: 60,
-            delivery: DeliveryConfig::default(),
-            shutdown_grace: std::time::Duration::from_secs(10),
-            purge: PurgeConfig::default(),
-            log_format: LogFormat::Text,
-            log: "info".to_owned(),
-            callers: Vec::new(),
-        }
+        };
+        options.assemble(listeners, TelemetryConfig::default(), Vec::new())
     }
 }
 
@@ -588,76 +253,32 @@ impl ServeArgs {
     /// Fills every option still at its default from the TOML file, then
     /// validates. `matches` are the subcommand's, to tell defaults from
     /// values the user gave.
-    pub fn resolve(mut self, matches: &ArgMatches) -> Result<ServerConfig, ConfigError> {
+    pub fn resolve(self, matches: &ArgMatches) -> Result<ServerConfig, ConfigError> {
+        let mut options = self.options;
         let mut callers = Vec::new();
-        if let Some(path) = self.config.clone() {
-            let mut file = read_file(&path)?;
+        if let Some(path) = &self.config {
+            let mut file = read_file(path)?;
             callers = crate::access::CallerEntry::resolve_all(std::mem::take(&mut file.callers))
                 .map_err(ConfigError::Callers)?;
-            let defaulted = |id: &str| {
-                matches!(
-                    matches.value_source(id),
-                    None | Some(ValueSource::DefaultValue)
-                )
-            };
-            macro_rules! fill {
-                ($($field:ident),*) => {$(
-                    if defaulted(stringify!($field)) {
-                        if let Some(v) = file.$field { self.$field = v.into(); }
-                    }
-                )*};
-            }
-            fill!(
-                database_url,
-                socket,
-                listen,
-                issuer,
-                outbox_ack_timeout,
-                email_transport,
-                sms_transport,
-                smtp_security,
-                twilio_base_url,
-                delivery_timeout,
-                shutdown_grace,
-                purge_interval,
-                expired_retention,
-                audit_retention,
-                log_format,
-                log,
-                previous_secret_key_files,
-                allow_plaintext_remote
-            );
-            macro_rules! fill_optional {
-                ($($field:ident),*) => {$(
-                    if defaulted(stringify!($field)) && file.$field.is_some() {
-                        self.$field = file.$field;
-                    }
-                )*};
-            }
-            fill_optional!(
-                confirm_link_base,
-                tls_cert_file,
-                tls_key_file,
-                tls_client_ca_file,
-                otlp_endpoint,
-                metrics_addr,
-                smtp_host,
-                smtp_port,
-                smtp_username,
-                smtp_password_file,
-                smtp_from,
-                twilio_account_sid,
-                twilio_auth_token_file,
-                twilio_from,
-                webhook_url,
-                webhook_secret_file,
-                message_log_file,
-                templates_dir
-            );
-            if defaulted("secret_key_file") && file.secret_key_file.is_some() {
-                self.secret_key_file = file.secret_key_file;
-            }
+            options.fill_from(file, matches);
         }
+        let listeners = options.listeners()?;
+        let telemetry = options.telemetry()?;
+        Ok(options.assemble(listeners, telemetry, callers))
+    }
+}
+
+/// Where the server listens, checked.
+struct Listeners {
+    socket: Option<PathBuf>,
+    listen: Option<std::net::SocketAddr>,
+    tls: Option<TlsConfig>,
+}
+
+impl Options {
+    /// The socket, the TCP address and its TLS, refusing combinations that
+    /// are incomplete or insecure.
+    fn listeners(&self) -> Result<Listeners, ConfigError> {
         let listen = if off(&self.listen) {
             None
         } else {
@@ -667,11 +288,11 @@ impl ServeArgs {
                 .map_err(|_| ConfigError::Listen(self.listen.clone()))?;
             Some(addr)
         };
-        let tls = match (self.tls_cert_file, self.tls_key_file) {
+        let tls = match (&self.tls_cert_file, &self.tls_key_file) {
             (Some(cert_file), Some(key_file)) => Some(TlsConfig {
-                cert_file,
-                key_file,
-                client_ca_file: self.tls_client_ca_file,
+                cert_file: cert_file.clone(),
+                key_file: key_file.clone(),
+                client_ca_file: self.tls_client_ca_file.clone(),
             }),
             (None, None) if self.tls_client_ca_file.is_some() => {
                 return Err(ConfigError::ClientCaWithoutTls);
@@ -688,6 +309,16 @@ impl ServeArgs {
             }
             _ => {}
         }
+        let socket = (!off(&self.socket)).then(|| PathBuf::from(&self.socket));
+        Ok(Listeners {
+            socket,
+            listen,
+            tls,
+        })
+    }
+
+    /// The OTLP collector and the Prometheus address, checked.
+    fn telemetry(&self) -> Result<TelemetryConfig, ConfigError> {
         let metrics_addr = match self.metrics_addr.as_deref() {
             None => None,
             Some(value) if off(value) => None,
@@ -697,60 +328,81 @@ impl ServeArgs {
                     .map_err(|_| ConfigError::MetricsAddr(value.to_owned()))?,
             ),
         };
-        let otlp_endpoint = match self.otlp_endpoint {
-            Some(url) if off(&url) => None,
-            Some(url) if url.starts_with("http://") || url.starts_with("https://") => Some(url),
-            Some(url) => return Err(ConfigError::OtlpEndpoint(url)),
+        let otlp_endpoint = match &self.otlp_endpoint {
+            Some(url) if off(url) => None,
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                Some(url.clone())
+            }
+            Some(url) => return Err(ConfigError::OtlpEndpoint(url.clone())),
             None => None,
         };
-        let socket = (!off(&self.socket)).then(|| PathBuf::from(&self.socket));
-        Ok(ServerConfig {
+        Ok(TelemetryConfig {
+            otlp_endpoint,
+            metrics_addr,
+        })
+    }
+
+    /// The settings, from these options and the parts already checked.
+    fn assemble(
+        self,
+        listeners: Listeners,
+        telemetry: TelemetryConfig,
+        callers: Vec<crate::access::ConfiguredCaller>,
+    ) -> ServerConfig {
+        let delivery = self.delivery();
+        let purge = self.purge();
+        ServerConfig {
             database_url: self.database_url,
-            socket,
-            listen,
-            tls,
-            telemetry: TelemetryConfig {
-                otlp_endpoint,
-                metrics_addr,
-            },
+            socket: listeners.socket,
+            listen: listeners.listen,
+            tls: listeners.tls,
+            telemetry,
             secret_key_file: self.secret_key_file,
             previous_secret_key_files: self.previous_secret_key_files,
             issuer: self.issuer,
             confirm_link_base: self.confirm_link_base,
             outbox_ack_timeout: self.outbox_ack_timeout.max(1),
-            delivery: DeliveryConfig {
-                email_transport: self.email_transport,
-                sms_transport: self.sms_transport,
-                smtp_host: self.smtp_host,
-                smtp_port: self.smtp_port,
-                smtp_security: self.smtp_security,
-                smtp_username: self.smtp_username,
-                smtp_password_file: self.smtp_password_file,
-                smtp_from: self.smtp_from,
-                twilio_account_sid: self.twilio_account_sid,
-                twilio_auth_token_file: self.twilio_auth_token_file,
-                twilio_from: self.twilio_from,
-                twilio_base_url: self.twilio_base_url,
-                webhook_url: self.webhook_url,
-                webhook_secret_file: self.webhook_secret_file,
-                message_log_file: self.message_log_file,
-                templates_dir: self.templates_dir,
-                delivery_timeout: self.delivery_timeout.max(1),
-            },
+            delivery,
             shutdown_grace: std::time::Duration::from_secs(u64::from(self.shutdown_grace)),
-            purge: PurgeConfig {
-                interval: (self.purge_interval > 0)
-                    .then(|| std::time::Duration::from_secs(u64::from(self.purge_interval))),
-                retention: Retention {
-                    expired: chrono::TimeDelta::hours(i64::from(self.expired_retention)),
-                    audit: (self.audit_retention > 0)
-                        .then(|| chrono::TimeDelta::days(i64::from(self.audit_retention))),
-                },
-            },
+            purge,
             log_format: self.log_format,
             log: self.log,
             callers,
-        })
+        }
+    }
+
+    fn delivery(&self) -> DeliveryConfig {
+        DeliveryConfig {
+            email_transport: self.email_transport,
+            sms_transport: self.sms_transport,
+            smtp_host: self.smtp_host.clone(),
+            smtp_port: self.smtp_port,
+            smtp_security: self.smtp_security,
+            smtp_username: self.smtp_username.clone(),
+            smtp_password_file: self.smtp_password_file.clone(),
+            smtp_from: self.smtp_from.clone(),
+            twilio_account_sid: self.twilio_account_sid.clone(),
+            twilio_auth_token_file: self.twilio_auth_token_file.clone(),
+            twilio_from: self.twilio_from.clone(),
+            twilio_base_url: self.twilio_base_url.clone(),
+            webhook_url: self.webhook_url.clone(),
+            webhook_secret_file: self.webhook_secret_file.clone(),
+            message_log_file: self.message_log_file.clone(),
+            templates_dir: self.templates_dir.clone(),
+            delivery_timeout: self.delivery_timeout.max(1),
+        }
+    }
+
+    fn purge(&self) -> PurgeConfig {
+        PurgeConfig {
+            interval: (self.purge_interval > 0)
+                .then(|| std::time::Duration::from_secs(u64::from(self.purge_interval))),
+            retention: Retention {
+                expired: chrono::TimeDelta::hours(i64::from(self.expired_retention)),
+                audit: (self.audit_retention > 0)
+                    .then(|| chrono::TimeDelta::days(i64::from(self.audit_retention))),
+            },
+        }
     }
 }
 

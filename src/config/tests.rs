@@ -161,3 +161,164 @@ fn passwords_are_redacted() {
         "sqlite://tollgate.db"
     );
 }
+
+/// The server commands' arguments, environment variables ignored.
+fn command_without_environment() -> clap::Command {
+    Serve::command().mut_args(|arg| arg.env(None::<&str>))
+}
+
+/// The options the flags give, filled from `file` (TOML text) as `resolve`
+/// fills them.
+fn options_from(flags: &[&str], file: &str) -> Options {
+    let argv = std::iter::once("serve").chain(flags.iter().copied());
+    let matches = command_without_environment().get_matches_from(argv);
+    let mut options = Serve::from_arg_matches(&matches).unwrap().args.options;
+    options.fill_from(parse_file(file, Path::new("t.toml")).unwrap(), &matches);
+    options
+}
+
+/// The keys the file accepts, as serde lists them when it refuses one.
+fn file_keys() -> Vec<String> {
+    let refused = parse_file("not_an_option = 1\n", Path::new("t.toml")).unwrap_err();
+    let message = refused.to_string();
+    let (_, keys) = message.split_once("expected one of ").unwrap();
+    keys.split(", ")
+        .map(|key| key.trim_matches('`').to_owned())
+        .collect()
+}
+
+#[test]
+fn every_option_is_a_flag_an_environment_variable_and_a_file_key() {
+    let mut flags = Vec::new();
+    for arg in Serve::command().get_arguments() {
+        let id = arg.get_id().as_str();
+        assert_eq!(arg.get_long(), Some(id.replace('_', "-").as_str()));
+        let env = format!("TOLLGATE_{}", id.to_uppercase());
+        assert_eq!(arg.get_env(), Some(std::ffi::OsStr::new(&env)), "{id}");
+        if id != "config" {
+            flags.push(id.to_owned());
+        }
+    }
+    let mut keys = file_keys();
+    assert_eq!(keys.pop().as_deref(), Some("callers"));
+    assert_eq!(
+        keys, flags,
+        "every flag but --config is a file key of the same name: declare options in options.rs"
+    );
+}
+
+#[test]
+fn the_declared_defaults_are_what_an_empty_command_line_gives() {
+    assert_eq!(options_from(&[], ""), Options::default());
+    let new = ServerConfig::new(DEFAULT_DATABASE_URL, Some("./tollgate.sock".into()));
+    let defaults = Options::default();
+    let listeners = defaults.listeners().unwrap();
+    let telemetry = defaults.telemetry().unwrap();
+    let resolved = defaults.assemble(listeners, telemetry, Vec::new());
+    assert_eq!(format!("{new:?}"), format!("{resolved:?}"));
+}
+
+#[test]
+fn the_file_sets_every_option_the_command_line_leaves_at_its_default() {
+    let file = r#"
+        database_url = "postgres://db/t"
+        socket = "off"
+        listen = "127.0.0.1:1"
+        tls_cert_file = "c.pem"
+        tls_key_file = "k.pem"
+        tls_client_ca_file = "ca.pem"
+        allow_plaintext_remote = true
+        otlp_endpoint = "http://collector:4317"
+        metrics_addr = "127.0.0.1:9464"
+        secret_key_file = "s.key"
+        previous_secret_key_files = ["a.key", "b.key"]
+        issuer = "Acme"
+        confirm_link_base = "https://acme.example/confirm"
+        outbox_ack_timeout = 5
+        email_transport = "smtp"
+        sms_transport = "twilio"
+        smtp_host = "mail"
+        smtp_port = 2525
+        smtp_security = "none"
+        smtp_username = "user"
+        smtp_password_file = "smtp.pw"
+        smtp_from = "a@acme.example"
+        twilio_account_sid = "sid"
+        twilio_auth_token_file = "twilio.token"
+        twilio_from = "+15550100"
+        twilio_base_url = "http://twilio.test"
+        webhook_url = "http://hook.test"
+        webhook_secret_file = "hook.secret"
+        message_log_file = "messages.log"
+        templates_dir = "templates"
+        delivery_timeout = 3
+        shutdown_grace = 4
+        purge_interval = 7
+        expired_retention = 8
+        audit_retention = 9
+        log_format = "json"
+        log = "debug"
+    "#;
+    let from_file = Options {
+        database_url: "postgres://db/t".to_owned(),
+        socket: "off".to_owned(),
+        listen: "127.0.0.1:1".to_owned(),
+        tls_cert_file: Some("c.pem".into()),
+        tls_key_file: Some("k.pem".into()),
+        tls_client_ca_file: Some("ca.pem".into()),
+        allow_plaintext_remote: true,
+        otlp_endpoint: Some("http://collector:4317".to_owned()),
+        metrics_addr: Some("127.0.0.1:9464".to_owned()),
+        secret_key_file: Some("s.key".into()),
+        previous_secret_key_files: vec!["a.key".into(), "b.key".into()],
+        issuer: "Acme".to_owned(),
+        confirm_link_base: Some("https://acme.example/confirm".to_owned()),
+        outbox_ack_timeout: 5,
+        email_transport: EmailTransportKind::Smtp,
+        sms_transport: SmsTransportKind::Twilio,
+        smtp_host: Some("mail".to_owned()),
+        smtp_port: Some(2525),
+        smtp_security: SmtpSecurityKind::None,
+        smtp_username: Some("user".to_owned()),
+        smtp_password_file: Some("smtp.pw".into()),
+        smtp_from: Some("a@acme.example".to_owned()),
+        twilio_account_sid: Some("sid".to_owned()),
+        twilio_auth_token_file: Some("twilio.token".into()),
+        twilio_from: Some("+15550100".to_owned()),
+        twilio_base_url: "http://twilio.test".to_owned(),
+        webhook_url: Some("http://hook.test".to_owned()),
+        webhook_secret_file: Some("hook.secret".into()),
+        message_log_file: Some("messages.log".into()),
+        templates_dir: Some("templates".into()),
+        delivery_timeout: 3,
+        shutdown_grace: 4,
+        purge_interval: 7,
+        expired_retention: 8,
+        audit_retention: 9,
+        log_format: LogFormat::Json,
+        log: "debug".to_owned(),
+    };
+    assert_eq!(options_from(&[], file), from_file);
+    // A flag wins over the file, even when it repeats the default.
+    let flags = [
+        "--issuer",
+        "tollgate",
+        "--smtp-port",
+        "25",
+        "--email-transport",
+        "outbox",
+        "--previous-secret-key-files",
+        "c.key",
+        "--audit-retention",
+        "365",
+    ];
+    let expected = Options {
+        issuer: "tollgate".to_owned(),
+        smtp_port: Some(25),
+        email_transport: EmailTransportKind::Outbox,
+        previous_secret_key_files: vec!["c.key".into()],
+        audit_retention: 365,
+        ..from_file
+    };
+    assert_eq!(options_from(&flags, file), expected);
+}
