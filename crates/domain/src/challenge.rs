@@ -13,11 +13,12 @@ use crate::bounds;
 use crate::enrollment::ordered;
 use crate::error::DomainError;
 use crate::ids::UserRef;
-use crate::lockout::{FailureAudit, LOCKOUT_SWAP_ATTEMPTS, LockoutRead, Refusal};
+use crate::lockout::{FailureAudit, LOCKOUT_SWAP_ATTEMPTS, LockoutRead, LockoutState, Refusal};
 use crate::policy::{Compliance, Method, Policy};
 use crate::ports::{
-    ChallengeStatus, ClientInfo, Completion, Consume, LockoutGuard, NewChallenge, NewTrustedDevice,
-    Offload, Store, StoredTotpState, TotpRecord, VerificationContext,
+    AuditEvent, ChallengeRecord, ChallengeStatus, ClientInfo, Completion, Consume, LockoutGuard,
+    NewChallenge, NewTrustedDevice, Offload, Store, StoredTotpState, TotpRecord,
+    VerificationContext,
 };
 use crate::recovery;
 use crate::secret::{MasterKey, SecretString, hex_lower};
@@ -407,14 +408,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         failure: FailureAudit<'_>,
     ) -> Result<Verified, Refusal> {
         let now = self.clock.now();
-        // One read brings the challenge, the lockout row, the TOTP
-        // credential and the recovery count; the policy comes from the
-        // cache, so a verification reads the database once before it writes.
-        let (id_hash, context) = self
-            .find_challenge(user, request.challenge_id, |id_hash| async move {
-                self.store.verification(user, &id_hash).await
-            })
-            .await?;
+        let (id_hash, context, policy) = self.open_verification(user, request, now).await?;
         let id_hash = id_hash.as_str();
         let VerificationContext {
             challenge,
@@ -422,23 +416,12 @@ impl<S: Store, O: Offload> Service<S, O> {
             totp,
             recovery_remaining,
         } = context;
-        if challenge.status != ChallengeStatus::Open {
-            return Err(DomainError::ChallengeNotFound.into());
-        }
-        if challenge.expires_at <= now {
-            return Err(DomainError::ChallengeExpired.into());
-        }
-        let policy = self.policy_for(user, &challenge.audience).await?;
-        lockout.check(now)?;
         let lockout_policy = LockoutRead {
             policy: policy.lockout(),
             state: lockout,
             version: lockout_version,
             failure: Some(failure),
         };
-        if !challenge.methods.contains(&request.method) {
-            return Err(DomainError::MethodNotAllowed.into());
-        }
 
         let consume = match request.method {
             Method::Totp => {
@@ -454,32 +437,9 @@ impl<S: Store, O: Offload> Service<S, O> {
                     .await?
             }
         };
-
         let (grant, device) = if request.remember_device && policy.trusted_devices_allowed {
-            let token = SecretString::new(random_hex(DEVICE_TOKEN_BYTES)?);
-            let device_id = random_hex(8)?;
-            let expires_at = now + policy.trusted_device_ttl;
-            let token_hash = hex_lower(
-                &self
-                    .keys
-                    .current()
-                    .keyed_hash(&user.binding(DEVICE_PURPOSE), token.expose().as_bytes()),
-            );
-            let device = NewTrustedDevice {
-                device_id: device_id.clone(),
-                token_hash,
-                created_at: now,
-                expires_at,
-                client: request.client.clone(),
-            };
-            (
-                Some(TrustedDeviceGrant {
-                    token,
-                    device_id,
-                    expires_at,
-                }),
-                Some(device),
-            )
+            let (grant, device) = self.new_trusted_device(user, request, &policy, now)?;
+            (Some(grant), Some(device))
         } else {
             (None, None)
         };
@@ -494,6 +454,110 @@ impl<S: Store, O: Offload> Service<S, O> {
                 .details
                 .push(("trusted_device_id".to_owned(), grant.device_id.clone()));
         }
+        self.complete(
+            user,
+            id_hash,
+            Completing {
+                consume,
+                now,
+                device,
+                event,
+            },
+            (lockout, lockout_version),
+        )
+        .await?;
+        let remaining = match request.method {
+            Method::RecoveryCode => recovery_remaining.saturating_sub(1),
+            _ => recovery_remaining,
+        };
+        Ok(Verified {
+            trusted_device: grant,
+            recovery_codes_remaining: remaining,
+            methods_used: vec![request.method],
+        })
+    }
+
+    /// Reads what a verification needs and checks that it may go on: the
+    /// challenge open and unexpired, the user not locked out, the method
+    /// one the challenge offers. One read brings the challenge, the lockout
+    /// row, the TOTP credential and the recovery count; the policy comes
+    /// from the cache, so a verification reads the database once before it
+    /// writes.
+    async fn open_verification(
+        &self,
+        user: &UserRef,
+        request: &VerifyRequest<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(String, VerificationContext, Policy), DomainError> {
+        let (id_hash, context) = self
+            .find_challenge(user, request.challenge_id, |id_hash| async move {
+                self.store.verification(user, &id_hash).await
+            })
+            .await?;
+        let challenge = &context.challenge;
+        if challenge.status != ChallengeStatus::Open {
+            return Err(DomainError::ChallengeNotFound);
+        }
+        if challenge.expires_at <= now {
+            return Err(DomainError::ChallengeExpired);
+        }
+        let policy = self.policy_for(user, &challenge.audience).await?;
+        context.lockout.0.check(now)?;
+        if !challenge.methods.contains(&request.method) {
+            return Err(DomainError::MethodNotAllowed);
+        }
+        Ok((id_hash, context, policy))
+    }
+
+    /// A new trusted device for `user`: the grant the caller hands on (its
+    /// token, in clear, only there) and the row to store (the token's keyed
+    /// hash).
+    fn new_trusted_device(
+        &self,
+        user: &UserRef,
+        request: &VerifyRequest<'_>,
+        policy: &Policy,
+        now: DateTime<Utc>,
+    ) -> Result<(TrustedDeviceGrant, NewTrustedDevice), DomainError> {
+        let token = SecretString::new(random_hex(DEVICE_TOKEN_BYTES)?);
+        let device_id = random_hex(8)?;
+        let expires_at = now + policy.trusted_device_ttl;
+        let token_hash = hex_lower(
+            &self
+                .keys
+                .current()
+                .keyed_hash(&user.binding(DEVICE_PURPOSE), token.expose().as_bytes()),
+        );
+        let device = NewTrustedDevice {
+            device_id: device_id.clone(),
+            token_hash,
+            created_at: now,
+            expires_at,
+            client: request.client.clone(),
+        };
+        let grant = TrustedDeviceGrant {
+            token,
+            device_id,
+            expires_at,
+        };
+        Ok((grant, device))
+    }
+
+    /// Completes the challenge with a code found right, guarded by the
+    /// lockout row read at `(lockout, version)`.
+    async fn complete(
+        &self,
+        user: &UserRef,
+        id_hash: &str,
+        completing: Completing,
+        (lockout, version): (LockoutState, i64),
+    ) -> Result<(), Refusal> {
+        let Completing {
+            consume,
+            now,
+            device,
+            event,
+        } = completing;
         // The completion depends on the lockout row as read, and clears it
         // in the same write: a success never clears failures (or a lock)
         // that parallel guesses counted meanwhile, and with one attempt
@@ -501,8 +565,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         // failure or complete). A row changed without a lock (another guess
         // counted and attempts remain) lets this code try again from the
         // row as it is now; a lock ends it.
-        let (mut state, mut version) = (lockout, lockout_version);
-        let mut completed = false;
+        let (mut state, mut version) = (lockout, version);
         for _ in 0..LOCKOUT_SWAP_ATTEMPTS {
             let guard = LockoutGuard {
                 version,
@@ -521,10 +584,7 @@ impl<S: Store, O: Offload> Service<S, O> {
                 )
                 .await?
             {
-                Completion::Completed => {
-                    completed = true;
-                    break;
-                }
+                Completion::Completed => return Ok(()),
                 Completion::CodeAlreadyUsed => return Err(DomainError::CodeAlreadyUsed.into()),
                 Completion::ChallengeClosed => return Err(DomainError::ChallengeNotFound.into()),
                 Completion::LockoutChanged => {
@@ -533,18 +593,7 @@ impl<S: Store, O: Offload> Service<S, O> {
                 }
             }
         }
-        if !completed {
-            return Err(DomainError::StorageUnavailable.into());
-        }
-        let remaining = match request.method {
-            Method::RecoveryCode => recovery_remaining.saturating_sub(1),
-            _ => recovery_remaining,
-        };
-        Ok(Verified {
-            trusted_device: grant,
-            recovery_codes_remaining: remaining,
-            methods_used: vec![request.method],
-        })
+        Err(DomainError::StorageUnavailable.into())
     }
 
     async fn check_totp(
@@ -636,7 +685,7 @@ impl<S: Store, O: Offload> Service<S, O> {
     async fn check_sent_code(
         &self,
         user: &UserRef,
-        challenge: &crate::ports::ChallengeRecord,
+        challenge: &ChallengeRecord,
         request: &VerifyRequest<'_>,
         policy: &Policy,
         now: DateTime<Utc>,
@@ -656,6 +705,14 @@ impl<S: Store, O: Offload> Service<S, O> {
         }
         Ok(Consume::ChallengeCode(hash))
     }
+}
+
+/// What a completion writes besides closing the challenge.
+struct Completing {
+    consume: Consume,
+    now: DateTime<Utc>,
+    device: Option<NewTrustedDevice>,
+    event: AuditEvent,
 }
 
 #[cfg(test)]

@@ -2,10 +2,10 @@
 //! administrator resets and listings, the audit log, retention purges and key
 //! rotation.
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait,
+    QueryOrder, QueryResult, QuerySelect, QueryTrait,
 };
 use tollgate_domain::policy::Method;
 use tollgate_domain::ports::{
@@ -94,6 +94,151 @@ async fn purge_audit_events<C: ConnectionTrait>(
         .exec(conn)
         .await?;
     Ok(deleted.rows_affected)
+}
+
+/// ListUsers' page of the tenant's users (after `query.after`, in user id
+/// order) that pass the filter, with each one's TOTP state.
+fn users_page_query(query: &UserQuery) -> SelectStatement {
+    use sea_orm::sea_query::{Alias, JoinType, Order};
+    let users = Alias::new("users");
+    let totp = Alias::new("totp_credentials");
+    let mut select = Query::select();
+    select
+        .column((users.clone(), Alias::new("user_id")))
+        .column((users.clone(), Alias::new("grace_logins_used")))
+        .expr_as(
+            Expr::col((totp.clone(), Alias::new("state"))),
+            Alias::new("totp_state"),
+        )
+        .from(users.clone())
+        .join(
+            JoinType::LeftJoin,
+            totp.clone(),
+            Expr::col((totp.clone(), Alias::new("tenant_id")))
+                .equals((users.clone(), Alias::new("tenant_id")))
+                .and(
+                    Expr::col((totp.clone(), Alias::new("user_id")))
+                        .equals((users.clone(), Alias::new("user_id"))),
+                ),
+        )
+        .and_where(Expr::col((users.clone(), Alias::new("tenant_id"))).eq(query.tenant.as_str()))
+        .order_by((users.clone(), Alias::new("user_id")), Order::Asc)
+        .limit(u64::from(query.limit));
+    if let Some(after) = &query.after {
+        select.and_where(Expr::col((users.clone(), Alias::new("user_id"))).gt(after.as_str()));
+    }
+    let state = Expr::col((totp.clone(), Alias::new("state")));
+    let same_user = |table: Alias| {
+        Expr::col((table.clone(), Alias::new("tenant_id")))
+            .equals((users.clone(), Alias::new("tenant_id")))
+            .and(
+                Expr::col((table, Alias::new("user_id")))
+                    .equals((users.clone(), Alias::new("user_id"))),
+            )
+    };
+    let has_methods = Query::select()
+        .expr(Expr::val(1))
+        .from(Alias::new("user_methods"))
+        .and_where(same_user(Alias::new("user_methods")))
+        .to_owned();
+    let unconfirmed = Query::select()
+        .expr(Expr::val(1))
+        .from(Alias::new("contacts"))
+        .and_where(same_user(Alias::new("contacts")))
+        .and_where(Expr::col((Alias::new("contacts"), Alias::new("confirmed_at"))).is_null())
+        .to_owned();
+    match query.filter {
+        UserFilter::All => {}
+        UserFilter::Enrolled => {
+            select.and_where(
+                state
+                    .eq(totp_credential::ENABLED)
+                    .or(Expr::exists(has_methods)),
+            );
+        }
+        UserFilter::NotEnrolled => {
+            select.and_where(
+                state
+                    .clone()
+                    .is_null()
+                    .or(state.ne(totp_credential::ENABLED))
+                    .and(Expr::exists(has_methods).not()),
+            );
+        }
+        UserFilter::UnconfirmedContact => {
+            select.and_where(Expr::exists(unconfirmed));
+        }
+    }
+    select
+}
+
+/// A row of [`users_page_query`], without the details read per page.
+fn to_user_summary(row: &QueryResult) -> Result<UserSummary, DomainError> {
+    let user_id: String = row.try_get("", "user_id").map_err(unavailable)?;
+    let grace: i32 = row.try_get("", "grace_logins_used").map_err(unavailable)?;
+    let state: Option<String> = row.try_get("", "totp_state").map_err(unavailable)?;
+    Ok(UserSummary {
+        user_id,
+        totp_state: match state.as_deref() {
+            Some(totp_credential::ENABLED) => Some(StoredTotpState::Enabled),
+            Some(_) => Some(StoredTotpState::Pending),
+            None => None,
+        },
+        recovery_codes_remaining: 0,
+        grace_logins_used: u32::try_from(grace).unwrap_or(0),
+        locked_until: None,
+        contact_methods: Vec::new(),
+        has_unconfirmed_contact: false,
+    })
+}
+
+impl SeaStore {
+    /// Fills in the page's recovery codes, lockouts, methods and contacts,
+    /// one read of each for the whole page.
+    async fn add_page_details(
+        &self,
+        tenant: &TenantId,
+        page: &mut [UserSummary],
+    ) -> Result<(), DomainError> {
+        let ids: Vec<String> = page.iter().map(|u| u.user_id.clone()).collect();
+        let codes = page_rows::<recovery_code::Entity>(tenant, &ids)
+            .filter(recovery_code::Column::UsedAt.is_null())
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?;
+        let locks = page_rows::<user_lockout::Entity>(tenant, &ids)
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?;
+        let methods = page_rows::<user_method::Entity>(tenant, &ids)
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?;
+        let unconfirmed = page_rows::<contact::Entity>(tenant, &ids)
+            .filter(contact::Column::ConfirmedAt.is_null())
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?;
+        for summary in page.iter_mut() {
+            summary.recovery_codes_remaining = codes
+                .iter()
+                .filter(|c| c.user_id == summary.user_id)
+                .count() as u32;
+            summary.locked_until = locks
+                .iter()
+                .find(|l| l.user_id == summary.user_id)
+                .and_then(|l| l.locked_until)
+                .map(instant);
+            summary.contact_methods = methods
+                .iter()
+                .filter(|m| m.user_id == summary.user_id)
+                .filter_map(|m| Method::parse(&m.method))
+                .collect();
+            summary.has_unconfirmed_contact =
+                unconfirmed.iter().any(|c| c.user_id == summary.user_id);
+        }
+        Ok(())
+    }
 }
 
 impl AdminStore for SeaStore {
@@ -312,138 +457,14 @@ impl AdminStore for SeaStore {
     }
 
     async fn list_users(&self, query: UserQuery) -> Result<Vec<UserSummary>, DomainError> {
-        use sea_orm::sea_query::{Alias, JoinType, Order};
-        let users = Alias::new("users");
-        let totp = Alias::new("totp_credentials");
-        let mut select = Query::select();
-        select
-            .column((users.clone(), Alias::new("user_id")))
-            .column((users.clone(), Alias::new("grace_logins_used")))
-            .expr_as(
-                Expr::col((totp.clone(), Alias::new("state"))),
-                Alias::new("totp_state"),
-            )
-            .from(users.clone())
-            .join(
-                JoinType::LeftJoin,
-                totp.clone(),
-                Expr::col((totp.clone(), Alias::new("tenant_id")))
-                    .equals((users.clone(), Alias::new("tenant_id")))
-                    .and(
-                        Expr::col((totp.clone(), Alias::new("user_id")))
-                            .equals((users.clone(), Alias::new("user_id"))),
-                    ),
-            )
-            .and_where(
-                Expr::col((users.clone(), Alias::new("tenant_id"))).eq(query.tenant.as_str()),
-            )
-            .order_by((users.clone(), Alias::new("user_id")), Order::Asc)
-            .limit(u64::from(query.limit));
-        if let Some(after) = &query.after {
-            select.and_where(Expr::col((users.clone(), Alias::new("user_id"))).gt(after.as_str()));
-        }
-        let state = Expr::col((totp.clone(), Alias::new("state")));
-        let same_user = |table: Alias| {
-            Expr::col((table.clone(), Alias::new("tenant_id")))
-                .equals((users.clone(), Alias::new("tenant_id")))
-                .and(
-                    Expr::col((table, Alias::new("user_id")))
-                        .equals((users.clone(), Alias::new("user_id"))),
-                )
-        };
-        let has_methods = Query::select()
-            .expr(Expr::val(1))
-            .from(Alias::new("user_methods"))
-            .and_where(same_user(Alias::new("user_methods")))
-            .to_owned();
-        let unconfirmed = Query::select()
-            .expr(Expr::val(1))
-            .from(Alias::new("contacts"))
-            .and_where(same_user(Alias::new("contacts")))
-            .and_where(Expr::col((Alias::new("contacts"), Alias::new("confirmed_at"))).is_null())
-            .to_owned();
-        match query.filter {
-            UserFilter::All => {}
-            UserFilter::Enrolled => {
-                select.and_where(
-                    state
-                        .eq(totp_credential::ENABLED)
-                        .or(Expr::exists(has_methods)),
-                );
-            }
-            UserFilter::NotEnrolled => {
-                select.and_where(
-                    state
-                        .clone()
-                        .is_null()
-                        .or(state.ne(totp_credential::ENABLED))
-                        .and(Expr::exists(has_methods).not()),
-                );
-            }
-            UserFilter::UnconfirmedContact => {
-                select.and_where(Expr::exists(unconfirmed));
-            }
-        }
+        let select = users_page_query(&query);
         let rows = self.db.query_all(&select).await.map_err(unavailable)?;
-        let mut page = Vec::with_capacity(rows.len());
-        for row in rows {
-            let user_id: String = row.try_get("", "user_id").map_err(unavailable)?;
-            let grace: i32 = row.try_get("", "grace_logins_used").map_err(unavailable)?;
-            let state: Option<String> = row.try_get("", "totp_state").map_err(unavailable)?;
-            page.push(UserSummary {
-                user_id,
-                totp_state: match state.as_deref() {
-                    Some(totp_credential::ENABLED) => Some(StoredTotpState::Enabled),
-                    Some(_) => Some(StoredTotpState::Pending),
-                    None => None,
-                },
-                recovery_codes_remaining: 0,
-                grace_logins_used: u32::try_from(grace).unwrap_or(0),
-                locked_until: None,
-                contact_methods: Vec::new(),
-                has_unconfirmed_contact: false,
-            });
-        }
-        if page.is_empty() {
-            return Ok(page);
-        }
-        // The page's recovery codes, lockouts, methods and contacts.
-        let ids: Vec<String> = page.iter().map(|u| u.user_id.clone()).collect();
-        let codes = page_rows::<recovery_code::Entity>(&query.tenant, &ids)
-            .filter(recovery_code::Column::UsedAt.is_null())
-            .all(&self.db)
-            .await
-            .map_err(unavailable)?;
-        let locks = page_rows::<user_lockout::Entity>(&query.tenant, &ids)
-            .all(&self.db)
-            .await
-            .map_err(unavailable)?;
-        let methods = page_rows::<user_method::Entity>(&query.tenant, &ids)
-            .all(&self.db)
-            .await
-            .map_err(unavailable)?;
-        let unconfirmed = page_rows::<contact::Entity>(&query.tenant, &ids)
-            .filter(contact::Column::ConfirmedAt.is_null())
-            .all(&self.db)
-            .await
-            .map_err(unavailable)?;
-        for summary in &mut page {
-            summary.recovery_codes_remaining = codes
-                .iter()
-                .filter(|c| c.user_id == summary.user_id)
-                .count() as u32;
-            summary.locked_until = locks
-                .iter()
-                .find(|l| l.user_id == summary.user_id)
-                .and_then(|l| l.locked_until)
-                .map(instant);
-            summary.contact_methods = methods
-                .iter()
-                .filter(|m| m.user_id == summary.user_id)
-                .filter_map(|m| Method::parse(&m.method))
-                .collect();
-            summary.has_unconfirmed_contact =
-                unconfirmed.iter().any(|c| c.user_id == summary.user_id);
+        let mut page = rows
+            .iter()
+            .map(to_user_summary)
+            .collect::<Result<Vec<_>, _>>()?;
+        if !page.is_empty() {
+            self.add_page_details(&query.tenant, &mut page).await?;
         }
         Ok(page)
     }

@@ -205,28 +205,12 @@ fn completion_write(
     Write::counting_last(statements).map_err(unavailable)
 }
 
-/// complete_challenge on Postgres, as one statement: `locked` locks the
-/// challenge row while it is open, `consumed` uses the code only then,
-/// `closed` completes the challenge if the code was consumed, the device
-/// and audit rows are inserted if it was closed, and the statement answers
-/// how many audit rows it wrote (one or none). Because nobody can cancel
-/// the locked challenge in between, a consumed code always closes it: the
-/// statement makes every change or none, with no transaction around it.
-fn completion_statement(
-    user: &UserRef,
-    id_hash: &str,
-    consume: &Consume,
-    now: DateTime<Utc>,
-    device: Option<NewTrustedDevice>,
-    audit: AuditEvent,
-    lockout: LockoutGuard,
-) -> Result<WithQuery, DomainError> {
-    let one = || Query::returning().expr(Expr::val(1));
-    let mut with = WithClause::new();
-    // The guard: the lockout row still at the version read, locked until
-    // the statement commits (a parallel failure's swap waits, then finds
-    // the version moved on); or no row at all.
-    let guard = if lockout.version == 0 {
+/// The first step of a completion on Postgres: one row while the user's
+/// lockout row is still at `version`, locked until the statement commits
+/// (a parallel failure's swap waits, then finds the version moved on); or,
+/// with `version` 0, one row while the user has no lockout row at all.
+fn completion_guard(user: &UserRef, version: i64) -> SelectStatement {
+    if version == 0 {
         Query::select()
             .expr(Expr::val(1))
             .and_where(
@@ -245,11 +229,31 @@ fn completion_statement(
             .expr(Expr::val(1))
             .from(user_lockout::Entity)
             .cond_where(owned_by::<user_lockout::Entity>(user))
-            .and_where(Expr::col(user_lockout::Column::Version).eq(lockout.version))
+            .and_where(Expr::col(user_lockout::Column::Version).eq(version))
             .lock_exclusive()
             .to_owned()
-    };
-    with.cte(step("guarded", guard));
+    }
+}
+
+/// complete_challenge on Postgres, as one statement: `locked` locks the
+/// challenge row while it is open, `consumed` uses the code only then,
+/// `closed` completes the challenge if the code was consumed, the device
+/// and audit rows are inserted if it was closed, and the statement answers
+/// how many audit rows it wrote (one or none). Because nobody can cancel
+/// the locked challenge in between, a consumed code always closes it: the
+/// statement makes every change or none, with no transaction around it.
+fn completion_statement(
+    user: &UserRef,
+    id_hash: &str,
+    consume: &Consume,
+    now: DateTime<Utc>,
+    device: Option<NewTrustedDevice>,
+    audit: AuditEvent,
+    lockout: LockoutGuard,
+) -> Result<WithQuery, DomainError> {
+    let one = || Query::returning().expr(Expr::val(1));
+    let mut with = WithClause::new();
+    with.cte(step("guarded", completion_guard(user, lockout.version)));
     if let Consume::ChallengeCode(_) = consume {
         // The code is kept on the challenge row, and one statement can
         // change a row only once: consume it and close the challenge in
