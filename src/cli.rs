@@ -149,38 +149,44 @@ pub fn main() -> ExitCode {
                 Ok(rt) => rt,
                 Err(e) => return fail(e),
             };
-            let outcome = runtime.block_on(async move {
-                let telemetry = telemetry::init(&config)?;
-                if serve {
-                    let served = async {
-                        let app = App::open(&config, Arc::new(SystemClock))
-                            .await?
-                            .with_metrics_registry(telemetry.registry());
-                        let listeners = Listeners::bind(&config).await?;
-                        server::run(app, listeners, server::shutdown_signal()).await
-                    }
-                    .await;
-                    // Flushing blocks on the exporters' own threads; an
-                    // unreachable collector must not hold up the exit.
-                    let flush = tokio::task::spawn_blocking(move || telemetry.shut_down());
-                    if tokio::time::timeout(FLUSH_TIMEOUT, flush).await.is_err() {
-                        eprintln!(
-                            "tollgate: the telemetry collector did not take the last spans in time"
-                        );
-                    }
-                    served.map_err(CommandError::from)
-                } else {
-                    let db = tollgate_storage::connect(&config.database_url).await?;
-                    tollgate_storage::migrate(&db).await?;
-                    tracing::info!("migrations applied");
-                    Ok(())
-                }
-            });
-            match outcome {
+            match runtime.block_on(serve_or_migrate(config, serve)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(e),
             }
         }
+    }
+}
+
+/// `tollgate serve` (until SIGTERM or Ctrl-C) or `tollgate migrate`.
+async fn serve_or_migrate(
+    config: crate::config::ServerConfig,
+    serve: bool,
+) -> Result<(), CommandError> {
+    let telemetry = telemetry::init(&config)?;
+    if serve {
+        let served = async {
+            let app = App::open(&config, Arc::new(SystemClock))
+                .await?
+                .with_metrics_registry(telemetry.registry());
+            // Before the socket takes connections: from then on a SIGTERM
+            // is a graceful shutdown.
+            let shutdown = server::shutdown_signal();
+            let listeners = Listeners::bind(&config).await?;
+            server::run(app, listeners, shutdown).await
+        }
+        .await;
+        // Flushing blocks on the exporters' own threads; an unreachable
+        // collector must not hold up the exit.
+        let flush = tokio::task::spawn_blocking(move || telemetry.shut_down());
+        if tokio::time::timeout(FLUSH_TIMEOUT, flush).await.is_err() {
+            eprintln!("tollgate: the telemetry collector did not take the last spans in time");
+        }
+        served.map_err(CommandError::from)
+    } else {
+        let db = tollgate_storage::connect(&config.database_url).await?;
+        tollgate_storage::migrate(&db).await?;
+        tracing::info!("migrations applied");
+        Ok(())
     }
 }
 

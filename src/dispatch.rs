@@ -2,6 +2,8 @@
 //! to the transport configured for their channel, retrying transient
 //! failures with backoff from a background worker. A channel with no
 //! transport keeps its messages in the outbox for StreamOutbox.
+use std::future::Future;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,6 +24,8 @@ use crate::workers::Core;
 const SEND_LEASE: TimeDelta = TimeDelta::minutes(2);
 /// How often the worker looks for messages due a retry.
 const WORKER_POLL: Duration = Duration::from_secs(1);
+/// Messages the worker leases per round.
+const WORKER_BATCH: u32 = 16;
 /// The longest wait between two tries of one message.
 const MAX_BACKOFF_SECONDS: i64 = 300;
 
@@ -299,24 +303,82 @@ impl Dispatcher {
         if filter.channels.is_empty() {
             return;
         }
-        loop {
-            match core.lease_outbox(&filter, SEND_LEASE, 16).await {
-                Ok(due) => {
-                    for (record, payload) in due {
-                        let _ = self.attempt(&core, &record, &payload).await;
+        let leasing = Leasing {
+            filter,
+            lease: SEND_LEASE,
+            batch: WORKER_BATCH,
+            poll: WORKER_POLL,
+        };
+        let each_round = |leased: Result<Vec<Leased>, DomainError>| {
+            let (dispatcher, core) = (self.clone(), core.clone());
+            async move {
+                match leased {
+                    Ok(due) => {
+                        for (record, payload) in due {
+                            let _ = dispatcher.attempt(&core, &record, &payload).await;
+                        }
                     }
+                    Err(error) => tracing::warn!(
+                        error = error.reason(),
+                        "the delivery worker could not read the outbox"
+                    ),
                 }
-                Err(error) => tracing::warn!(
-                    error = error.reason(),
-                    "the delivery worker could not read the outbox"
-                ),
+                ControlFlow::Continue(())
+            }
+        };
+        self.lease_rounds(&core, &leasing, std::future::pending(), each_round)
+            .await;
+    }
+
+    /// The outbox lease loop that the delivery worker and every StreamOutbox
+    /// stream share: leases the due messages `leasing` names (none while it
+    /// names no channel), hands them to `each_round`, then waits for
+    /// [`Dispatcher::wake`] or the poll interval, and again, until shutdown,
+    /// until `until` completes (looked at between rounds) or until
+    /// `each_round` breaks. Each round's future owns what it uses (clones
+    /// of shared handles): with an async closure borrowing them instead,
+    /// rustc cannot prove a spawned loop `Send`.
+    pub async fn lease_rounds<Round>(
+        &self,
+        core: &Core,
+        leasing: &Leasing,
+        until: impl Future<Output = ()>,
+        mut each_round: impl FnMut(Result<Vec<Leased>, DomainError>) -> Round,
+    ) where
+        Round: Future<Output = ControlFlow<()>>,
+    {
+        tokio::pin!(until);
+        loop {
+            let leased = if leasing.filter.channels.is_empty() {
+                Ok(Vec::new())
+            } else {
+                core.lease_outbox(&leasing.filter, leasing.lease, leasing.batch)
+                    .await
+            };
+            if each_round(leased).await.is_break() {
+                return;
             }
             tokio::select! {
+                () = &mut until => return,
                 () = self.stopping() => return,
-                () = self.wait(WORKER_POLL) => {}
+                () = self.wait(leasing.poll) => {}
             }
         }
     }
+}
+
+/// A message leased from the outbox, with its opened payload.
+pub type Leased = (OutboxRecord, Payload);
+
+/// What one outbox lease loop takes, and how often it looks.
+pub struct Leasing {
+    pub filter: OutboxFilter,
+    /// How long each message is leased to the loop.
+    pub lease: TimeDelta,
+    /// Messages leased per round at most.
+    pub batch: u32,
+    /// How long the loop waits between rounds when nothing wakes it.
+    pub poll: Duration,
 }
 
 #[cfg(test)]

@@ -541,24 +541,47 @@ async fn purge_periodically(
     }
 }
 
-/// Completes on SIGTERM or Ctrl-C.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Completes on SIGTERM or Ctrl-C. The handlers are installed by this call,
+/// not when the future is first polled: call it before the listeners are
+/// bound, since a client may connect from then on, and a SIGTERM that came
+/// before the handler did would kill the process (the socket file left
+/// behind) instead of shutting it down.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
+    let (ctrl_c, term) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (interrupt, terminate) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        );
+        // As tokio::signal::ctrl_c: a handler that could not be installed
+        // ends the wait for Ctrl-C at once, and the wait for SIGTERM never.
+        let ctrl_c = async move {
+            if let Ok(mut signal) = interrupt {
                 signal.recv().await;
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
+        };
+        let term = async move {
+            match terminate {
+                Ok(mut signal) => {
+                    signal.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        (ctrl_c, term)
     };
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
+    let (ctrl_c, term) = (
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        },
+        std::future::pending::<()>(),
+    );
+    async move {
+        tokio::select! {
+            () = ctrl_c => {}
+            () = term => {}
+        }
     }
 }

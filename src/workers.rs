@@ -44,6 +44,9 @@ struct Queue {
     ready: std::sync::Condvar,
     /// Jobs started so far, for tests that prove work was not done.
     ran: std::sync::atomic::AtomicU64,
+    /// Times a worker gave its argon2 memory back, for tests that wait for
+    /// it without giving the workers work.
+    released: std::sync::atomic::AtomicU64,
 }
 
 struct Pending {
@@ -128,6 +131,7 @@ impl WorkerPool {
             }),
             ready: std::sync::Condvar::new(),
             ran: std::sync::atomic::AtomicU64::new(0),
+            released: std::sync::atomic::AtomicU64::new(0),
             capacity: threads * QUEUED_PER_THREAD,
         });
         for n in 0..threads {
@@ -150,6 +154,9 @@ impl WorkerPool {
                             }
                             Next::Idle => {
                                 tollgate_domain::recovery::release_working_memory();
+                                queue
+                                    .released
+                                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                                 worked = false;
                             }
                             Next::Stop => return,
@@ -269,6 +276,23 @@ mod tests {
         assert_eq!(done.load(Ordering::SeqCst), 0);
     }
 
+    /// Waits until the workers have given their argon2 memory back
+    /// `times` times in all, asking nothing of them meanwhile (a job would
+    /// start their idle period over); gives up after ten seconds.
+    async fn released(pool: &WorkerPool, times: u64) {
+        let asked = std::time::Instant::now();
+        while pool
+            .queue
+            .0
+            .released
+            .load(std::sync::atomic::Ordering::Relaxed)
+            < times
+            && asked.elapsed() < Duration::from_secs(10)
+        {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
     /// A worker holds its argon2 memory while hashes keep coming and gives it
     /// back once it has had no work for the idle period.
     #[tokio::test]
@@ -283,15 +307,12 @@ mod tests {
             .await
             .unwrap();
         assert!(held > 0);
-        let mut released = false;
-        for _ in 0..100 {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            if pool.run(recovery::working_memory_blocks).await.unwrap() == 0 {
-                released = true;
-                break;
-            }
-        }
-        assert!(released, "the worker kept its argon2 memory while idle");
+        released(&pool, 1).await;
+        assert_eq!(
+            pool.run(recovery::working_memory_blocks).await.unwrap(),
+            0,
+            "the worker kept its argon2 memory while idle"
+        );
     }
 
     /// Every worker gives its memory back, not only the one that happens
@@ -322,9 +343,8 @@ mod tests {
         })
         .await;
         assert!(held.iter().all(|blocks| *blocks > 0), "{held:?}");
-        // A hundred idle periods, for a slow machine; the workers are given
-        // no job meanwhile.
-        tokio::time::sleep(Duration::from_secs(2)).await;
+        // The workers are given no job meanwhile.
+        released(&pool, 2).await;
         let kept = on_both_workers(recovery::working_memory_blocks).await;
         assert_eq!(kept, [0, 0], "argon2 blocks still held per worker");
     }

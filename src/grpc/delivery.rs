@@ -1,14 +1,16 @@
 //! DeliveryService: contacts and their confirmation, and the outbox for
 //! applications that deliver messages themselves.
+use std::ops::ControlFlow;
 use std::time::Duration;
 
 use tollgate_domain::contact::ContactKind;
-use tollgate_domain::delivery::{ContactView, Queued};
-use tollgate_domain::ports::{Channel, MessageKind, OutboxFilter};
+use tollgate_domain::delivery::{ContactView, Payload, Queued};
+use tollgate_domain::ports::{Channel, MessageKind, OutboxFilter, OutboxRecord};
 use tollgate_domain::{DomainError, TenantId};
 use tonic::{Request, Response, Status};
 
 use super::{Api, timestamp, user};
+use crate::dispatch::{Dispatcher, Leased, Leasing};
 use crate::pb;
 use crate::pb::delivery_service_server::DeliveryService;
 use crate::status::to_status;
@@ -52,6 +54,40 @@ fn contact_to_pb(view: &ContactView) -> pb::Contact {
 
 /// What StreamOutbox returns (the generated trait's stream type).
 type OutboxStream = tonic::codegen::BoxStream<pb::OutboxMessage>;
+
+/// A leased message as StreamOutbox hands it out, rendered from the
+/// templates.
+fn outbox_message_to_pb(
+    dispatcher: &Dispatcher,
+    record: &OutboxRecord,
+    payload: &Payload,
+) -> pb::OutboxMessage {
+    let rendered = dispatcher.render(record, payload);
+    pb::OutboxMessage {
+        message_id: record.id.clone(),
+        tenant_id: record.tenant.clone(),
+        user_id: record.user_id.clone(),
+        kind: match record.kind {
+            MessageKind::SignInCode => pb::MessageKind::SignInCode,
+            MessageKind::ContactConfirmation => pb::MessageKind::ContactConfirmation,
+        } as i32,
+        channel: match record.channel {
+            Channel::Email => pb::ContactKind::Email,
+            Channel::Sms => pb::ContactKind::Phone,
+        } as i32,
+        recipient: record.recipient.clone(),
+        subject: rendered.subject,
+        text_body: rendered.text.expose().to_owned(),
+        html_body: rendered
+            .html
+            .map(|h| h.expose().to_owned())
+            .unwrap_or_default(),
+        code: payload.code.expose().to_owned(),
+        link: payload.link.expose().to_owned(),
+        created_at: Some(timestamp(record.created_at)),
+        attempt: record.attempts,
+    }
+}
 
 impl Api {
     /// Hands a queued message to its transport now, within the configured
@@ -182,66 +218,42 @@ impl DeliveryService for Api {
             channels: self.dispatcher.outbox_channels(),
             id: None,
         };
+        // With a transport for every channel the filter names none: nothing
+        // comes this way, and the stream only waits.
+        let leasing = Leasing {
+            filter,
+            lease: self.dispatcher.ack_timeout(),
+            batch: OUTBOX_BATCH,
+            poll: OUTBOX_POLL,
+        };
         let (tx, rx) = tokio::sync::mpsc::channel(OUTBOX_BATCH as usize);
         let core = self.core.clone();
         let dispatcher = self.dispatcher.clone();
         tokio::spawn(async move {
-            loop {
-                // Every channel has a transport: nothing comes this way.
-                let leased = if filter.channels.is_empty() {
-                    Ok(Vec::new())
-                } else {
-                    core.lease_outbox(&filter, dispatcher.ack_timeout(), OUTBOX_BATCH)
-                        .await
-                };
-                match leased {
-                    Ok(messages) => {
-                        for (record, payload) in messages {
-                            let rendered = dispatcher.render(&record, &payload);
-                            let message = pb::OutboxMessage {
-                                message_id: record.id.clone(),
-                                tenant_id: record.tenant.clone(),
-                                user_id: record.user_id.clone(),
-                                kind: match record.kind {
-                                    MessageKind::SignInCode => pb::MessageKind::SignInCode,
-                                    MessageKind::ContactConfirmation => {
-                                        pb::MessageKind::ContactConfirmation
-                                    }
-                                } as i32,
-                                channel: match record.channel {
-                                    Channel::Email => pb::ContactKind::Email,
-                                    Channel::Sms => pb::ContactKind::Phone,
-                                } as i32,
-                                recipient: record.recipient.clone(),
-                                subject: rendered.subject,
-                                text_body: rendered.text.expose().to_owned(),
-                                html_body: rendered
-                                    .html
-                                    .map(|h| h.expose().to_owned())
-                                    .unwrap_or_default(),
-                                code: payload.code.expose().to_owned(),
-                                link: payload.link.expose().to_owned(),
-                                created_at: Some(timestamp(record.created_at)),
-                                attempt: record.attempts,
-                            };
-                            if tx.send(Ok(message)).await.is_err() {
-                                // The client went away; its leases run out
-                                // and the messages are offered again.
-                                return;
-                            }
+            let each_round = |leased: Result<Vec<Leased>, DomainError>| {
+                let (tx, core, dispatcher) = (tx.clone(), core.clone(), dispatcher.clone());
+                async move {
+                    let messages = match leased {
+                        Ok(messages) => messages,
+                        Err(error) => {
+                            let _ = tx.send(Err(to_status(error, core.clock().now()))).await;
+                            return ControlFlow::Break(());
+                        }
+                    };
+                    for (record, payload) in messages {
+                        let message = outbox_message_to_pb(&dispatcher, &record, &payload);
+                        if tx.send(Ok(message)).await.is_err() {
+                            // The client went away; its leases run out and
+                            // the messages are offered again.
+                            return ControlFlow::Break(());
                         }
                     }
-                    Err(error) => {
-                        let _ = tx.send(Err(to_status(error, core.clock().now()))).await;
-                        return;
-                    }
+                    ControlFlow::Continue(())
                 }
-                tokio::select! {
-                    () = tx.closed() => return,
-                    () = dispatcher.stopping() => return,
-                    () = dispatcher.wait(OUTBOX_POLL) => {}
-                }
-            }
+            };
+            dispatcher
+                .lease_rounds(&core, &leasing, tx.closed(), each_round)
+                .await;
         });
         Ok(Response::new(Box::pin(
             tokio_stream::wrappers::ReceiverStream::new(rx),

@@ -17,7 +17,9 @@ use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 use tonic::transport::Channel;
 use tonic::{Code, Status};
 
-use crate::support::{TestDb, TestServer, clock, metadata, on_both_databases, reason, uds_channel};
+use crate::support::{
+    TestDb, TestServer, clock, metadata, on_both_databases, reason, uds_channel, wait_for_socket,
+};
 use crate::tls::{start_with_tls_and, write_pki};
 
 /// An unprivileged uid for the client processes of another user.
@@ -654,15 +656,7 @@ async fn by_default_no_tcp_port_opens_and_the_socket_has_its_mode_from_the_first
         std::thread::yield_now();
     };
     assert_eq!(mode, 0o660);
-    let mut connected = false;
-    for _ in 0..500 {
-        if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
-            connected = true;
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    assert!(connected);
+    wait_for_socket(&socket, &mut child).await;
     let listening = listening_tcp_inodes();
     let fds = std::fs::read_dir(format!("/proc/{}/fd", child.id())).unwrap();
     for fd in fds.flatten() {
@@ -708,15 +702,8 @@ async fn api_keys_never_reach_the_log() {
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
-    let mut channel = None;
-    for _ in 0..500 {
-        if tokio::net::UnixStream::connect(&socket).await.is_ok() {
-            channel = Some(uds_channel(&socket).await);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let channel = channel.expect("the server opened its socket");
+    wait_for_socket(&socket, &mut child).await;
+    let channel = uds_channel(&socket).await;
     for presented in [key.clone(), format!("{key}0")] {
         let request = authorized(
             pb::GetEnrollmentRequest {

@@ -2,12 +2,11 @@
 //! the default SQLite database, SIGTERM.
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
 
-use crate::support::uds_channel;
+use crate::support::{eventually, uds_channel, wait_for_socket};
 
 fn tollgate() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_tollgate"));
@@ -118,20 +117,6 @@ fn postgres_without_a_key_exits_with_a_clear_message() {
         stderr.contains("a secret key is required with Postgres"),
         "{stderr}"
     );
-}
-
-async fn wait_for_socket(path: &Path, child: &mut std::process::Child) {
-    // Wait on the socket itself: connect until the server accepts.
-    for _ in 0..500 {
-        if tokio::net::UnixStream::connect(path).await.is_ok() {
-            return;
-        }
-        if let Some(status) = child.try_wait().unwrap() {
-            panic!("tollgate exited early: {status}");
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("tollgate did not open its socket");
 }
 
 #[tokio::test]
@@ -271,23 +256,24 @@ async fn start(mut command: Command, socket: &Path) -> Result<(), String> {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    for _ in 0..500 {
+    let served = eventually("tollgate to serve or stop", async || {
         if tokio::net::UnixStream::connect(socket).await.is_ok() {
-            let _ = Command::new("kill")
-                .args(["-TERM", &child.id().to_string()])
-                .status();
-            child.wait().unwrap();
-            return Ok(());
+            return Some(true);
         }
-        if child.try_wait().unwrap().is_some() {
-            let output = child.wait_with_output().unwrap();
-            let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-            assert_eq!(output.status.code(), Some(1), "{stderr}");
-            return Err(stderr);
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        child.try_wait().unwrap().map(|_| false)
+    })
+    .await;
+    if served {
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        child.wait().unwrap();
+        return Ok(());
     }
-    panic!("tollgate neither served nor stopped");
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    Err(stderr)
 }
 
 /// A secret key file every user may read (or write) is refused at start,

@@ -14,7 +14,7 @@ use tonic_types::StatusExt;
 use crate::enrollment::{enrol, enrol_over};
 use crate::support::{
     TestDb, TestServer, TwoServers, authenticator_code, clock, metadata, on_both_databases, reason,
-    violated_fields,
+    until, violated_fields,
 };
 
 fn begin_request(user: &str) -> pb::BeginChallengeRequest {
@@ -942,13 +942,28 @@ on_both_databases!(
     a_write_that_lost_its_race_writes_nothing,
 );
 
+/// Waits until a session of this Postgres database waits for a lock.
+async fn until_a_session_waits_for_a_lock(conn: &sea_orm::DatabaseConnection) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let waiting = Statement::from_string(
+        sea_orm::DbBackend::Postgres,
+        "SELECT count(*) AS n FROM pg_stat_activity \
+         WHERE datname = current_database() AND wait_event_type = 'Lock'",
+    );
+    until("a session to wait for a lock", async || {
+        let row = conn.query_one_raw(waiting.clone()).await.unwrap().unwrap();
+        row.try_get::<i64>("", "n").unwrap() != 0
+    })
+    .await;
+}
+
 /// On Postgres a cancel that holds the challenge row when a verification
 /// arrives wins: the verification waits for it, then consumes nothing, and
 /// the same code signs in on the next challenge.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancel_in_flight_wins_over_a_verification_on_postgres() {
     use sea_orm::sea_query::Expr;
-    use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, Statement, TransactionTrait};
+    use sea_orm::{ColumnTrait, QueryFilter, TransactionTrait};
     use tollgate_domain::ports::{ChallengeStore, Completion, Consume, LockoutGuard, LockoutStore};
     use tollgate_storage::entity::challenge;
     let Some(db) =
@@ -1004,25 +1019,7 @@ async fn a_cancel_in_flight_wins_over_a_verification_on_postgres() {
             .await
     });
     // The verification is now waiting for the cancel's row lock.
-    let waiting = Statement::from_string(
-        sea_orm::DbBackend::Postgres,
-        "SELECT count(*) AS n FROM pg_stat_activity \
-         WHERE datname = current_database() AND wait_event_type = 'Lock'",
-    );
-    let mut polls = 0;
-    while conn
-        .query_one_raw(waiting.clone())
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get::<i64>("", "n")
-        .unwrap()
-        == 0
-    {
-        polls += 1;
-        assert!(polls < 500, "the verification never waited for the lock");
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    until_a_session_waits_for_a_lock(conn).await;
     canceller.commit().await.unwrap();
 
     assert_eq!(

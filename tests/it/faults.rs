@@ -6,6 +6,7 @@
 //! must not disturb anyone else.
 use std::process::Command;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use chrono::TimeDelta;
@@ -23,7 +24,7 @@ use tonic_health::pb::health_client::HealthClient;
 
 use crate::enrollment::enrol_over;
 use crate::support::{
-    ServerProcess, TestDb, TestServer, authenticator_code, clock, reason, uds_channel,
+    ServerProcess, TestDb, TestServer, authenticator_code, clock, reason, uds_channel, until,
 };
 
 async fn health(channel: Channel) -> i32 {
@@ -35,15 +36,14 @@ async fn health(channel: Channel) -> i32 {
         .map_or(-1, |r| r.into_inner().status)
 }
 
-/// Waits (bounded) until the health service reports `status`.
+/// Waits until the health service, which checks the database every
+/// second, reports `status`.
 async fn wait_for_health(channel: &Channel, status: ServingStatus) {
-    for _ in 0..200 {
-        if health(channel.clone()).await == status as i32 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the health service never reported {status:?}");
+    let what = format!("the health service to report {status:?}");
+    until(&what, async || {
+        health(channel.clone()).await == status as i32
+    })
+    .await;
 }
 
 fn get(user: &str) -> pb::GetEnrollmentRequest {
@@ -201,9 +201,14 @@ async fn sqlite_file_refusing_writes_is_unavailable_and_the_server_recovers() {
     assert_recovered(server, db).await;
 }
 
-/// Enrols fresh users one after another until a call fails; returns the
-/// users whose ConfirmTotp was acknowledged and the codes of the failures.
-async fn enrol_until_refused(channel: Channel, worker: usize) -> (Vec<String>, Vec<Code>) {
+/// Enrols fresh users one after another until a call fails, counting each
+/// acknowledged enrolment in `enrolled`; returns the users whose ConfirmTotp
+/// was acknowledged and the codes of the failures.
+async fn enrol_until_refused(
+    channel: Channel,
+    worker: usize,
+    enrolled: Arc<AtomicUsize>,
+) -> (Vec<String>, Vec<Code>) {
     let mut client = EnrollmentServiceClient::new(channel);
     let mut acknowledged = Vec::new();
     for n in 0.. {
@@ -228,7 +233,10 @@ async fn enrol_until_refused(channel: Channel, worker: usize) -> (Vec<String>, V
             })
             .await
         {
-            Ok(_) => acknowledged.push(user),
+            Ok(_) => {
+                acknowledged.push(user);
+                enrolled.fetch_add(1, Ordering::SeqCst);
+            }
             Err(status) => return (acknowledged, vec![status.code()]),
         }
     }
@@ -245,11 +253,22 @@ async fn sigterm_under_load_finishes_calls_exits_0_and_loses_no_enrolment() {
     let server = ServerProcess::start_with(&database, &socket, command).await;
     let channel = uds_channel(&socket).await;
 
+    let enrolled = Arc::new(AtomicUsize::new(0));
     let workers: Vec<_> = (0..8)
-        .map(|worker| tokio::spawn(enrol_until_refused(channel.clone(), worker)))
+        .map(|worker| {
+            tokio::spawn(enrol_until_refused(
+                channel.clone(),
+                worker,
+                enrolled.clone(),
+            ))
+        })
         .collect();
-    // Let the load build up, then stop the server in the middle of it.
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    // Let the load build up (a first enrolment through, the other workers'
+    // calls under way), then stop the server in the middle of it.
+    until("a first enrolment under load", async || {
+        enrolled.load(Ordering::SeqCst) > 0
+    })
+    .await;
     let status = tokio::task::spawn_blocking(move || server.terminate())
         .await
         .unwrap();
@@ -374,7 +393,8 @@ async fn calls_beyond_a_connections_limit_wait_their_turn() {
         open.push(stream);
     }
     let waiting = tokio::spawn(health(crowded.clone()));
-    // Without the limit the check is answered in about a millisecond.
+    // Without the limit the check is answered in about a millisecond. Real
+    // time: a call that does not start gives no event to wait for.
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
         !waiting.is_finished(),

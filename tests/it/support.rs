@@ -301,15 +301,53 @@ impl ServerProcess {
             .stdout(Stdio::null())
             .spawn()
             .unwrap();
-        for _ in 0..500 {
-            if tokio::net::UnixStream::connect(socket).await.is_ok() {
-                return Self(Some(child));
-            }
-            assert!(child.try_wait().unwrap().is_none(), "tollgate exited early");
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-        panic!("tollgate did not open its socket");
+        wait_for_socket(socket, &mut child).await;
+        Self(Some(child))
     }
+}
+
+/// How often [`eventually`] asks.
+const POLL: std::time::Duration = std::time::Duration::from_millis(20);
+/// How long [`eventually`] waits at most: long past what a loaded machine
+/// needs, since a passing test never waits this long.
+const PATIENCE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Waits for something that happens by itself, in its own time (a
+/// background task's work, a server process opening its socket): asks
+/// `check` every 20 ms until it answers, and fails naming `what` after 30 s.
+/// Not for time the server measures: move the test clock for that.
+pub async fn eventually<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T {
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(answer) = check().await {
+            return answer;
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "waited {PATIENCE:?} for {what}"
+        );
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// [`eventually`] for a condition.
+pub async fn until(what: &str, mut holds: impl AsyncFnMut() -> bool) {
+    eventually(what, async || holds().await.then_some(())).await;
+}
+
+/// Waits until a `tollgate serve` process accepts connections on `socket`
+/// (on the socket itself, not on a timer); fails if it exits first.
+pub async fn wait_for_socket(socket: &Path, child: &mut Child) {
+    until("tollgate to open its socket", async || {
+        if tokio::net::UnixStream::connect(socket).await.is_ok() {
+            return true;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("tollgate exited early: {status}");
+        }
+        false
+    })
+    .await;
 }
 
 impl ServerProcess {

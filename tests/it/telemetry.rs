@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server::{
     MetricsService, MetricsServiceServer,
@@ -28,7 +27,7 @@ use tollgate::pb::enrollment_service_client::EnrollmentServiceClient;
 use tonic::{Request, Response, Status};
 
 use crate::enrollment::enrol_over;
-use crate::support::{ServerProcess, authenticator_code, reason, uds_channel};
+use crate::support::{ServerProcess, authenticator_code, reason, uds_channel, until};
 
 /// What the collector received.
 #[derive(Default)]
@@ -89,13 +88,8 @@ impl Collector {
 
     /// Waits until `done` holds for what was received (exports are batched).
     async fn wait_for(&self, what: &str, done: impl Fn(&Received) -> bool) {
-        for _ in 0..300 {
-            if done(&self.0.lock().unwrap()) {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the collector never received {what}");
+        let what = format!("the collector to receive {what}");
+        until(&what, async || done(&self.0.lock().unwrap())).await;
     }
 }
 

@@ -15,7 +15,7 @@ use tonic::Code;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::support::{ServerProcess, TestDb, TestServer, clock, reason, uds_channel};
+use crate::support::{ServerProcess, TestDb, TestServer, clock, reason, uds_channel, until};
 
 const SID: &str = "AC0123456789abcdef0123456789abcdef";
 const TOKEN: &str = "twilio-test-token";
@@ -549,24 +549,16 @@ async fn a_provider_outage_is_retried_in_the_background() {
     );
     // After the backoff the worker tries again, and it goes through.
     server.clock.advance(chrono::TimeDelta::seconds(6));
-    let mut delivered = false;
-    for _ in 0..100 {
-        if twilio.received_requests().await.unwrap().len() == 2 {
-            delivered = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(delivered, "the worker retried the message");
-    for _ in 0..100 {
-        if contacts(delivery.clone()).await[0]
+    until("the worker to retry the message", async || {
+        twilio.received_requests().await.unwrap().len() == 2
+    })
+    .await;
+    until("the contact's delivery error to clear", async || {
+        contacts(delivery.clone()).await[0]
             .last_delivery_error
             .is_empty()
-        {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    })
+    .await;
     assert!(
         contacts(delivery.clone()).await[0]
             .last_delivery_error

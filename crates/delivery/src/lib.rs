@@ -1,10 +1,13 @@
 //! Message delivery: email over SMTP, SMS through Twilio, a signed webhook
-//! for any other provider, a log file for development, retries with
-//! backoff, and the texts the messages say.
+//! for any other provider, a log file for development, and the texts the
+//! messages say.
 //!
 //! Every transport implements [`Transport`] and reports a failure as
 //! [`DeliveryError::Permanent`] (do not retry) or
-//! [`DeliveryError::Transient`] (retry later). Message bodies carry codes
+//! [`DeliveryError::Transient`] (retry later). Retrying is not this
+//! crate's business: the server's dispatcher tries each message once per
+//! lease and keeps the next try's time in the outbox, so retries outlive a
+//! restart. Message bodies carry codes
 //! and links, so they travel as [`SecretString`] and no error message, log
 //! line or `Debug` output of this crate contains them, nor any password,
 //! token or signing secret.
@@ -17,14 +20,12 @@ pub use tollgate_domain::secret::SecretString;
 
 mod http;
 pub mod log;
-pub mod retry;
 pub mod smtp;
 pub mod templates;
 pub mod twilio;
 pub mod webhook;
 
 pub use log::LogTransport;
-pub use retry::{RetryPolicy, send_with_retry};
 pub use smtp::{SmtpConfig, SmtpSecurity, SmtpTransport};
 pub use templates::{Rendered, TemplateError, Templates, Vars};
 pub use twilio::{TwilioConfig, TwilioSms};
@@ -188,8 +189,7 @@ mod tests {
 /// `impl Future`): to choose a transport at run time, wrap the ones you use
 /// in an enum.
 pub trait Transport: Send + Sync {
-    /// One attempt to deliver `message`; retrying is the caller's business
-    /// (see [`send_with_retry`]).
+    /// One attempt to deliver `message`; retrying is the caller's business.
     fn send(&self, message: &Message) -> impl Future<Output = Result<(), DeliveryError>> + Send;
 
     /// A short name for logs and metrics: "smtp", "twilio", "webhook", "log".

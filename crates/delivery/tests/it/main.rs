@@ -5,7 +5,6 @@
 
 mod log_file;
 mod redaction;
-mod retry;
 mod smtp;
 mod twilio;
 mod webhook;
