@@ -153,11 +153,14 @@ pub fn main() -> ExitCode {
                 let telemetry = telemetry::init(&config)?;
                 if serve {
                     let served = async {
+                        // Listening for SIGTERM starts before the socket
+                        // exists, so no signal finds the process without it.
+                        let shutdown = server::shutdown_signal()?;
                         let app = App::open(&config, Arc::new(SystemClock))
                             .await?
                             .with_metrics_registry(telemetry.registry());
                         let listeners = Listeners::bind(&config).await?;
-                        server::run(app, listeners, server::shutdown_signal()).await
+                        server::run(app, listeners, shutdown).await
                     }
                     .await;
                     // Flushing blocks on the exporters' own threads; an

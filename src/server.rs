@@ -44,6 +44,8 @@ pub enum StartError {
     Reflection(String),
     #[error("the gRPC server failed: {0}")]
     Serve(String),
+    #[error("could not listen for the shutdown signal {0}")]
+    Signal(String),
 }
 
 /// Everything opened at start: storage (migrated), keys, the services.
@@ -541,24 +543,22 @@ async fn purge_periodically(
     }
 }
 
-/// Completes on SIGTERM or Ctrl-C.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
+/// Listens for SIGTERM and Ctrl-C (SIGINT) from the moment it is called and
+/// returns what completes on the first of them. Call it before the listeners
+/// are bound: until a handler is registered, SIGTERM takes its default action
+/// and kills the process, so one sent as soon as the socket appears would end
+/// the server without a graceful stop (no exit 0, the socket left behind).
+pub fn shutdown_signal() -> Result<impl Future<Output = ()> + Send + 'static, StartError> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let listen = |kind: SignalKind, name: &str| {
+        signal(kind).map_err(|e| StartError::Signal(format!("{name}: {e}")))
     };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    let mut term = listen(SignalKind::terminate(), "SIGTERM")?;
+    let mut interrupt = listen(SignalKind::interrupt(), "SIGINT")?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = interrupt.recv() => {}
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
+    })
 }
