@@ -1,16 +1,16 @@
 //! The command line: `serve`, `migrate`, `config`, `generate-key`,
 //! `reseal` and `api-key` run the server side; the client commands (`health`, `status`, `totp`, ...) live
 //! in [`crate::client`].
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use tollgate_domain::SystemClock;
 
-use crate::config::ServeArgs;
+use crate::config::{ServeArgs, ServerConfig};
 use crate::server::{self, App, Listeners, StartError};
-use crate::telemetry::{self, TelemetryError};
+use crate::telemetry::{self, Telemetry, TelemetryError};
 
 /// Why `serve` or `migrate` stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -103,95 +103,122 @@ pub fn main() -> ExitCode {
                 .unwrap_or_default();
             crate::api_key_command::main(command, &inner)
         }
-        Command::GenerateKey { out } => match crate::keys::create_key_file(&out) {
-            Ok(key) => {
-                println!(
-                    "wrote a new secret key (id {}) to {}",
-                    key.id(),
-                    out.display()
-                );
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(e),
-        },
-        // `config` shows what `serve` would run with, so it checks the same.
-        Command::Config(args) => match args
-            .resolve(&sub_matches)
-            .and_then(|config| config.require_listener().map(|()| config))
-        {
-            Ok(config) => {
-                print!("{}", config.describe());
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(e),
-        },
-        Command::Reseal(args) => {
-            let config = match args.resolve(&sub_matches) {
-                Ok(config) => config,
-                Err(e) => return fail(e),
-            };
-            let runtime = match runtime() {
-                Ok(rt) => rt,
-                Err(e) => return fail(e),
-            };
-            runtime.block_on(reseal(&config))
-        }
+        Command::GenerateKey { out } => generate_key(&out),
+        Command::Config(args) => show_config(args, &sub_matches),
+        Command::Reseal(args) => reseal_command(args, &sub_matches),
         Command::Serve(args) | Command::Migrate(args) => {
             let serve = matches.subcommand_name() == Some("serve");
-            let config = match args.resolve(&sub_matches) {
-                Ok(config) => config,
-                Err(e) => return fail(e),
-            };
-            if serve && let Err(e) = config.require_listener() {
-                return fail(e);
-            }
-            let runtime = match runtime() {
-                Ok(rt) => rt,
-                Err(e) => return fail(e),
-            };
-            match runtime.block_on(serve_or_migrate(config, serve)) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(e),
-            }
+            serve_or_migrate(args, &sub_matches, serve)
         }
     }
 }
 
-/// `tollgate serve` (until SIGTERM or Ctrl-C) or `tollgate migrate`.
-async fn serve_or_migrate(
-    config: crate::config::ServerConfig,
-    serve: bool,
-) -> Result<(), CommandError> {
-    let telemetry = telemetry::init(&config)?;
-    if serve {
-        let served = async {
-            let app = App::open(&config, Arc::new(SystemClock))
-                .await?
-                .with_metrics_registry(telemetry.registry());
-            // Before the socket takes connections: from then on a SIGTERM
-            // is a graceful shutdown.
-            let shutdown = server::shutdown_signal();
-            let listeners = Listeners::bind(&config).await?;
-            server::run(app, listeners, shutdown).await
+/// `tollgate generate-key`: writes a new key file and says where.
+fn generate_key(out: &Path) -> ExitCode {
+    match crate::keys::create_key_file(out) {
+        Ok(key) => {
+            println!(
+                "wrote a new secret key (id {}) to {}",
+                key.id(),
+                out.display()
+            );
+            ExitCode::SUCCESS
         }
-        .await;
-        // Flushing blocks on the exporters' own threads; an unreachable
-        // collector must not hold up the exit.
-        let flush = tokio::task::spawn_blocking(move || telemetry.shut_down());
-        if tokio::time::timeout(FLUSH_TIMEOUT, flush).await.is_err() {
-            eprintln!("tollgate: the telemetry collector did not take the last spans in time");
-        }
-        served.map_err(CommandError::from)
-    } else {
-        let db = tollgate_storage::connect(&config.database_url).await?;
-        tollgate_storage::migrate(&db).await?;
-        tracing::info!("migrations applied");
-        Ok(())
+        Err(e) => fail(e),
     }
+}
+
+/// `tollgate config`: shows what `serve` would run with, so it checks the same.
+fn show_config(args: ServeArgs, matches: &ArgMatches) -> ExitCode {
+    match args
+        .resolve(matches)
+        .and_then(|config| config.require_listener().map(|()| config))
+    {
+        Ok(config) => {
+            print!("{}", config.describe());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// `tollgate reseal`: resolves the configuration and runs [`reseal`].
+fn reseal_command(args: ServeArgs, matches: &ArgMatches) -> ExitCode {
+    let config = match args.resolve(matches) {
+        Ok(config) => config,
+        Err(e) => return fail(e),
+    };
+    let runtime = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => return fail(e),
+    };
+    runtime.block_on(reseal(&config))
+}
+
+/// `tollgate serve` (when `serve`) or `tollgate migrate`, with telemetry set
+/// up for either.
+fn serve_or_migrate(args: ServeArgs, matches: &ArgMatches, serve: bool) -> ExitCode {
+    let config = match args.resolve(matches) {
+        Ok(config) => config,
+        Err(e) => return fail(e),
+    };
+    if serve && let Err(e) = config.require_listener() {
+        return fail(e);
+    }
+    let runtime = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => return fail(e),
+    };
+    let outcome = runtime.block_on(async move {
+        let telemetry = telemetry::init(&config)?;
+        if serve {
+            serve_until_signal(&config, telemetry).await
+        } else {
+            migrate(&config).await
+        }
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
+/// Serves until SIGTERM or Ctrl-C, then gives telemetry a bounded time to
+/// send what it holds.
+async fn serve_until_signal(
+    config: &ServerConfig,
+    telemetry: Telemetry,
+) -> Result<(), CommandError> {
+    let served = async {
+        // Listening for SIGTERM starts before the socket exists, so no
+        // signal finds the process without it.
+        let shutdown = server::shutdown_signal()?;
+        let app = App::open(config, Arc::new(SystemClock))
+            .await?
+            .with_metrics_registry(telemetry.registry());
+        let listeners = Listeners::bind(config).await?;
+        server::run(app, listeners, shutdown).await
+    }
+    .await;
+    // Flushing blocks on the exporters' own threads; an unreachable
+    // collector must not hold up the exit.
+    let flush = tokio::task::spawn_blocking(move || telemetry.shut_down());
+    if tokio::time::timeout(FLUSH_TIMEOUT, flush).await.is_err() {
+        eprintln!("tollgate: the telemetry collector did not take the last spans in time");
+    }
+    served.map_err(CommandError::from)
+}
+
+/// `tollgate migrate`: applies the pending migrations.
+async fn migrate(config: &ServerConfig) -> Result<(), CommandError> {
+    let db = tollgate_storage::connect(&config.database_url).await?;
+    tollgate_storage::migrate(&db).await?;
+    tracing::info!("migrations applied");
+    Ok(())
 }
 
 /// `tollgate reseal`: re-seals the seeds and says what is left on older keys.
-async fn reseal(config: &crate::config::ServerConfig) -> ExitCode {
+async fn reseal(config: &ServerConfig) -> ExitCode {
     let app = match App::open(config, Arc::new(SystemClock)).await {
         Ok(app) => app,
         Err(e) => return fail(e),

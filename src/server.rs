@@ -44,6 +44,8 @@ pub enum StartError {
     Reflection(String),
     #[error("the gRPC server failed: {0}")]
     Serve(String),
+    #[error("could not listen for the shutdown signal {0}")]
+    Signal(String),
 }
 
 /// Everything opened at start: storage (migrated), keys, the services.
@@ -329,77 +331,143 @@ pub async fn run(
     listeners: Listeners,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), StartError> {
+    let Listeners {
+        unix,
+        socket_owner,
+        tcp,
+        tls,
+        metrics,
+    } = listeners;
     let (reporter, health) = tonic_health::server::health_reporter();
     set_all(&reporter, ServingStatus::Serving).await;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let stop_rx_for_watch = stop_rx.clone();
-    let stopped = move || {
-        let mut rx = stop_rx.clone();
-        async move {
-            let _ = rx.wait_for(|stop| *stop).await;
-        }
-    };
-
-    let worker = tokio::spawn(app.dispatcher.clone().run_worker(app.api.core()));
-    let gauges = tokio::spawn(refresh_gauges(
-        app.api.core(),
-        app.metrics.clone(),
-        stopped(),
-    ));
-    let purges = app.purge.interval.map(|interval| {
-        tokio::spawn(purge_periodically(
-            app.api.core(),
-            app.metrics.clone(),
-            app.purge.retention,
-            interval,
-            stopped(),
-        ))
-    });
-    let storage_watch = tokio::spawn(watch_storage(
-        app.store.clone(),
-        reporter.clone(),
-        stop_rx_for_watch,
-    ));
-    if let Some(listener) = listeners.metrics {
-        tokio::spawn(crate::telemetry::serve_prometheus(
-            listener,
-            app.registry.clone(),
-            stopped(),
-        ));
-    }
+    let mut background = Background::spawn(&app, &reporter, metrics, &stop_rx);
     let gate = Arc::new(Gate::new(
         app.callers.clone(),
-        listeners.socket_owner,
+        socket_owner,
         app.store.clone(),
         app.keyring.clone(),
         app.clock.clone(),
     ));
     let mut servers = tokio::task::JoinSet::new();
     let mut socket_path = None;
-    if let Some((listener, path)) = listeners.unix {
+    if let Some((listener, path)) = unix {
         tracing::info!(socket = %path.display(), "serving gRPC on a Unix socket");
         let serve = router(&app.api, &health, None, &app.metrics, &gate)?
-            .serve_with_incoming_shutdown(UnixListenerStream::new(listener), stopped());
+            .serve_with_incoming_shutdown(UnixListenerStream::new(listener), stopped(&stop_rx));
         servers.spawn(serve);
         socket_path = Some(path);
     }
-    if let Some(listener) = listeners.tcp {
+    if let Some(listener) = tcp {
         if let Ok(addr) = listener.local_addr() {
-            tracing::info!(%addr, tls = listeners.tls.is_some(), "serving gRPC on TCP");
+            tracing::info!(%addr, tls = tls.is_some(), "serving gRPC on TCP");
         }
-        let serve = router(&app.api, &health, listeners.tls, &app.metrics, &gate)?
-            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), stopped());
+        let serve = router(&app.api, &health, tls, &app.metrics, &gate)?
+            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), stopped(&stop_rx));
         servers.spawn(serve);
     }
 
     shutdown.await;
     tracing::info!("shutting down: no new connections, finishing calls in flight");
     let _ = stop_tx.send(true);
-    let _ = storage_watch.await;
+    background.storage_watch_stopped().await;
     set_all(&reporter, ServingStatus::NotServing).await;
     app.dispatcher.shut_down();
+    let failure = drain(servers, app.shutdown_grace).await;
+    background.finish().await;
+    if let Some(path) = socket_path {
+        let _ = std::fs::remove_file(&path);
+    }
+    app.store.close().await;
+    tracing::info!("stopped");
+    failure.map_or(Ok(()), Err)
+}
+
+/// Completes once `stop` says the server is stopping.
+fn stopped(stop: &tokio::sync::watch::Receiver<bool>) -> impl Future<Output = ()> + Send + 'static {
+    let mut stop = stop.clone();
+    async move {
+        let _ = stop.wait_for(|stop| *stop).await;
+    }
+}
+
+/// The tasks that run beside the gRPC servers until `stop` says so.
+struct Background {
+    worker: tokio::task::JoinHandle<()>,
+    gauges: tokio::task::JoinHandle<()>,
+    purges: Option<tokio::task::JoinHandle<()>>,
+    storage_watch: tokio::task::JoinHandle<()>,
+}
+
+impl Background {
+    /// Starts the delivery worker, the gauges, the periodic purge (when
+    /// configured), the storage watch and the Prometheus endpoint (when
+    /// `metrics` is bound).
+    fn spawn(
+        app: &App,
+        reporter: &HealthReporter,
+        metrics: Option<TcpListener>,
+        stop: &tokio::sync::watch::Receiver<bool>,
+    ) -> Self {
+        let worker = tokio::spawn(app.dispatcher.clone().run_worker(app.api.core()));
+        let gauges = tokio::spawn(refresh_gauges(
+            app.api.core(),
+            app.metrics.clone(),
+            stopped(stop),
+        ));
+        let purges = app.purge.interval.map(|interval| {
+            tokio::spawn(purge_periodically(
+                app.api.core(),
+                app.metrics.clone(),
+                app.purge.retention,
+                interval,
+                stopped(stop),
+            ))
+        });
+        let storage_watch = tokio::spawn(watch_storage(
+            app.store.clone(),
+            reporter.clone(),
+            stop.clone(),
+        ));
+        if let Some(listener) = metrics {
+            tokio::spawn(crate::telemetry::serve_prometheus(
+                listener,
+                app.registry.clone(),
+                stopped(stop),
+            ));
+        }
+        Self {
+            worker,
+            gauges,
+            purges,
+            storage_watch,
+        }
+    }
+
+    /// Waits for the storage watch to stop, so that it cannot say SERVING
+    /// again once health says NOT_SERVING.
+    async fn storage_watch_stopped(&mut self) {
+        let _ = (&mut self.storage_watch).await;
+    }
+
+    /// Waits for the worker, the gauges and the purge to stop.
+    async fn finish(self) {
+        let _ = self.worker.await;
+        let _ = self.gauges.await;
+        if let Some(purges) = self.purges {
+            let _ = purges.await;
+        }
+    }
+}
+
+/// Lets the servers finish their calls in flight for up to `grace`, then
+/// closes what is still open. Gives the last failure a server reported.
+async fn drain(
+    mut servers: tokio::task::JoinSet<Result<(), tonic::transport::Error>>,
+    grace: std::time::Duration,
+) -> Option<StartError> {
     let mut failure = None;
-    let drained = tokio::time::timeout(app.shutdown_grace, async {
+    let drained = tokio::time::timeout(grace, async {
         while let Some(result) = servers.join_next().await {
             match result {
                 Ok(Ok(())) => {}
@@ -413,23 +481,13 @@ pub async fn run(
         // A client that keeps a connection open (or never speaks) must not
         // hold the exit: past the grace period the rest are closed.
         tracing::warn!(
-            grace_seconds = app.shutdown_grace.as_secs(),
+            grace_seconds = grace.as_secs(),
             "connections still open after the shutdown grace period: closing them"
         );
         servers.abort_all();
         while servers.join_next().await.is_some() {}
     }
-    let _ = worker.await;
-    let _ = gauges.await;
-    if let Some(purges) = purges {
-        let _ = purges.await;
-    }
-    if let Some(path) = socket_path {
-        let _ = std::fs::remove_file(&path);
-    }
-    app.store.close().await;
-    tracing::info!("stopped");
-    failure.map_or(Ok(()), Err)
+    failure
 }
 
 /// Calls one connection may have in flight (HTTP/2 `MAX_CONCURRENT_STREAMS`).
@@ -541,47 +599,22 @@ async fn purge_periodically(
     }
 }
 
-/// Completes on SIGTERM or Ctrl-C. The handlers are installed by this call,
-/// not when the future is first polled: call it before the listeners are
-/// bound, since a client may connect from then on, and a SIGTERM that came
-/// before the handler did would kill the process (the socket file left
-/// behind) instead of shutting it down.
-pub fn shutdown_signal() -> impl Future<Output = ()> + Send {
-    #[cfg(unix)]
-    let (ctrl_c, term) = {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (interrupt, terminate) = (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-        );
-        // As tokio::signal::ctrl_c: a handler that could not be installed
-        // ends the wait for Ctrl-C at once, and the wait for SIGTERM never.
-        let ctrl_c = async move {
-            if let Ok(mut signal) = interrupt {
-                signal.recv().await;
-            }
-        };
-        let term = async move {
-            match terminate {
-                Ok(mut signal) => {
-                    signal.recv().await;
-                }
-                Err(_) => std::future::pending::<()>().await,
-            }
-        };
-        (ctrl_c, term)
+/// Listens for SIGTERM and Ctrl-C (SIGINT) from the moment it is called and
+/// returns what completes on the first of them. Call it before the listeners
+/// are bound: until a handler is registered, SIGTERM takes its default action
+/// and kills the process, so one sent as soon as the socket appears would end
+/// the server without a graceful stop (no exit 0, the socket left behind).
+pub fn shutdown_signal() -> Result<impl Future<Output = ()> + Send + 'static, StartError> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let listen = |kind: SignalKind, name: &str| {
+        signal(kind).map_err(|e| StartError::Signal(format!("{name}: {e}")))
     };
-    #[cfg(not(unix))]
-    let (ctrl_c, term) = (
-        async {
-            let _ = tokio::signal::ctrl_c().await;
-        },
-        std::future::pending::<()>(),
-    );
-    async move {
+    let mut term = listen(SignalKind::terminate(), "SIGTERM")?;
+    let mut interrupt = listen(SignalKind::interrupt(), "SIGINT")?;
+    Ok(async move {
         tokio::select! {
-            () = ctrl_c => {}
-            () = term => {}
+            _ = term.recv() => {}
+            _ = interrupt.recv() => {}
         }
-    }
+    })
 }

@@ -69,7 +69,11 @@ pub struct AuditArgs {
     pub conn: Conn,
 }
 
-pub async fn status(args: &StatusArgs, channel: Channel) -> Result<Report, ClientError> {
+/// The user's enrolment and recovery-code status, asked in that order.
+async fn fetch_status(
+    args: &StatusArgs,
+    channel: Channel,
+) -> Result<(pb::GetEnrollmentResponse, pb::GetRecoveryStatusResponse), ClientError> {
     let (tenant_id, user_id) = (args.conn.tenant.clone(), args.subject.user.clone());
     let e = EnrollmentServiceClient::new(channel.clone())
         .get_enrollment(pb::GetEnrollmentRequest {
@@ -84,41 +88,18 @@ pub async fn status(args: &StatusArgs, channel: Channel) -> Result<Report, Clien
         .get_recovery_status(pb::GetRecoveryStatusRequest { tenant_id, user_id })
         .await?
         .into_inner();
+    Ok((e, recovery))
+}
 
+pub async fn status(args: &StatusArgs, channel: Channel) -> Result<Report, ClientError> {
+    let (e, recovery) = fetch_status(args, channel).await?;
     let totp = e.totp.unwrap_or_default();
     let totp_state = short(totp.state().as_str_name(), "TOTP_STATE_");
     let enabled = method_names(&e.enabled_methods);
     let verdict = e.policy.unwrap_or_default();
     let compliance = short(verdict.state().as_str_name(), "COMPLIANCE_STATE_");
     let requirement = short(verdict.reason().as_str_name(), "REQUIREMENT_REASON_");
-    let contact = |c: Option<pb::ContactMethodStatus>| {
-        let c = c.unwrap_or_default();
-        json!({
-            "enabled": c.enabled,
-            "contact_confirmed": c.contact_confirmed,
-            "masked_address": c.masked_address,
-        })
-    };
-    let contact_text = |c: &Value| {
-        let address = c["masked_address"].as_str().unwrap_or_default();
-        if address.is_empty() {
-            return "no contact".to_owned();
-        }
-        format!(
-            "{address}, {}, {}",
-            if c["contact_confirmed"] == true {
-                "confirmed"
-            } else {
-                "unconfirmed"
-            },
-            if c["enabled"] == true {
-                "enabled"
-            } else {
-                "not enabled"
-            },
-        )
-    };
-    let (email, sms) = (contact(e.email), contact(e.sms));
+    let (email, sms) = (contact_json(e.email), contact_json(e.sms));
     let default_method = (e.default_method != 0).then(|| method_name(e.default_method));
     let json = json!({
         "user_id": args.subject.user,
@@ -146,25 +127,6 @@ pub async fn status(args: &StatusArgs, channel: Channel) -> Result<Report, Clien
             "message": verdict.message,
         },
     });
-    let totp_text = match (
-        rfc3339(totp.confirmed_at.as_ref()),
-        rfc3339(totp.pending_expires_at.as_ref()),
-    ) {
-        (Some(at), _) => format!("{totp_state} since {at}"),
-        (None, Some(until)) => format!("{totp_state} until {until}"),
-        _ => totp_state,
-    };
-    let mut verdict_text = if verdict.required {
-        format!("{compliance} (required: {requirement})")
-    } else {
-        format!("{compliance} ({requirement})")
-    };
-    if verdict.state() == pb::ComplianceState::InGrace {
-        verdict_text.push_str(&format!(
-            ", {} grace logins left",
-            verdict.grace_logins_left
-        ));
-    }
     let mut rows = vec![
         ("user", args.subject.user.clone()),
         (
@@ -181,19 +143,78 @@ pub async fn status(args: &StatusArgs, channel: Channel) -> Result<Report, Clien
             "default method",
             default_method.clone().unwrap_or_else(|| "-".to_owned()),
         ),
-        ("totp", totp_text),
+        ("totp", totp_text(totp_state, &totp)),
         ("email", contact_text(&json["email"])),
         ("sms", contact_text(&json["sms"])),
         (
             "recovery codes",
             format!("{} of {} left", recovery.remaining, recovery.total),
         ),
-        ("policy", verdict_text),
+        ("policy", verdict_text(&verdict, &compliance, &requirement)),
     ];
     if !verdict.message.is_empty() {
         rows.push(("message", verdict.message.clone()));
     }
     Ok(Report::new(json, table(&rows)))
+}
+
+/// A contact method as `status --json` shows it.
+fn contact_json(c: Option<pb::ContactMethodStatus>) -> Value {
+    let c = c.unwrap_or_default();
+    json!({
+        "enabled": c.enabled,
+        "contact_confirmed": c.contact_confirmed,
+        "masked_address": c.masked_address,
+    })
+}
+
+/// A contact method (as [`contact_json`] gives it) in the status table.
+fn contact_text(c: &Value) -> String {
+    let address = c["masked_address"].as_str().unwrap_or_default();
+    if address.is_empty() {
+        return "no contact".to_owned();
+    }
+    format!(
+        "{address}, {}, {}",
+        if c["contact_confirmed"] == true {
+            "confirmed"
+        } else {
+            "unconfirmed"
+        },
+        if c["enabled"] == true {
+            "enabled"
+        } else {
+            "not enabled"
+        },
+    )
+}
+
+/// The TOTP state in the status table, with since when or until when.
+fn totp_text(state: String, totp: &pb::TotpStatus) -> String {
+    match (
+        rfc3339(totp.confirmed_at.as_ref()),
+        rfc3339(totp.pending_expires_at.as_ref()),
+    ) {
+        (Some(at), _) => format!("{state} since {at}"),
+        (None, Some(until)) => format!("{state} until {until}"),
+        _ => state,
+    }
+}
+
+/// The policy's verdict in the status table.
+fn verdict_text(verdict: &pb::PolicyVerdict, compliance: &str, requirement: &str) -> String {
+    let mut text = if verdict.required {
+        format!("{compliance} (required: {requirement})")
+    } else {
+        format!("{compliance} ({requirement})")
+    };
+    if verdict.state() == pb::ComplianceState::InGrace {
+        text.push_str(&format!(
+            ", {} grace logins left",
+            verdict.grace_logins_left
+        ));
+    }
+    text
 }
 
 pub async fn user(command: &UserCommand, channel: Channel) -> Result<Report, ClientError> {

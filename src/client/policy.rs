@@ -292,6 +292,30 @@ impl PolicyDoc {
     fn to_pb(&self) -> Result<(pb::Policy, Vec<String>), ClientError> {
         let mut r = Reader::default();
         let mut p = pb::Policy::default();
+        self.values_to_pb(&mut r, &mut p);
+        self.choices_to_pb(&mut r, &mut p);
+        if let Some(totp) = &self.totp {
+            p.totp = Some(totp.to_pb(&mut r));
+        }
+        if let Some(audiences) = &self.audiences {
+            p.audiences = audiences
+                .iter()
+                .map(|(name, o)| (name.clone(), o.to_pb(&mut r, name)))
+                .collect();
+            r.mask.push("audiences".to_owned());
+        }
+        if r.errors.is_empty() {
+            Ok((p, r.mask))
+        } else {
+            Err(ClientError::Local(format!(
+                "bad policy document: {}",
+                r.errors.join("; ")
+            )))
+        }
+    }
+
+    /// The fields the proto holds as they are, then the durations.
+    fn values_to_pb(&self, r: &mut Reader, p: &mut pb::Policy) {
         macro_rules! plain {
             ($($field:ident),*) => {$(
                 if let Some(value) = &self.$field {
@@ -330,6 +354,11 @@ impl PolicyDoc {
             pending_enrollment_ttl,
             challenge_ttl
         );
+    }
+
+    /// The methods, the enforcement and when it starts: names and an
+    /// instant read into proto values.
+    fn choices_to_pb(&self, r: &mut Reader, p: &mut pb::Policy) {
         if let Some(methods) = &self.allowed_methods {
             p.allowed_methods = r.methods("allowed_methods", methods);
             r.mask.push("allowed_methods".to_owned());
@@ -342,49 +371,38 @@ impl PolicyDoc {
             p.effective_at = at.as_ref().map(|t| r.instant("effective_at", t));
             r.mask.push("effective_at".to_owned());
         }
-        if let Some(totp) = &self.totp {
-            let mut settings = pb::TotpSettings::default();
-            let mut sub = |name: &str| r.mask.push(format!("totp.{name}"));
-            if let Some(issuer) = &totp.issuer {
-                settings.issuer = issuer.clone();
-                sub("issuer");
-            }
-            if let Some(digits) = totp.digits {
-                settings.digits = digits;
-                sub("digits");
-            }
-            if let Some(skew) = totp.skew_steps {
-                settings.skew_steps = skew;
-                sub("skew_steps");
-            }
-            if let Some(period) = &totp.period {
-                settings.period = Some(r.duration("totp.period", period));
-                r.mask.push("totp.period".to_owned());
-            }
-            if let Some(algorithm) = &totp.algorithm {
-                settings.algorithm =
-                    r.enum_value("totp.algorithm", algorithm, "TOTP_ALGORITHM_", |n| {
-                        pb::TotpAlgorithm::from_str_name(n).map(|a| a as i32)
-                    });
-                r.mask.push("totp.algorithm".to_owned());
-            }
-            p.totp = Some(settings);
+    }
+}
+
+impl TotpDoc {
+    /// The proto settings; the mask gets `totp.<field>` for each field present.
+    fn to_pb(&self, r: &mut Reader) -> pb::TotpSettings {
+        let mut settings = pb::TotpSettings::default();
+        let mut sub = |name: &str| r.mask.push(format!("totp.{name}"));
+        if let Some(issuer) = &self.issuer {
+            settings.issuer = issuer.clone();
+            sub("issuer");
         }
-        if let Some(audiences) = &self.audiences {
-            p.audiences = audiences
-                .iter()
-                .map(|(name, o)| (name.clone(), o.to_pb(&mut r, name)))
-                .collect();
-            r.mask.push("audiences".to_owned());
+        if let Some(digits) = self.digits {
+            settings.digits = digits;
+            sub("digits");
         }
-        if r.errors.is_empty() {
-            Ok((p, r.mask))
-        } else {
-            Err(ClientError::Local(format!(
-                "bad policy document: {}",
-                r.errors.join("; ")
-            )))
+        if let Some(skew) = self.skew_steps {
+            settings.skew_steps = skew;
+            sub("skew_steps");
         }
+        if let Some(period) = &self.period {
+            settings.period = Some(r.duration("totp.period", period));
+            r.mask.push("totp.period".to_owned());
+        }
+        if let Some(algorithm) = &self.algorithm {
+            settings.algorithm =
+                r.enum_value("totp.algorithm", algorithm, "TOTP_ALGORITHM_", |n| {
+                    pb::TotpAlgorithm::from_str_name(n).map(|a| a as i32)
+                });
+            r.mask.push("totp.algorithm".to_owned());
+        }
+        settings
     }
 }
 
@@ -520,33 +538,7 @@ async fn set(
     };
     let current = get(client, &args.conn).await?;
     let before = PolicyDoc::from_pb(&current);
-    let methods = args.allowed_methods.as_ref().map(|m| {
-        let values: Vec<i32> = m.iter().map(|m| m.to_pb() as i32).collect();
-        method_names(&values)
-    });
-    let enforcement = args.enforcement.map(|e| enforcement_name(e).to_owned());
-    let mut audience_override = None;
-    match &args.audience {
-        None => {
-            overlay_flags(&mut doc.two_factor_enabled, args.two_factor_enabled);
-            overlay_flags(&mut doc.grace_logins, args.grace_logins);
-            overlay_flags(&mut doc.allowed_methods, methods);
-            overlay_flags(&mut doc.enforcement, enforcement);
-        }
-        Some(name) => {
-            let mut over = before
-                .audiences
-                .as_ref()
-                .and_then(|a| a.get(name))
-                .cloned()
-                .unwrap_or_default();
-            overlay_flags(&mut over.two_factor_enabled, args.two_factor_enabled);
-            overlay_flags(&mut over.grace_logins, args.grace_logins);
-            overlay_flags(&mut over.allowed_methods, methods);
-            overlay_flags(&mut over.enforcement, enforcement);
-            audience_override = Some((name.clone(), over));
-        }
-    }
+    let audience_override = apply_flags(args, &mut doc, &before);
     let (mut policy, mut mask) = doc.to_pb()?;
     if let Some((name, over)) = audience_override {
         let mut reader = Reader::default();
@@ -574,8 +566,51 @@ async fn set(
         .into_inner()
         .policy
         .unwrap_or_default();
-    let after = to_json(&PolicyDoc::from_pb(&updated))?;
-    let changes = diff(&to_json(&before)?, &after);
+    changes_report(&before, &updated)
+}
+
+/// Lays the flags over `doc` (the tenant's policy) or, with --audience,
+/// over that audience's overrides as `before` has them, which it returns
+/// with the audience's name.
+fn apply_flags(
+    args: &SetArgs,
+    doc: &mut PolicyDoc,
+    before: &PolicyDoc,
+) -> Option<(String, OverrideDoc)> {
+    let methods = args.allowed_methods.as_ref().map(|m| {
+        let values: Vec<i32> = m.iter().map(|m| m.to_pb() as i32).collect();
+        method_names(&values)
+    });
+    let enforcement = args.enforcement.map(|e| enforcement_name(e).to_owned());
+    match &args.audience {
+        None => {
+            overlay_flags(&mut doc.two_factor_enabled, args.two_factor_enabled);
+            overlay_flags(&mut doc.grace_logins, args.grace_logins);
+            overlay_flags(&mut doc.allowed_methods, methods);
+            overlay_flags(&mut doc.enforcement, enforcement);
+            None
+        }
+        Some(name) => {
+            let mut over = before
+                .audiences
+                .as_ref()
+                .and_then(|a| a.get(name))
+                .cloned()
+                .unwrap_or_default();
+            overlay_flags(&mut over.two_factor_enabled, args.two_factor_enabled);
+            overlay_flags(&mut over.grace_logins, args.grace_logins);
+            overlay_flags(&mut over.allowed_methods, methods);
+            overlay_flags(&mut over.enforcement, enforcement);
+            Some((name.clone(), over))
+        }
+    }
+}
+
+/// What `policy set` prints: each field that changed from `before` to
+/// `updated` (or "No change."), and the new etag.
+fn changes_report(before: &PolicyDoc, updated: &pb::Policy) -> Result<Report, ClientError> {
+    let after = to_json(&PolicyDoc::from_pb(updated))?;
+    let changes = diff(&to_json(before)?, &after);
     let mut text = if changes.is_empty() {
         "No change.\n".to_owned()
     } else {

@@ -200,8 +200,19 @@ impl Reader {
 
     /// Copies the field at `path` from `source` into `target`.
     fn apply(&mut self, path: &str, source: &pb::Policy, target: &mut TenantPolicy) {
-        let base = &mut target.base;
-        let totp = source.totp.clone().unwrap_or_default();
+        let known = self.apply_requirement(path, source, &mut target.base)
+            || self.apply_totp(path, source, &mut target.base)
+            || self.apply_codes(path, source, &mut target.base)
+            || self.apply_limits(path, source, &mut target.base)
+            || self.apply_audiences(path, source, target);
+        if !known {
+            self.bad("update_mask", &format!("names an unknown field: {path}"));
+        }
+    }
+
+    /// Who must use a second factor, with what, and from when. False when
+    /// `path` names none of these fields.
+    fn apply_requirement(&mut self, path: &str, source: &pb::Policy, base: &mut Policy) -> bool {
         match path {
             "two_factor_enabled" => base.two_factor_enabled = source.two_factor_enabled,
             "allowed_methods" => base.allowed_methods = self.methods(path, &source.allowed_methods),
@@ -217,9 +228,19 @@ impl Reader {
             "trusted_device_ttl" => {
                 base.trusted_device_ttl = self.duration(path, source.trusted_device_ttl.as_ref())
             }
+            _ => return false,
+        }
+        true
+    }
+
+    /// The authenticator app settings: `totp` (all of them) or `totp.<field>`.
+    /// False when `path` names none of these.
+    fn apply_totp(&mut self, path: &str, source: &pb::Policy, base: &mut Policy) -> bool {
+        let totp = source.totp.clone().unwrap_or_default();
+        match path {
             "totp" => {
                 for sub in ["issuer", "digits", "period", "algorithm", "skew_steps"] {
-                    self.apply(&format!("totp.{sub}"), source, target);
+                    self.apply_totp(&format!("totp.{sub}"), source, base);
                 }
             }
             "totp.issuer" => base.issuer = totp.issuer,
@@ -240,11 +261,39 @@ impl Reader {
                 }
             }
             "totp.skew_steps" => base.totp.skew = self.small(path, totp.skew_steps),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Email and SMS codes and how many may be sent. False when `path`
+    /// names none of these fields.
+    fn apply_codes(&mut self, path: &str, source: &pb::Policy, base: &mut Policy) -> bool {
+        match path {
             "code_length" => base.code_length = self.small(path, source.code_length),
             "code_ttl" => base.code_ttl = self.duration(path, source.code_ttl.as_ref()),
             "resend_cooldown" => {
                 base.resend_cooldown = self.duration(path, source.resend_cooldown.as_ref())
             }
+            "max_code_sends" => base.max_code_sends = source.max_code_sends,
+            "max_sends_per_user_hour" => {
+                base.max_sends_per_user_hour = source.max_sends_per_user_hour;
+            }
+            "max_sends_per_tenant_hour" => {
+                base.max_sends_per_tenant_hour = source.max_sends_per_tenant_hour;
+            }
+            "allowed_phone_regions" => {
+                base.allowed_phone_regions = source.allowed_phone_regions.clone();
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Recovery codes, the lockout and how long enrolments and challenges
+    /// stay open. False when `path` names none of these fields.
+    fn apply_limits(&mut self, path: &str, source: &pb::Policy, base: &mut Policy) -> bool {
+        match path {
             "recovery_code_count" => base.recovery_code_count = source.recovery_code_count,
             "max_failed_attempts" => base.max_failed_attempts = source.max_failed_attempts,
             "lockout_duration" => {
@@ -257,39 +306,43 @@ impl Reader {
                 base.pending_enrollment_ttl =
                     self.duration(path, source.pending_enrollment_ttl.as_ref());
             }
-            "max_code_sends" => base.max_code_sends = source.max_code_sends,
-            "max_sends_per_user_hour" => {
-                base.max_sends_per_user_hour = source.max_sends_per_user_hour;
-            }
-            "max_sends_per_tenant_hour" => {
-                base.max_sends_per_tenant_hour = source.max_sends_per_tenant_hour;
-            }
-            "allowed_phone_regions" => {
-                base.allowed_phone_regions = source.allowed_phone_regions.clone();
-            }
             "challenge_ttl" => {
                 base.challenge_ttl = self.duration(path, source.challenge_ttl.as_ref())
             }
-            "audiences" => {
-                target.audiences = source
-                    .audiences
-                    .iter()
-                    .map(|(name, o)| (name.clone(), self.over(name, o)))
-                    .collect();
-            }
-            _ => match path.strip_prefix("audiences.") {
-                Some(name) => match source.audiences.get(name) {
-                    Some(o) => {
-                        let value = self.over(name, o);
-                        target.audiences.insert(name.to_owned(), value);
-                    }
-                    None => {
-                        target.audiences.remove(name);
-                    }
-                },
-                None => self.bad("update_mask", &format!("names an unknown field: {path}")),
-            },
+            _ => return false,
         }
+        true
+    }
+
+    /// `audiences` (replaces every override) or `audiences.<name>` (sets or,
+    /// when absent from `source`, removes that one). False for other paths.
+    fn apply_audiences(
+        &mut self,
+        path: &str,
+        source: &pb::Policy,
+        target: &mut TenantPolicy,
+    ) -> bool {
+        if path == "audiences" {
+            target.audiences = source
+                .audiences
+                .iter()
+                .map(|(name, o)| (name.clone(), self.over(name, o)))
+                .collect();
+            return true;
+        }
+        let Some(name) = path.strip_prefix("audiences.") else {
+            return false;
+        };
+        match source.audiences.get(name) {
+            Some(o) => {
+                let value = self.over(name, o);
+                target.audiences.insert(name.to_owned(), value);
+            }
+            None => {
+                target.audiences.remove(name);
+            }
+        }
+        true
     }
 }
 

@@ -116,57 +116,15 @@ async fn connect(args: &Args, socket: Option<&PathBuf>) -> Result<Channel, BoxEr
 }
 
 async fn run(args: Args) -> Result<(), BoxError> {
-    for name in &args.scenario {
-        if !scenario::ALL.contains(&name.as_str()) {
-            return Err(format!(
-                "unknown scenario {name}; known: {}",
-                scenario::ALL.join(", ")
-            )
-            .into());
-        }
-    }
-    let spawned = if args.socket.is_none() && args.addr.is_none() {
-        let bin = match &args.server_bin {
-            Some(b) => b.clone(),
-            None => default_server_bin()?,
-        };
-        Some(Spawned::start(&bin, args.database_url.as_deref()).await?)
-    } else {
-        None
-    };
-    let socket = spawned
-        .as_ref()
-        .map(|s| s.socket.clone())
-        .or(args.socket.clone());
-    let target = match (&spawned, &args.addr, &args.socket) {
-        (Some(_), _, _) => format!(
-            "spawned server on {}",
-            if args.database_url.is_some() {
-                "Postgres"
-            } else {
-                "SQLite"
-            }
-        ),
-        (None, Some(addr), _) => addr.clone(),
-        (None, None, Some(s)) => s.display().to_string(),
-        _ => String::new(),
-    };
-    let server_pid = match (&spawned, &args.socket) {
-        (Some(spawned), _) => Some(spawned.pid()),
-        (None, Some(socket)) => server::listening_pid(socket).await,
-        (None, None) => None,
-    };
-    let target = match (&spawned, server_pid) {
-        (None, Some(pid)) => format!("{target} (server pid {pid})"),
-        _ => target,
-    };
+    check_scenarios(&args.scenario)?;
+    let target = Target::reach(&args).await?;
     let mut channels = Vec::new();
     for _ in 0..args.connections.max(1) {
-        channels.push(connect(&args, socket.as_ref()).await?);
+        channels.push(connect(&args, target.socket.as_ref()).await?);
     }
-    let sampler = server_pid.map(RssSampler::start);
+    let sampler = target.pid.map(RssSampler::start);
     // Only a server this run started is known to be idle.
-    let idle = match (&sampler, &spawned) {
+    let idle = match (&sampler, &target.spawned) {
         (Some(sampler), Some(_)) => {
             tokio::time::sleep(Duration::from_secs(1)).await;
             Some(sampler.sample())
@@ -182,74 +140,19 @@ async fn run(args: Args) -> Result<(), BoxError> {
         return run_soak(&args, soak, &channels, users, sampler.as_ref(), idle).await;
     }
 
+    let session = Session {
+        args: &args,
+        channels: &channels,
+        run_id: &run_id,
+        server_pid: target.pid,
+        sampler: sampler.as_ref(),
+    };
     let mut rows = Vec::new();
     let mut overall_peak = 0;
     for name in &args.scenario {
-        let pool = match (&users, name.as_str()) {
-            (None, "begin-challenge" | "verify-totp" | "verify-wrong" | "recovery-redeem") => {
-                let pool = enrol_users(&args, &channels, &run_id, sampler.as_ref()).await?;
-                users = Some(pool.clone());
-                pool
-            }
-            (Some(pool), _) => pool.clone(),
-            (None, _) => Arc::new(Vec::new()),
-        };
-        let (work, note) = prepare_work(name, &args, &channels, &pool, &run_id).await?;
-        let work = Arc::new(work);
-        if args.warmup > 0.0 {
-            let warm = if work.budget().is_some() {
-                Arc::new(Work::Empty)
-            } else if let Work::Enrol { .. } = *work {
-                Arc::new(Work::Enrol {
-                    run: format!("{run_id}-warm"),
-                })
-            } else {
-                work.clone()
-            };
-            let until = Instant::now() + Duration::from_secs_f64(args.warmup);
-            scenario::drive(warm, &channels, &args.tenant, args.clients, until, None).await?;
-        }
-        if let Some(pid) = server_pid {
-            server::settle(pid, SETTLE_LIMIT).await;
-        }
-        if let Some(s) = &sampler {
-            s.take_peak();
-        }
-        let cpu_before = (server_pid.and_then(cpu_ns), cpu_ns(std::process::id()));
-        let deadline = Instant::now() + Duration::from_secs_f64(args.duration);
-        let measured = scenario::drive(
-            work.clone(),
-            &channels,
-            &args.tenant,
-            args.clients,
-            deadline,
-            args.requests,
-        )
-        .await?;
-        let cpu = CpuUse {
-            server_ns: server_pid
-                .and_then(cpu_ns)
-                .zip(cpu_before.0)
-                .map(|(after, before)| after.saturating_sub(before)),
-            bench_ns: cpu_ns(std::process::id())
-                .zip(cpu_before.1)
-                .map(|(after, before)| after.saturating_sub(before)),
-        };
-        let peak = sampler.as_ref().map_or(0, RssSampler::take_peak);
+        let pool = session.users_for(name, &mut users).await?;
+        let (row, peak) = session.measure(name, &pool).await?;
         overall_peak = overall_peak.max(peak);
-        let mut note = note;
-        if measured.budget_spent {
-            let spent = format!(
-                "stopped after {:.2} s: the prepared budget was spent",
-                measured.elapsed.as_secs_f64()
-            );
-            note = if note.is_empty() {
-                spent
-            } else {
-                format!("{note}; {spent}")
-            };
-        }
-        let row = Row::new(name, measured, peak, cpu, note);
         if !args.json {
             eprintln!(
                 "{}: {} requests, {:.0} req/s",
@@ -262,10 +165,13 @@ async fn run(args: Args) -> Result<(), BoxError> {
         s.stop();
     }
     let report = Report {
-        target,
+        target: target.description,
         clients: args.clients,
         connections: args.connections.max(1),
-        startup_ms: spawned.as_ref().map(|s| s.startup.as_secs_f64() * 1000.0),
+        startup_ms: target
+            .spawned
+            .as_ref()
+            .map(|s| s.startup.as_secs_f64() * 1000.0),
         idle_rss_kib: idle,
         peak_rss_kib: sampler.as_ref().map(|_| overall_peak),
         rows,
@@ -276,6 +182,178 @@ async fn run(args: Args) -> Result<(), BoxError> {
         print!("{}", report.text());
     }
     Ok(())
+}
+
+/// Refuses a scenario name the bench does not know, before anything starts.
+fn check_scenarios(names: &[String]) -> Result<(), BoxError> {
+    for name in names {
+        if !scenario::ALL.contains(&name.as_str()) {
+            return Err(format!(
+                "unknown scenario {name}; known: {}",
+                scenario::ALL.join(", ")
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// The server the bench drives: one this run started, or one running.
+struct Target {
+    /// The server this run started (stopped when this is dropped).
+    spawned: Option<Spawned>,
+    socket: Option<PathBuf>,
+    /// The server's process, when it can be known (its RSS and CPU).
+    pid: Option<u32>,
+    /// How the report names the target.
+    description: String,
+}
+
+impl Target {
+    /// Starts a server unless --socket or --addr names a running one.
+    async fn reach(args: &Args) -> Result<Self, BoxError> {
+        let spawned = if args.socket.is_none() && args.addr.is_none() {
+            let bin = match &args.server_bin {
+                Some(b) => b.clone(),
+                None => default_server_bin()?,
+            };
+            Some(Spawned::start(&bin, args.database_url.as_deref()).await?)
+        } else {
+            None
+        };
+        let socket = spawned
+            .as_ref()
+            .map(|s| s.socket.clone())
+            .or(args.socket.clone());
+        let description = match (&spawned, &args.addr, &args.socket) {
+            (Some(_), _, _) => format!(
+                "spawned server on {}",
+                if args.database_url.is_some() {
+                    "Postgres"
+                } else {
+                    "SQLite"
+                }
+            ),
+            (None, Some(addr), _) => addr.clone(),
+            (None, None, Some(s)) => s.display().to_string(),
+            _ => String::new(),
+        };
+        let pid = match (&spawned, &args.socket) {
+            (Some(spawned), _) => Some(spawned.pid()),
+            (None, Some(socket)) => server::listening_pid(socket).await,
+            (None, None) => None,
+        };
+        let description = match (&spawned, pid) {
+            (None, Some(pid)) => format!("{description} (server pid {pid})"),
+            _ => description,
+        };
+        Ok(Self {
+            spawned,
+            socket,
+            pid,
+            description,
+        })
+    }
+}
+
+/// What every scenario of a run shares.
+struct Session<'a> {
+    args: &'a Args,
+    channels: &'a [Channel],
+    run_id: &'a str,
+    server_pid: Option<u32>,
+    sampler: Option<&'a RssSampler>,
+}
+
+impl Session<'_> {
+    /// The users scenario `name` works with: enrolled the first time a
+    /// scenario needs them, then the same ones; none for the others until then.
+    async fn users_for(
+        &self,
+        name: &str,
+        users: &mut Option<Arc<Vec<User>>>,
+    ) -> Result<Arc<Vec<User>>, BoxError> {
+        Ok(match (&*users, name) {
+            (None, "begin-challenge" | "verify-totp" | "verify-wrong" | "recovery-redeem") => {
+                let pool = enrol_users(self.args, self.channels, self.run_id, self.sampler).await?;
+                *users = Some(pool.clone());
+                pool
+            }
+            (Some(pool), _) => pool.clone(),
+            (None, _) => Arc::new(Vec::new()),
+        })
+    }
+
+    /// Runs scenario `name`: prepares its work, warms up, lets the server
+    /// settle, then measures. Gives its row and the server's peak RSS.
+    async fn measure(&self, name: &str, users: &Arc<Vec<User>>) -> Result<(Row, u64), BoxError> {
+        let args = self.args;
+        let (work, note) = self.prepare_work(name, users).await?;
+        let work = Arc::new(work);
+        if args.warmup > 0.0 {
+            self.warm_up(&work).await?;
+        }
+        if let Some(pid) = self.server_pid {
+            server::settle(pid, SETTLE_LIMIT).await;
+        }
+        if let Some(s) = self.sampler {
+            s.take_peak();
+        }
+        let cpu_before = (self.server_pid.and_then(cpu_ns), cpu_ns(std::process::id()));
+        let deadline = Instant::now() + Duration::from_secs_f64(args.duration);
+        let measured = scenario::drive(
+            work.clone(),
+            self.channels,
+            &args.tenant,
+            args.clients,
+            deadline,
+            args.requests,
+        )
+        .await?;
+        let cpu = CpuUse {
+            server_ns: self
+                .server_pid
+                .and_then(cpu_ns)
+                .zip(cpu_before.0)
+                .map(|(after, before)| after.saturating_sub(before)),
+            bench_ns: cpu_ns(std::process::id())
+                .zip(cpu_before.1)
+                .map(|(after, before)| after.saturating_sub(before)),
+        };
+        let peak = self.sampler.map_or(0, RssSampler::take_peak);
+        let mut note = note;
+        if measured.budget_spent {
+            let spent = format!(
+                "stopped after {:.2} s: the prepared budget was spent",
+                measured.elapsed.as_secs_f64()
+            );
+            note = if note.is_empty() {
+                spent
+            } else {
+                format!("{note}; {spent}")
+            };
+        }
+        Ok((Row::new(name, measured, peak, cpu, note), peak))
+    }
+
+    /// Unrecorded load for --warmup seconds: the empty call for budgeted
+    /// scenarios (their prepared state is for the measured run), enrolments
+    /// of other users for enrol, the work itself otherwise.
+    async fn warm_up(&self, work: &Arc<Work>) -> Result<(), BoxError> {
+        let args = self.args;
+        let warm = if work.budget().is_some() {
+            Arc::new(Work::Empty)
+        } else if let Work::Enrol { .. } = **work {
+            Arc::new(Work::Enrol {
+                run: format!("{}-warm", self.run_id),
+            })
+        } else {
+            work.clone()
+        };
+        let until = Instant::now() + Duration::from_secs_f64(args.warmup);
+        scenario::drive(warm, self.channels, &args.tenant, args.clients, until, None).await?;
+        Ok(())
+    }
 }
 
 /// Enrols `--users` users (BeginTotp + ConfirmTotp each) before the clock.
@@ -303,101 +381,127 @@ async fn enrol_users(
     Ok(Arc::new(users))
 }
 
-/// Prepares a scenario's state before the clock; returns it with a note
-/// for the report.
-async fn prepare_work(
-    name: &str,
-    args: &Args,
-    channels: &[Channel],
-    users: &Arc<Vec<User>>,
-    run_id: &str,
-) -> Result<(Work, String), BoxError> {
-    let tenant = args.tenant.clone();
-    let concurrency = args.clients;
-    // Challenges for the users at `indices`, begun before the clock.
-    let challenges = |indices: Vec<usize>| {
+impl Session<'_> {
+    /// Prepares a scenario's state before the clock; returns it with a note
+    /// for the report.
+    async fn prepare_work(
+        &self,
+        name: &str,
+        users: &Arc<Vec<User>>,
+    ) -> Result<(Work, String), BoxError> {
+        let limit = self.args.requests.unwrap_or(usize::MAX);
+        Ok(match name {
+            "empty" => (Work::Empty, "grpc.health.v1 Check: the baseline".to_owned()),
+            "begin-challenge" => (
+                Work::BeginChallenge {
+                    users: users.clone(),
+                },
+                String::new(),
+            ),
+            "verify-totp" => self.prepare_verify_totp(users, limit).await?,
+            "verify-wrong" => self.prepare_verify_wrong(users).await?,
+            "recovery-redeem" => self.prepare_recovery_redeem(users, limit).await?,
+            "enrol" => (
+                Work::Enrol {
+                    run: self.run_id.to_owned(),
+                },
+                "BeginTotp + ConfirmTotp per request (confirm hashes 8 recovery codes)".to_owned(),
+            ),
+            other => return Err(format!("unknown scenario {other}").into()),
+        })
+    }
+
+    /// Challenges for the users at `indices`, begun before the clock.
+    async fn challenges(
+        &self,
+        users: &Arc<Vec<User>>,
+        indices: Vec<usize>,
+    ) -> Result<Vec<String>, BoxError> {
         let users = users.clone();
-        let tenant = tenant.clone();
+        let tenant = self.args.tenant.clone();
         let indices = Arc::new(indices);
         let count = indices.len();
-        scenario::prepare(channels, concurrency, count, move |ch, i| {
+        scenario::prepare(self.channels, self.args.clients, count, move |ch, i| {
             let (users, tenant, indices) = (users.clone(), tenant.clone(), indices.clone());
             async move { scenario::begin(ch, &tenant, &users[indices[i]].id).await }
         })
-    };
-    let limit = args.requests.unwrap_or(usize::MAX);
-    Ok(match name {
-        "empty" => (Work::Empty, "grpc.health.v1 Check: the baseline".to_owned()),
-        "begin-challenge" => (
-            Work::BeginChallenge {
+        .await
+    }
+
+    async fn prepare_verify_totp(
+        &self,
+        users: &Arc<Vec<User>>,
+        limit: usize,
+    ) -> Result<(Work, String), BoxError> {
+        let n = (users.len() * scenario::TOTP_STEPS_PER_USER).min(limit);
+        let ids = self
+            .challenges(users, (0..n).map(|i| i % users.len()).collect())
+            .await?;
+        Ok((
+            Work::VerifyTotp {
+                users: users.clone(),
+                challenges: ids,
+                codes: PreparedCodes::new(users),
+            },
+            format!(
+                "VerifyChallenge only (challenges begun before the clock); budget {n}: two steps per user"
+            ),
+        ))
+    }
+
+    async fn prepare_verify_wrong(
+        &self,
+        users: &Arc<Vec<User>>,
+    ) -> Result<(Work, String), BoxError> {
+        let ids = self.challenges(users, (0..users.len()).collect()).await?;
+        Ok((
+            Work::VerifyWrong {
+                users: users.clone(),
+                challenges: ids,
+                codes: PreparedCodes::new(users),
+            },
+            format!(
+                "CODE_MISMATCH counts as success; budget {}: four failures per user, the fifth would lock",
+                users.len() * scenario::WRONG_PER_USER
+            ),
+        ))
+    }
+
+    async fn prepare_recovery_redeem(
+        &self,
+        users: &Arc<Vec<User>>,
+        limit: usize,
+    ) -> Result<(Work, String), BoxError> {
+        let args = self.args;
+        let mut items = Vec::new();
+        'fill: for c in 0..RECOVERY_PER_USER {
+            for u in 0..users.len() {
+                if items.len() >= limit {
+                    break 'fill;
+                }
+                items.push((u, c));
+            }
+        }
+        // Begin only as many challenges as the run can plausibly use: an
+        // argon2id verification takes tens of milliseconds.
+        let plausible = (args.duration * 200.0) as usize + args.clients;
+        items.truncate(plausible.max(args.clients));
+        let ids = self
+            .challenges(users, items.iter().map(|(u, _)| *u).collect())
+            .await?;
+        let n = items.len();
+        Ok((
+            Work::RecoveryRedeem {
+                items: items
+                    .into_iter()
+                    .zip(ids)
+                    .map(|((u, c), id)| (u, c, id))
+                    .collect(),
                 users: users.clone(),
             },
-            String::new(),
-        ),
-        "verify-totp" => {
-            let n = (users.len() * scenario::TOTP_STEPS_PER_USER).min(limit);
-            let ids = challenges((0..n).map(|i| i % users.len()).collect()).await?;
-            (
-                Work::VerifyTotp {
-                    users: users.clone(),
-                    challenges: ids,
-                    codes: PreparedCodes::new(users),
-                },
-                format!(
-                    "VerifyChallenge only (challenges begun before the clock); budget {n}: two steps per user"
-                ),
-            )
-        }
-        "verify-wrong" => {
-            let ids = challenges((0..users.len()).collect()).await?;
-            (
-                Work::VerifyWrong {
-                    users: users.clone(),
-                    challenges: ids,
-                    codes: PreparedCodes::new(users),
-                },
-                format!(
-                    "CODE_MISMATCH counts as success; budget {}: four failures per user, the fifth would lock",
-                    users.len() * scenario::WRONG_PER_USER
-                ),
-            )
-        }
-        "recovery-redeem" => {
-            let mut items = Vec::new();
-            'fill: for c in 0..RECOVERY_PER_USER {
-                for u in 0..users.len() {
-                    if items.len() >= limit {
-                        break 'fill;
-                    }
-                    items.push((u, c));
-                }
-            }
-            // Begin only as many challenges as the run can plausibly use: an
-            // argon2id verification takes tens of milliseconds.
-            let plausible = (args.duration * 200.0) as usize + args.clients;
-            items.truncate(plausible.max(args.clients));
-            let ids = challenges(items.iter().map(|(u, _)| *u).collect()).await?;
-            let n = items.len();
-            (
-                Work::RecoveryRedeem {
-                    items: items
-                        .into_iter()
-                        .zip(ids)
-                        .map(|((u, c), id)| (u, c, id))
-                        .collect(),
-                    users: users.clone(),
-                },
-                format!("VerifyChallenge with recovery codes; budget {n}"),
-            )
-        }
-        "enrol" => (
-            Work::Enrol {
-                run: run_id.to_owned(),
-            },
-            "BeginTotp + ConfirmTotp per request (confirm hashes 8 recovery codes)".to_owned(),
-        ),
-        other => return Err(format!("unknown scenario {other}").into()),
-    })
+            format!("VerifyChallenge with recovery codes; budget {n}"),
+        ))
+    }
 }
 
 async fn run_soak(

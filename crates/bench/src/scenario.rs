@@ -368,13 +368,7 @@ impl Work {
     /// Performs request number `i`.
     pub async fn call(&self, channel: Channel, tenant: &str, i: usize) -> Outcome {
         match self {
-            Self::Empty => outcome(
-                HealthClient::new(channel)
-                    .check(HealthCheckRequest {
-                        service: String::new(),
-                    })
-                    .await,
-            ),
+            Self::Empty => health_check(channel).await,
             Self::BeginChallenge { users } => {
                 let user = &users[i % users.len()];
                 outcome(begin(channel, tenant, &user.id).await)
@@ -383,69 +377,14 @@ impl Work {
                 users,
                 challenges,
                 codes,
-            } => {
-                let u = i % users.len();
-                let user = &users[u];
-                let Some(step) = user.claim_step() else {
-                    return Err("no unspent step left for this user".to_owned());
-                };
-                let code = codes.right(users, u, step);
-                outcome(
-                    verify(
-                        channel,
-                        tenant,
-                        &user.id,
-                        &challenges[i],
-                        pb::Method::Totp,
-                        code,
-                    )
-                    .await,
-                )
-            }
+            } => verify_right_code(channel, tenant, users, challenges, codes, i).await,
             Self::VerifyWrong {
                 users,
                 challenges,
                 codes,
-            } => {
-                let u = i % users.len();
-                let user = &users[u];
-                match verify(
-                    channel,
-                    tenant,
-                    &user.id,
-                    &challenges[u],
-                    pb::Method::Totp,
-                    codes.wrong[u].clone(),
-                )
-                .await
-                {
-                    Err(s) if s.code() == Code::InvalidArgument => {
-                        let key = error_key(&s);
-                        if key.ends_with("/CODE_MISMATCH") {
-                            Ok(())
-                        } else {
-                            Err(key)
-                        }
-                    }
-                    Err(s) => Err(error_key(&s)),
-                    Ok(_) => Err("OK (a wrong code was accepted)".to_owned()),
-                }
-            }
+            } => verify_wrong_code(channel, tenant, users, challenges, codes, i).await,
             Self::RecoveryRedeem { items, users } => {
-                let (u, c, id) = &items[i];
-                let user = &users[*u];
-                let code = user.recovery_codes.get(*c).cloned().unwrap_or_default();
-                outcome(
-                    verify(
-                        channel,
-                        tenant,
-                        &user.id,
-                        id,
-                        pb::Method::RecoveryCode,
-                        code,
-                    )
-                    .await,
-                )
+                redeem_recovery_code(channel, tenant, users, &items[i]).await
             }
             Self::Enrol { run } => {
                 outcome(enrol(channel, tenant, &format!("enrol-{run}-{i}")).await)
@@ -460,6 +399,104 @@ impl Work {
             },
         }
     }
+}
+
+/// The empty call: a health check, the baseline.
+async fn health_check(channel: Channel) -> Outcome {
+    outcome(
+        HealthClient::new(channel)
+            .check(HealthCheckRequest {
+                service: String::new(),
+            })
+            .await,
+    )
+}
+
+/// Request `i` of verify-totp: user `i` (round the pool) verifies challenge
+/// `i` with the code of a step nobody has spent yet.
+async fn verify_right_code(
+    channel: Channel,
+    tenant: &str,
+    users: &[User],
+    challenges: &[String],
+    codes: &PreparedCodes,
+    i: usize,
+) -> Outcome {
+    let u = i % users.len();
+    let user = &users[u];
+    let Some(step) = user.claim_step() else {
+        return Err("no unspent step left for this user".to_owned());
+    };
+    let code = codes.right(users, u, step);
+    outcome(
+        verify(
+            channel,
+            tenant,
+            &user.id,
+            &challenges[i],
+            pb::Method::Totp,
+            code,
+        )
+        .await,
+    )
+}
+
+/// Request `i` of verify-wrong: a wrong code on the user's challenge, which
+/// succeeds when the server answers CODE_MISMATCH.
+async fn verify_wrong_code(
+    channel: Channel,
+    tenant: &str,
+    users: &[User],
+    challenges: &[String],
+    codes: &PreparedCodes,
+    i: usize,
+) -> Outcome {
+    let u = i % users.len();
+    let user = &users[u];
+    match verify(
+        channel,
+        tenant,
+        &user.id,
+        &challenges[u],
+        pb::Method::Totp,
+        codes.wrong[u].clone(),
+    )
+    .await
+    {
+        Err(s) if s.code() == Code::InvalidArgument => {
+            let key = error_key(&s);
+            if key.ends_with("/CODE_MISMATCH") {
+                Ok(())
+            } else {
+                Err(key)
+            }
+        }
+        Err(s) => Err(error_key(&s)),
+        Ok(_) => Err("OK (a wrong code was accepted)".to_owned()),
+    }
+}
+
+/// One recovery-redeem item: the user's recovery code number `c` on the
+/// challenge begun for it.
+async fn redeem_recovery_code(
+    channel: Channel,
+    tenant: &str,
+    users: &[User],
+    (u, c, id): &(usize, usize, String),
+) -> Outcome {
+    let user = &users[*u];
+    let code = user.recovery_codes.get(*c).cloned().unwrap_or_default();
+    outcome(
+        verify(
+            channel,
+            tenant,
+            &user.id,
+            id,
+            pb::Method::RecoveryCode,
+            code,
+        )
+        .await,
+    )
 }
 
 /// A sign-in by the next user whose current step is unspent: begin, a

@@ -213,96 +213,79 @@ fn diff_override(
     );
 }
 
-fn check_range<T: PartialOrd + Debug>(
-    violations: &mut Vec<FieldViolation>,
-    field: String,
-    value: T,
-    min: T,
-    max: T,
-    unit: &str,
-) {
-    if value < min || value > max {
-        violations.push(FieldViolation::new(
-            field,
-            format!("must be {min:?} to {max:?}{unit}"),
+/// Collects the violations of one policy, each field named under `prefix`
+/// (empty for the tenant's, `audiences[name].` for an audience's).
+struct Checks<'a> {
+    prefix: &'a str,
+    violations: &'a mut Vec<FieldViolation>,
+}
+
+impl Checks<'_> {
+    fn bad(&mut self, name: &str, description: &str) {
+        self.violations.push(FieldViolation::new(
+            format!("{}{name}", self.prefix),
+            description,
         ));
+    }
+
+    fn range<T: PartialOrd + Debug>(&mut self, name: &str, value: T, min: T, max: T, unit: &str) {
+        if value < min || value > max {
+            self.bad(name, &format!("must be {min:?} to {max:?}{unit}"));
+        }
     }
 }
 
+/// Every check of one policy, in the order the violations are reported.
 fn validate_policy(policy: &Policy, prefix: &str, violations: &mut Vec<FieldViolation>) {
-    let field = |name: &str| format!("{prefix}{name}");
-    let secs = |d: TimeDelta| d.num_seconds();
+    let mut checks = Checks { prefix, violations };
+    validate_totp(policy, &mut checks);
+    validate_codes(policy, &mut checks);
+    validate_lockout_and_lifetimes(policy, &mut checks);
+    validate_requirement(policy, &mut checks);
+}
+
+/// The authenticator app settings.
+fn validate_totp(policy: &Policy, checks: &mut Checks<'_>) {
     if ![6, 8].contains(&policy.totp.digits) {
-        violations.push(FieldViolation::new(field("totp.digits"), "must be 6 or 8"));
+        checks.bad("totp.digits", "must be 6 or 8");
     }
     // Floors from the standards the security guide cites (RFC 6238's
     // 30-second step, at most one step of drift each way, NIST SP 800-63B's
     // 100 consecutive failures, short-lived out-of-band codes): a policy
     // cannot be set weaker than these.
     if ![30, 60].contains(&policy.totp.period) {
-        violations.push(FieldViolation::new(
-            field("totp.period"),
-            "must be 30 or 60 seconds",
-        ));
+        checks.bad("totp.period", "must be 30 or 60 seconds");
     }
-    check_range(
-        violations,
-        field("totp.skew_steps"),
-        policy.totp.skew,
-        0,
-        1,
-        " steps",
-    );
+    checks.range("totp.skew_steps", policy.totp.skew, 0, 1, " steps");
     if policy.issuer.is_empty() || policy.issuer.chars().count() > 64 || policy.issuer.contains(':')
     {
-        violations.push(FieldViolation::new(
-            field("totp.issuer"),
-            "must be 1 to 64 characters without ':'",
-        ));
+        checks.bad("totp.issuer", "must be 1 to 64 characters without ':'");
     }
-    check_range(
-        violations,
-        field("code_length"),
-        policy.code_length,
-        6,
-        10,
-        " digits",
-    );
-    check_range(
-        violations,
-        field("code_ttl"),
-        secs(policy.code_ttl),
-        1,
-        600,
-        " seconds",
-    );
-    check_range(
-        violations,
-        field("resend_cooldown"),
+}
+
+/// Email and SMS codes: their shape and life, and how many may be sent
+/// where.
+fn validate_codes(policy: &Policy, checks: &mut Checks<'_>) {
+    let secs = |d: TimeDelta| d.num_seconds();
+    checks.range("code_length", policy.code_length, 6, 10, " digits");
+    checks.range("code_ttl", secs(policy.code_ttl), 1, 600, " seconds");
+    checks.range(
+        "resend_cooldown",
         secs(policy.resend_cooldown),
         0,
         3600,
         " seconds",
     );
-    check_range(
-        violations,
-        field("max_code_sends"),
-        policy.max_code_sends,
-        1,
-        20,
-        "",
-    );
-    check_range(
-        violations,
-        field("max_sends_per_user_hour"),
+    checks.range("max_code_sends", policy.max_code_sends, 1, 20, "");
+    checks.range(
+        "max_sends_per_user_hour",
         policy.max_sends_per_user_hour,
         1,
         1000,
         "",
     );
-    check_range(
-        violations,
-        field("max_sends_per_tenant_hour"),
+    checks.range(
+        "max_sends_per_tenant_hour",
         policy.max_sends_per_tenant_hour,
         1,
         10_000_000,
@@ -314,84 +297,75 @@ fn validate_policy(policy: &Policy, prefix: &str, violations: &mut Vec<FieldViol
             .iter()
             .any(|r| r.len() != 2 || !r.bytes().all(|b| b.is_ascii_uppercase()))
     {
-        violations.push(FieldViolation::new(
-            field("allowed_phone_regions"),
+        checks.bad(
+            "allowed_phone_regions",
             "each must be an ISO 3166 alpha-2 region such as GB",
-        ));
+        );
     }
-    check_range(
-        violations,
-        field("recovery_code_count"),
-        policy.recovery_code_count,
-        1,
-        32,
-        "",
-    );
-    check_range(
-        violations,
-        field("max_failed_attempts"),
+}
+
+/// Recovery codes, the lockout, how long trusted devices, pending
+/// enrolments and challenges last, and the grace logins.
+fn validate_lockout_and_lifetimes(policy: &Policy, checks: &mut Checks<'_>) {
+    let secs = |d: TimeDelta| d.num_seconds();
+    checks.range("recovery_code_count", policy.recovery_code_count, 1, 32, "");
+    checks.range(
+        "max_failed_attempts",
         policy.max_failed_attempts,
         1,
         100,
         "",
     );
-    check_range(
-        violations,
-        field("lockout_duration"),
+    checks.range(
+        "lockout_duration",
         secs(policy.lockout_duration),
         1,
         30 * 86_400,
         " seconds",
     );
-    check_range(
-        violations,
-        field("trusted_device_ttl"),
+    checks.range(
+        "trusted_device_ttl",
         secs(policy.trusted_device_ttl),
         1,
         400 * 86_400,
         " seconds",
     );
-    check_range(
-        violations,
-        field("pending_enrollment_ttl"),
+    checks.range(
+        "pending_enrollment_ttl",
         secs(policy.pending_enrollment_ttl),
         60,
         86_400,
         " seconds",
     );
-    check_range(
-        violations,
-        field("challenge_ttl"),
+    checks.range(
+        "challenge_ttl",
         secs(policy.challenge_ttl),
         30,
         3600,
         " seconds",
     );
-    check_range(
-        violations,
-        field("grace_logins"),
-        policy.grace_logins,
-        0,
-        1000,
-        "",
-    );
+    checks.range("grace_logins", policy.grace_logins, 0, 1000, "");
+}
+
+/// Who must use a second factor and with what: rules across fields.
+fn validate_requirement(policy: &Policy, checks: &mut Checks<'_>) {
     if policy.enforcement == Enforcement::RequiredForAdmins
         && policy.admin_roles.iter().all(|r| r.trim().is_empty())
     {
-        violations.push(FieldViolation::new(
-            field("admin_roles"),
+        checks.bad(
+            "admin_roles",
             "must name at least one role when enforcement is REQUIRED_FOR_ADMINS",
-        ));
+        );
     }
     let primary = policy
         .allowed_methods
         .iter()
         .any(|m| matches!(m, Method::Totp | Method::Email | Method::Sms));
     if policy.two_factor_enabled && !primary {
-        violations.push(FieldViolation::new(
-            field("allowed_methods"),
+        checks.bad(
+            "allowed_methods",
             "must allow METHOD_TOTP, METHOD_EMAIL or METHOD_SMS while two_factor_enabled",
-        ));
+        );
     }
 }
 

@@ -65,6 +65,7 @@ enum AuditEvents {
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    // Long on purpose: one statement per table and index, so the schema reads top to bottom.
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .create_table(

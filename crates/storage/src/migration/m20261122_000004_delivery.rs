@@ -68,6 +68,7 @@ enum Outbox {
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    // Long on purpose: one statement per table, column and index, read top to bottom.
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .create_table(
