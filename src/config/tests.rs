@@ -218,6 +218,7 @@ fn the_declared_defaults_are_what_an_empty_command_line_gives() {
     assert_eq!(format!("{new:?}"), format!("{resolved:?}"));
 }
 
+// Long on purpose: one file setting every option, and one check per option.
 #[test]
 fn the_file_sets_every_option_the_command_line_leaves_at_its_default() {
     let file = r#"
