@@ -11,6 +11,7 @@ use tokio_stream::wrappers::{TcpListenerStream, UnixListenerStream};
 use tollgate_domain::Clock;
 use tollgate_domain::service::Service;
 use tollgate_domain::tenant_policy::TenantPolicy;
+use tollgate_domain::webauthn::RelyingParties;
 use tollgate_storage::SeaStore;
 use tonic::transport::server::Router;
 use tonic::transport::{Certificate, Identity as TlsIdentity, Server, ServerTlsConfig};
@@ -88,6 +89,13 @@ impl App {
             policy,
         )
         .with_confirm_link_base(config.confirm_link_base.clone())
+        .with_relying_parties(RelyingParties::new(
+            config
+                .relying_parties
+                .iter()
+                .map(|e| (e.tenant.clone(), e.audience.clone(), e.relying_party()))
+                .collect(),
+        ))
         .with_audit_observer(Arc::new(metrics.clone()));
         Ok(Self {
             api: Api::new(Arc::new(core), dispatcher.clone(), metrics.clone()),

@@ -14,7 +14,9 @@ pub const ERROR_DOMAIN: &str = "tollgate";
 
 fn code_of(error: &DomainError) -> Code {
     match error {
-        DomainError::InvalidArgument(_) | DomainError::CodeMismatch { .. } => Code::InvalidArgument,
+        DomainError::InvalidArgument(_)
+        | DomainError::CodeMismatch { .. }
+        | DomainError::WebAuthnRejected => Code::InvalidArgument,
         DomainError::AlreadyEnabled
         | DomainError::NoPendingEnrollment
         | DomainError::CodeExpired
@@ -25,17 +27,19 @@ fn code_of(error: &DomainError) -> Code {
         | DomainError::ContactAlreadyConfirmed
         | DomainError::MethodNotAllowed
         | DomainError::ConfirmationVoided
-        | DomainError::PhoneRegionNotAllowed => Code::FailedPrecondition,
+        | DomainError::PhoneRegionNotAllowed
+        | DomainError::WebAuthnNotConfigured => Code::FailedPrecondition,
         DomainError::ChallengeNotFound
         | DomainError::ContactNotFound
-        | DomainError::MessageNotFound => Code::NotFound,
+        | DomainError::MessageNotFound
+        | DomainError::CredentialNotFound => Code::NotFound,
         DomainError::LockedOut { .. }
         | DomainError::ResendTooSoon { .. }
         | DomainError::Overloaded { .. }
         | DomainError::SendLimitReached { .. } => Code::ResourceExhausted,
         DomainError::PolicyForbids | DomainError::CallerNotAllowed { .. } => Code::PermissionDenied,
         DomainError::ApiKeyInvalid | DomainError::NoCredential => Code::Unauthenticated,
-        DomainError::ApiKeyExists => Code::AlreadyExists,
+        DomainError::ApiKeyExists | DomainError::CredentialExists => Code::AlreadyExists,
         DomainError::EtagMismatch => Code::Aborted,
         DomainError::DeliveryFailed | DomainError::StorageUnavailable => Code::Unavailable,
         DomainError::Internal(_) => Code::Internal,

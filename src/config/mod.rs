@@ -57,6 +57,8 @@ pub enum ConfigError {
     MetricsAddr(String),
     #[error("--otlp-endpoint {0:?} is not an http:// or https:// URL")]
     OtlpEndpoint(String),
+    #[error("relying_parties: {0}")]
+    RelyingParty(String),
     #[error("callers: {0}")]
     Callers(String),
 }
@@ -101,6 +103,49 @@ pub struct ServerConfig {
     /// Who may call, from the configuration file; empty: the socket's
     /// owner and group, root, and client certificates the client CA signed.
     pub callers: Vec<crate::access::ConfiguredCaller>,
+    /// WebAuthn relying parties, from the configuration file.
+    pub relying_parties: Vec<RelyingPartyEntry>,
+}
+
+/// A `[[relying_parties]]` table: whose passkeys a tenant's (or an
+/// audience's) users register, and which origins may use them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelyingPartyEntry {
+    /// The tenant, or `*` for every tenant without an entry of its own.
+    #[serde(default = "every_tenant")]
+    pub tenant: String,
+    /// The audience; empty: the tenant's own.
+    #[serde(default)]
+    pub audience: String,
+    /// The relying party id: the domain passkeys are bound to.
+    pub id: String,
+    /// What authenticators show; defaults to the id.
+    #[serde(default)]
+    pub name: String,
+    /// Origins the browser may report (scheme, host and port), e.g.
+    /// "https://login.example.com"; native apps' origins are listed here
+    /// too.
+    pub origins: Vec<String>,
+}
+
+fn every_tenant() -> String {
+    "*".to_owned()
+}
+
+impl RelyingPartyEntry {
+    /// The domain's relying party.
+    pub fn relying_party(&self) -> tollgate_domain::webauthn::RelyingParty {
+        tollgate_domain::webauthn::RelyingParty {
+            id: self.id.clone(),
+            name: if self.name.is_empty() {
+                self.id.clone()
+            } else {
+                self.name.clone()
+            },
+            origins: self.origins.clone(),
+        }
+    }
 }
 
 /// When rows that no longer matter are deleted.
@@ -256,15 +301,25 @@ impl ServeArgs {
     pub fn resolve(self, matches: &ArgMatches) -> Result<ServerConfig, ConfigError> {
         let mut options = self.options;
         let mut callers = Vec::new();
+        let mut relying_parties = Vec::new();
         if let Some(path) = &self.config {
             let mut file = read_file(path)?;
             callers = crate::access::CallerEntry::resolve_all(std::mem::take(&mut file.callers))
                 .map_err(ConfigError::Callers)?;
+            relying_parties = std::mem::take(&mut file.relying_parties);
+            for entry in &relying_parties {
+                entry
+                    .relying_party()
+                    .check()
+                    .map_err(ConfigError::RelyingParty)?;
+            }
             options.fill_from(file, matches);
         }
         let listeners = options.listeners()?;
         let telemetry = options.telemetry()?;
-        Ok(options.assemble(listeners, telemetry, callers))
+        let mut config = options.assemble(listeners, telemetry, callers);
+        config.relying_parties = relying_parties;
+        Ok(config)
     }
 }
 
@@ -368,6 +423,7 @@ impl Options {
             log_format: self.log_format,
             log: self.log,
             callers,
+            relying_parties: Vec::new(),
         }
     }
 

@@ -61,6 +61,10 @@ macro_rules! options {
             // `Some` when the key is present; for an `Option<T>` option, a
             // present key holds `Some(T)`.
             $($name: Option<$ty>,)*
+            /// Whose passkeys: WebAuthn relying parties by tenant and
+            /// audience. File only: a list of tables.
+            #[serde(default)]
+            pub(super) relying_parties: Vec<super::RelyingPartyEntry>,
             /// Who may call; see the access module. File only: a list of tables.
             #[serde(default)]
             pub(super) callers: Vec<crate::access::CallerEntry>,

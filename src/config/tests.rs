@@ -201,6 +201,7 @@ fn every_option_is_a_flag_an_environment_variable_and_a_file_key() {
     }
     let mut keys = file_keys();
     assert_eq!(keys.pop().as_deref(), Some("callers"));
+    assert_eq!(keys.pop().as_deref(), Some("relying_parties"));
     assert_eq!(
         keys, flags,
         "every flag but --config is a file key of the same name: declare options in options.rs"

@@ -2,7 +2,7 @@
 //! CancelChallenge and RevokeTrustedDevices.
 use tollgate_domain::DomainError;
 use tollgate_domain::challenge::{AllowReason, BeginOutcome, BeginRequest, VerifyRequest};
-use tollgate_domain::policy::grace_message;
+use tollgate_domain::policy::{Method, grace_message};
 use tollgate_domain::ports::ClientInfo;
 use tonic::{Request, Response, Status};
 
@@ -56,12 +56,14 @@ impl ChallengeService for Api {
                     challenge_id,
                     methods,
                     expires_at,
+                    webauthn_options,
                 } => pb::BeginChallengeResponse {
                     decision: pb::Decision::Challenge as i32,
                     challenge_id: challenge_id.expose().to_owned(),
                     default_method: methods.first().map_or(0, |m| method_to_pb(*m) as i32),
                     methods: methods_to_pb(&methods),
                     expires_at: Some(timestamp(expires_at)),
+                    webauthn_request_options_json: webauthn_options.unwrap_or_default(),
                     ..Default::default()
                 },
                 BeginOutcome::EnrollmentRequired { message } => pb::BeginChallengeResponse {
@@ -91,7 +93,12 @@ impl ChallengeService for Api {
                     VerifyRequest {
                         challenge_id: &req.challenge_id,
                         method,
-                        code: &req.code,
+                        // A WebAuthn answer is the assertion, not a code.
+                        code: if method == Method::WebAuthn {
+                            &req.webauthn_assertion_json
+                        } else {
+                            &req.code
+                        },
                         remember_device: req.remember_device,
                         client: ClientInfo {
                             ip: req.client_ip.clone(),

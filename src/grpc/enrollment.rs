@@ -1,5 +1,6 @@
 //! EnrollmentService: GetEnrollment, BeginTotp, ConfirmTotp, DisableMethod,
-//! ResetUser, EnableMethod, SetDefaultMethod.
+//! ResetUser, EnableMethod, SetDefaultMethod, and the WebAuthn RPCs (built
+//! in `webauthn`).
 use tollgate_domain::DomainError;
 use tollgate_domain::contact::ContactKind;
 use tollgate_domain::enrollment::TotpState;
@@ -220,5 +221,40 @@ impl EnrollmentService for Api {
             })
         })
         .await
+    }
+
+    async fn begin_web_authn_registration(
+        &self,
+        request: Request<pb::BeginWebAuthnRegistrationRequest>,
+    ) -> Result<Response<pb::BeginWebAuthnRegistrationResponse>, Status> {
+        self.begin_webauthn_registration(request).await
+    }
+
+    async fn finish_web_authn_registration(
+        &self,
+        request: Request<pb::FinishWebAuthnRegistrationRequest>,
+    ) -> Result<Response<pb::FinishWebAuthnRegistrationResponse>, Status> {
+        self.finish_webauthn_registration(request).await
+    }
+
+    async fn list_web_authn_credentials(
+        &self,
+        request: Request<pb::ListWebAuthnCredentialsRequest>,
+    ) -> Result<Response<pb::ListWebAuthnCredentialsResponse>, Status> {
+        self.list_webauthn_credentials(request).await
+    }
+
+    async fn rename_web_authn_credential(
+        &self,
+        request: Request<pb::RenameWebAuthnCredentialRequest>,
+    ) -> Result<Response<pb::RenameWebAuthnCredentialResponse>, Status> {
+        self.rename_webauthn_credential(request).await
+    }
+
+    async fn remove_web_authn_credential(
+        &self,
+        request: Request<pb::RemoveWebAuthnCredentialRequest>,
+    ) -> Result<Response<pb::RemoveWebAuthnCredentialResponse>, Status> {
+        self.remove_webauthn_credential(request).await
     }
 }

@@ -5,6 +5,7 @@ mod delivery;
 mod enrollment;
 mod policy;
 mod recovery;
+mod webauthn;
 
 pub(crate) use policy::effective_policy;
 
@@ -98,6 +99,7 @@ fn method_to_pb(method: Method) -> pb::Method {
         Method::Email => pb::Method::Email,
         Method::Sms => pb::Method::Sms,
         Method::RecoveryCode => pb::Method::RecoveryCode,
+        Method::WebAuthn => pb::Method::Webauthn,
     }
 }
 
@@ -110,6 +112,7 @@ fn method_from_pb(value: i32) -> Result<Option<Method>, DomainError> {
         Ok(pb::Method::Email) => Ok(Some(Method::Email)),
         Ok(pb::Method::Sms) => Ok(Some(Method::Sms)),
         Ok(pb::Method::RecoveryCode) => Ok(Some(Method::RecoveryCode)),
+        Ok(pb::Method::Webauthn) => Ok(Some(Method::WebAuthn)),
         Err(_) => Err(DomainError::invalid("method", "is not a known method")),
     }
 }

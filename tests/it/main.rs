@@ -17,6 +17,8 @@ mod policy;
 mod retention;
 mod secrets;
 mod service;
+mod soft_authenticator;
 mod telemetry;
 mod tls;
 mod transports;
+mod webauthn;

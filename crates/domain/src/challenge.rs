@@ -58,6 +58,9 @@ pub enum BeginOutcome {
         /// Default first.
         methods: Vec<Method>,
         expires_at: DateTime<Utc>,
+        /// With WebAuthn offered: the options for
+        /// `navigator.credentials.get`, as JSON.
+        webauthn_options: Option<String>,
     },
     EnrollmentRequired {
         message: String,
@@ -100,7 +103,7 @@ pub struct Verified {
     pub methods_used: Vec<Method>,
 }
 
-fn random_hex(bytes: usize) -> Result<String, DomainError> {
+pub(crate) fn random_hex(bytes: usize) -> Result<String, DomainError> {
     let mut buf = vec![0u8; bytes];
     crate::random::fill(&mut buf)?;
     Ok(hex_lower(&buf))
@@ -264,6 +267,12 @@ impl<S: Store, O: Offload> Service<S, O> {
         }
         let challenge_id = SecretString::new(new_challenge_id(now)?);
         let expires_at = now + policy.challenge_ttl;
+        let webauthn = if methods.contains(&Method::WebAuthn) {
+            self.webauthn_sign_in(user, request.audience).await?
+        } else {
+            None
+        };
+        let (webauthn_options, webauthn_state) = webauthn.unzip();
         self.store
             .create_challenge(
                 user,
@@ -274,6 +283,7 @@ impl<S: Store, O: Offload> Service<S, O> {
                     created_at: now,
                     expires_at,
                     client: request.client,
+                    webauthn_state,
                 },
             )
             .await?;
@@ -281,6 +291,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             challenge_id,
             methods,
             expires_at,
+            webauthn_options,
         })
     }
 
@@ -434,6 +445,10 @@ impl<S: Store, O: Offload> Service<S, O> {
             }
             Method::Email | Method::Sms => {
                 self.check_sent_code(user, &challenge, request, &policy, now, &lockout_policy)
+                    .await?
+            }
+            Method::WebAuthn => {
+                self.check_webauthn(user, &challenge, request.code, now, &lockout_policy)
                     .await?
             }
         };

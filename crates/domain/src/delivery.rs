@@ -136,7 +136,7 @@ fn contact_of(method: Method) -> Option<ContactKind> {
     match method {
         Method::Email => Some(ContactKind::Email),
         Method::Sms => Some(ContactKind::Phone),
-        Method::Totp | Method::RecoveryCode => None,
+        Method::Totp | Method::RecoveryCode | Method::WebAuthn => None,
     }
 }
 

@@ -85,6 +85,14 @@ pub enum DomainError {
     NoCredential,
     #[error("An API key with this name exists already")]
     ApiKeyExists,
+    #[error("Passkeys are not set up for this organisation")]
+    WebAuthnNotConfigured,
+    #[error("The passkey or security key response was not accepted")]
+    WebAuthnRejected,
+    #[error("This passkey or security key is registered already")]
+    CredentialExists,
+    #[error("No passkey or security key has that id")]
+    CredentialNotFound,
     #[error("The service's storage is unavailable. Try again shortly")]
     StorageUnavailable,
     #[error("Internal error: {0}")]
@@ -122,6 +130,10 @@ impl DomainError {
             Self::ApiKeyInvalid => "API_KEY_INVALID",
             Self::NoCredential => "NO_CREDENTIAL",
             Self::ApiKeyExists => "API_KEY_EXISTS",
+            Self::WebAuthnNotConfigured => "WEBAUTHN_NOT_CONFIGURED",
+            Self::WebAuthnRejected => "WEBAUTHN_REJECTED",
+            Self::CredentialExists => "CREDENTIAL_EXISTS",
+            Self::CredentialNotFound => "CREDENTIAL_NOT_FOUND",
             Self::StorageUnavailable => "STORAGE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
         }

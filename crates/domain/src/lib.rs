@@ -29,6 +29,7 @@ mod serde_time;
 pub mod service;
 pub mod tenant_policy;
 pub mod totp;
+pub mod webauthn;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{DomainError, FieldViolation};

@@ -26,6 +26,8 @@ pub enum Method {
     Email,
     Sms,
     RecoveryCode,
+    /// A passkey or security key (WebAuthn).
+    WebAuthn,
 }
 
 impl Method {
@@ -35,13 +37,20 @@ impl Method {
             Self::Email => "email",
             Self::Sms => "sms",
             Self::RecoveryCode => "recovery_code",
+            Self::WebAuthn => "webauthn",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::Totp, Self::Email, Self::Sms, Self::RecoveryCode]
-            .into_iter()
-            .find(|m| m.as_str() == text)
+        [
+            Self::Totp,
+            Self::Email,
+            Self::Sms,
+            Self::RecoveryCode,
+            Self::WebAuthn,
+        ]
+        .into_iter()
+        .find(|m| m.as_str() == text)
     }
 }
 
@@ -103,6 +112,7 @@ impl Default for Policy {
                 Method::Email,
                 Method::Sms,
                 Method::RecoveryCode,
+                Method::WebAuthn,
             ],
             enforcement: Enforcement::Optional,
             admin_roles: vec![

@@ -15,6 +15,7 @@ use crate::policy_cache::PolicyCache;
 use crate::ports::{AuditEvent, ClientInfo, Offload, Outcome, Store, StoredPolicy, TotpRecord};
 use crate::secret::{Keyring, SecretBytes};
 use crate::tenant_policy::TenantPolicy;
+use crate::webauthn::RelyingParties;
 
 /// Associated-data purpose for sealed TOTP seeds.
 pub(crate) const TOTP_SEED_PURPOSE: &str = "tollgate/v1/totp-seed";
@@ -33,6 +34,8 @@ pub struct Service<S, O> {
     pub(crate) observer: Option<Arc<dyn AuditObserver>>,
     /// Tenant policies read in the last second, for the sign-in path.
     pub(crate) policies: PolicyCache,
+    /// Whose passkeys: the WebAuthn relying parties by tenant and audience.
+    pub(crate) relying_parties: Arc<RelyingParties>,
 }
 
 /// Hears of each audit event after it is stored, e.g. to count lockouts.
@@ -68,7 +71,15 @@ impl<S: Store, O: Offload> Service<S, O> {
             confirm_link_base: None,
             observer: None,
             policies: PolicyCache::default(),
+            relying_parties: Arc::default(),
         }
+    }
+
+    /// Passkeys and security keys are registered and used with these
+    /// relying parties.
+    pub fn with_relying_parties(mut self, parties: RelyingParties) -> Self {
+        self.relying_parties = Arc::new(parties);
+        self
     }
 
     /// Tells `observer` of every audit event stored from now on.

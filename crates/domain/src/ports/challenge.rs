@@ -29,6 +29,8 @@ pub struct ChallengeRecord {
     pub status: ChallengeStatus,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// The WebAuthn sign-in ceremony's state, when WebAuthn is offered.
+    pub webauthn_state: Option<String>,
 }
 
 /// What VerifyChallenge reads before it checks a code, read at once.
@@ -52,6 +54,8 @@ pub struct NewChallenge {
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub client: ClientInfo,
+    /// The WebAuthn sign-in ceremony's state, when WebAuthn is offered.
+    pub webauthn_state: Option<String>,
 }
 
 /// A trusted device to store, under the keyed hash of its token.
@@ -74,6 +78,13 @@ pub enum Consume {
     /// The challenge's email/SMS code with this keyed hash, if it is still
     /// the current one and unexpired.
     ChallengeCode(String),
+    /// A WebAuthn assertion: the credential (by row id) stored anew with
+    /// its moved counter and flags, if it is still at `version`.
+    WebAuthn {
+        id: i64,
+        version: i64,
+        credential: String,
+    },
 }
 
 /// How completing a challenge ended.

@@ -2,7 +2,8 @@
 //! run CPU-heavy work. `tollgate-storage` and the server implement these.
 //!
 //! Storage is one small trait per area ([`EnrollmentStore`],
-//! [`ChallengeStore`], [`LockoutStore`], [`DeliveryStore`], [`AdminStore`]),
+//! [`ChallengeStore`], [`LockoutStore`], [`DeliveryStore`], [`AdminStore`],
+//! [`WebAuthnStore`]),
 //! each beside the records it exchanges; [`Store`] is their sum, what a use
 //! case asks for.
 use std::future::Future;
@@ -18,11 +19,13 @@ mod challenge;
 mod delivery;
 mod enrollment;
 mod lockout;
+mod webauthn;
 pub use admin::*;
 pub use challenge::*;
 pub use delivery::*;
 pub use enrollment::*;
 pub use lockout::*;
+pub use webauthn::*;
 
 /// Where a request came from, as the application reports it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -70,12 +73,12 @@ pub struct AuditEvent {
 /// effect twice is a single conditional statement or transaction, so
 /// replicas sharing one database agree.
 pub trait Store:
-    EnrollmentStore + ChallengeStore + LockoutStore + DeliveryStore + AdminStore
+    EnrollmentStore + ChallengeStore + LockoutStore + DeliveryStore + AdminStore + WebAuthnStore
 {
 }
 
 impl<S> Store for S where
-    S: EnrollmentStore + ChallengeStore + LockoutStore + DeliveryStore + AdminStore
+    S: EnrollmentStore + ChallengeStore + LockoutStore + DeliveryStore + AdminStore + WebAuthnStore
 {
 }
 

@@ -25,6 +25,9 @@ pub struct Model {
     pub code_expires_at: Option<i64>,
     pub code_sent_at: Option<i64>,
     pub code_sends: i32,
+    /// The WebAuthn sign-in ceremony's state (JSON), when WebAuthn is
+    /// offered.
+    pub webauthn_state: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

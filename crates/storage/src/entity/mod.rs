@@ -12,3 +12,5 @@ pub mod trusted_device;
 pub mod user;
 pub mod user_lockout;
 pub mod user_method;
+pub mod webauthn_ceremony;
+pub mod webauthn_credential;

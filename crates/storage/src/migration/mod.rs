@@ -15,6 +15,7 @@ mod m20261130_000008_expiry_indexes;
 mod m20261205_000009_callers;
 mod m20261205_000010_confirmation_failures;
 mod m20261205_000011_send_counts;
+mod m20261206_000012_webauthn;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000009_callers::Migration),
             Box::new(m20261205_000010_confirmation_failures::Migration),
             Box::new(m20261205_000011_send_counts::Migration),
+            Box::new(m20261206_000012_webauthn::Migration),
         ]
     }
 }

@@ -20,10 +20,11 @@ use super::challenge::revoke_devices;
 use super::enrollment::hold_method_changes;
 use super::rows::audit_row;
 use super::sql::{owned_by, page_rows};
+use super::webauthn::delete_webauthn_credentials;
 use super::{SeaStore, instant, millis, unavailable};
 use crate::entity::{
     audit_event, challenge, contact, outbox, policy, recovery_code, totp_credential,
-    trusted_device, user, user_lockout, user_method,
+    trusted_device, user, user_lockout, user_method, webauthn_ceremony,
 };
 
 /// An insert of a new `users` row.
@@ -421,6 +422,16 @@ impl AdminStore for SeaStore {
         hold_method_changes(&txn, user).await.map_err(unavailable)?;
         totp_credential::Entity::delete_many()
             .filter(owned_by::<totp_credential::Entity>(user))
+            .exec(&txn)
+            .await
+            .map_err(unavailable)?;
+        delete_webauthn_credentials(&txn, user, None)
+            .await
+            .map_err(unavailable)?;
+        // A registration begun before the reset must not finish after it.
+        webauthn_ceremony::Entity::delete_many()
+            .filter(webauthn_ceremony::Column::TenantId.eq(user.tenant.as_str()))
+            .filter(webauthn_ceremony::Column::UserId.eq(user.user.as_str()))
             .exec(&txn)
             .await
             .map_err(unavailable)?;

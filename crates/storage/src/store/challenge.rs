@@ -23,7 +23,9 @@ use super::sql::{
     PerUser, Shapes, any_row_in, insert_if, joined, owned_by, query_shaped, select_all_as, step,
 };
 use super::{SeaStore, millis, unavailable};
-use crate::entity::{challenge, recovery_code, totp_credential, trusted_device, user_lockout};
+use crate::entity::{
+    challenge, recovery_code, totp_credential, trusted_device, user_lockout, webauthn_credential,
+};
 use crate::sqlite::group_commit::Write;
 use crate::sqlite::reads::Columns;
 use crate::sqlite::statements::{
@@ -85,6 +87,23 @@ pub(crate) fn consume_statement(
                 .filter(owned_by::<recovery_code::Entity>(user))
                 .filter(C::Id.eq(*id))
                 .filter(C::UsedAt.is_null())
+                .into_query()
+        }
+        Consume::WebAuthn {
+            id,
+            version,
+            credential,
+        } => {
+            use webauthn_credential::Column as C;
+            // The credential moves on from the version read, once: two
+            // sign-ins cannot both store a counter from the same value.
+            webauthn_credential::Entity::update_many()
+                .col_expr(C::Credential, Expr::value(credential.as_str()))
+                .col_expr(C::LastUsedAt, Expr::value(millis(now)))
+                .col_expr(C::Version, Expr::col(C::Version).add(1))
+                .filter(owned_by::<webauthn_credential::Entity>(user))
+                .filter(C::Id.eq(*id))
+                .filter(C::Version.eq(*version))
                 .into_query()
         }
         Consume::ChallengeCode(hash) => {
@@ -435,6 +454,10 @@ impl ChallengeStore for SeaStore {
             client_ip: Set(truncate(&new.client.ip, 64)),
             user_agent: Set(truncate(&new.client.user_agent, 512)),
             audience: Set(truncate(&new.audience, 64)),
+            webauthn_state: match new.webauthn_state {
+                Some(state) => Set(Some(state)),
+                None => sea_orm::ActiveValue::NotSet,
+            },
             ..Default::default()
         };
         self.insert(row).await

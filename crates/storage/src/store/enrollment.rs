@@ -18,6 +18,7 @@ use tollgate_domain::{DomainError, UserRef};
 use super::challenge::revoke_devices;
 use super::rows::to_record;
 use super::sql::{PerUser, Shapes, owned_by, query_shaped};
+use super::webauthn::delete_webauthn_credentials;
 use super::{SeaStore, instant, millis, unavailable};
 use crate::entity::{recovery_code, totp_credential, user, user_method};
 use crate::sqlite::reads::Columns;
@@ -88,7 +89,7 @@ pub(crate) async fn hold_method_changes<C: ConnectionTrait>(
 
 /// Inside `conn`'s transaction, before a method is enabled: holds the
 /// user's method changes and says whether the method will be the first.
-async fn enabling_first_method<C: ConnectionTrait>(
+pub(crate) async fn enabling_first_method<C: ConnectionTrait>(
     conn: &C,
     user: &UserRef,
 ) -> Result<bool, DbErr> {
@@ -99,7 +100,7 @@ async fn enabling_first_method<C: ConnectionTrait>(
 /// Inside `conn`'s transaction, once a method is enabled: stores the set
 /// offered when the method is the user's `first`, and says what became of
 /// recovery codes (on `Needed` the caller rolls back).
-async fn recovery_on_enable<C: ConnectionTrait>(
+pub(crate) async fn recovery_on_enable<C: ConnectionTrait>(
     conn: &C,
     user: &UserRef,
     first: bool,
@@ -116,7 +117,7 @@ async fn recovery_on_enable<C: ConnectionTrait>(
 }
 
 /// Commits `txn`, or rolls it back when the enabling needs a recovery set.
-async fn finish_enable(
+pub(crate) async fn finish_enable(
     txn: DatabaseTransaction,
     outcome: RecoveryOnEnable,
 ) -> Result<RecoveryOnEnable, DomainError> {
@@ -478,6 +479,12 @@ impl EnrollmentStore for SeaStore {
     ) -> Result<bool, DomainError> {
         let (txn, _turn) = self.begin_write().await?;
         hold_method_changes(&txn, user).await.map_err(unavailable)?;
+        if method == Method::WebAuthn {
+            // Off means the credentials go: none may sign in again.
+            delete_webauthn_credentials(&txn, user, None)
+                .await
+                .map_err(unavailable)?;
+        }
         let deleted = user_method::Entity::delete_many()
             .filter(owned_by::<user_method::Entity>(user))
             .filter(user_method::Column::Method.eq(method.as_str()))

@@ -13,6 +13,7 @@ pub(crate) mod rows;
 pub(crate) mod sql;
 #[cfg(test)]
 mod tests;
+pub(crate) mod webauthn;
 
 use std::sync::Arc;
 

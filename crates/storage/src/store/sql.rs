@@ -16,7 +16,7 @@ use tollgate_domain::{DomainError, TenantId, UserRef};
 use super::unavailable;
 use crate::entity::{
     challenge, contact, recovery_code, totp_credential, trusted_device, user, user_lockout,
-    user_method,
+    user_method, webauthn_credential,
 };
 use crate::sqlite::shape::Shape;
 
@@ -43,7 +43,8 @@ per_user!(
     challenge,
     user_method,
     contact,
-    user
+    user,
+    webauthn_credential
 );
 
 /// The rows of `E` that belong to `user`.
