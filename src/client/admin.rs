@@ -70,10 +70,14 @@ pub struct AuditArgs {
 }
 
 /// The user's enrolment and recovery-code status, asked in that order.
-async fn fetch_status(
-    args: &StatusArgs,
-    channel: Channel,
-) -> Result<(pb::GetEnrollmentResponse, pb::GetRecoveryStatusResponse), ClientError> {
+/// What `status` shows, fetched: enrolment, recovery codes, passkeys.
+type Status = (
+    pb::GetEnrollmentResponse,
+    pb::GetRecoveryStatusResponse,
+    Vec<pb::WebAuthnCredential>,
+);
+
+async fn fetch_status(args: &StatusArgs, channel: Channel) -> Result<Status, ClientError> {
     let (tenant_id, user_id) = (args.conn.tenant.clone(), args.subject.user.clone());
     let e = EnrollmentServiceClient::new(channel.clone())
         .get_enrollment(pb::GetEnrollmentRequest {
@@ -84,15 +88,55 @@ async fn fetch_status(
         })
         .await?
         .into_inner();
+    let keys = EnrollmentServiceClient::new(channel.clone())
+        .list_web_authn_credentials(pb::ListWebAuthnCredentialsRequest {
+            tenant_id: tenant_id.clone(),
+            user_id: user_id.clone(),
+        })
+        .await?
+        .into_inner()
+        .credentials;
     let recovery = RecoveryServiceClient::new(channel)
         .get_recovery_status(pb::GetRecoveryStatusRequest { tenant_id, user_id })
         .await?
         .into_inner();
-    Ok((e, recovery))
+    Ok((e, recovery, keys))
+}
+
+/// A passkey or security key, as `status --json` shows it.
+fn webauthn_json(key: &pb::WebAuthnCredential) -> Value {
+    json!({
+        "credential_id": key.credential_id,
+        "label": key.label,
+        "kind": short(key.kind().as_str_name(), "WEB_AUTHN_KIND_"),
+        "created_at": rfc3339(key.created_at.as_ref()),
+        "last_used_at": rfc3339(key.last_used_at.as_ref()),
+        "backed_up": key.backed_up,
+    })
+}
+
+/// The passkeys row of the status table.
+fn webauthn_text(keys: &[Value]) -> String {
+    if keys.is_empty() {
+        return "none".to_owned();
+    }
+    let each: Vec<String> = keys
+        .iter()
+        .map(|k| {
+            let used = k["last_used_at"].as_str().unwrap_or("never");
+            format!(
+                "{} ({}, last used {used})",
+                k["label"].as_str().unwrap_or_default(),
+                k["kind"].as_str().unwrap_or_default().replace('_', " "),
+            )
+        })
+        .collect();
+    each.join("; ")
 }
 
 pub async fn status(args: &StatusArgs, channel: Channel) -> Result<Report, ClientError> {
-    let (e, recovery) = fetch_status(args, channel).await?;
+    let (e, recovery, keys) = fetch_status(args, channel).await?;
+    let keys: Vec<Value> = keys.iter().map(webauthn_json).collect();
     let totp = e.totp.unwrap_or_default();
     let totp_state = short(totp.state().as_str_name(), "TOTP_STATE_");
     let enabled = method_names(&e.enabled_methods);
@@ -113,6 +157,7 @@ pub async fn status(args: &StatusArgs, channel: Channel) -> Result<Report, Clien
         },
         "email": email,
         "sms": sms,
+        "webauthn": keys,
         "recovery_codes": {
             "remaining": recovery.remaining,
             "total": recovery.total,
@@ -146,6 +191,7 @@ pub async fn status(args: &StatusArgs, channel: Channel) -> Result<Report, Clien
         ("totp", totp_text(totp_state, &totp)),
         ("email", contact_text(&json["email"])),
         ("sms", contact_text(&json["sms"])),
+        ("passkeys", webauthn_text(&keys)),
         (
             "recovery codes",
             format!("{} of {} left", recovery.remaining, recovery.total),

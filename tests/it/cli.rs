@@ -230,6 +230,7 @@ async fn enrol_sign_in_audit_and_reset() {
     assert_eq!(status["enabled_methods"], json!(["totp"]));
     assert_eq!(status["default_method"], "totp");
     assert_eq!(status["recovery_codes"]["remaining"], 8);
+    assert_eq!(status["webauthn"], json!([]));
     assert_eq!(status["policy"]["state"], "not_required");
     let shown = ok_text(s, &["status", "--user", "alice"]).await;
     assert!(shown.contains("8 of 8 left"), "{shown}");
