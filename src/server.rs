@@ -590,6 +590,7 @@ async fn purge_periodically(
                     messages = purged.messages,
                     trusted_devices = purged.trusted_devices,
                     audit_events = purged.audit_events,
+                    webauthn_ceremonies = purged.webauthn_ceremonies,
                     "purged expired rows"
                     );
                 }

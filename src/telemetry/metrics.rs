@@ -154,6 +154,7 @@ impl Metrics {
             ("outbox", purged.messages),
             ("trusted_devices", purged.trusted_devices),
             ("audit_events", purged.audit_events),
+            ("webauthn_ceremonies", purged.webauthn_ceremonies),
         ] {
             self.purged
                 .add(rows, &[KeyValue::new("tollgate.table", table)]);

@@ -5,6 +5,7 @@
 //! challenge, another user's credential, an origin not allowed, an expired
 //! or reused ceremony, a counter that goes backwards).
 use chrono::TimeDelta;
+use sea_orm::{EntityTrait, PaginatorTrait};
 use tollgate::config::{RelyingPartyEntry, ServerConfig};
 use tollgate::pb;
 use tollgate::pb::challenge_service_client::ChallengeServiceClient;
@@ -13,7 +14,9 @@ use tollgate_domain::ports::{
     RecoveryOnEnable, WebAuthnKind, WebAuthnStore,
 };
 use tollgate_domain::recovery::StoredCode;
+use tollgate_domain::retention::Retention;
 use tollgate_domain::{Clock, UserRef};
+use tollgate_storage::entity::webauthn_ceremony;
 use tonic::Code;
 
 use crate::soft_authenticator::SoftAuthenticator;
@@ -385,7 +388,36 @@ async fn a_credential_id_is_held_by_one_user(db: &TestDb) {
     server.stop().await;
 }
 
+/// A registration begun and never finished is deleted by the purge once
+/// it has been expired longer than the retention; a fresh one stays.
+async fn an_unfinished_registration_is_purged(db: &TestDb) {
+    let server = start(db).await;
+    let ceremonies = || async {
+        webauthn_ceremony::Entity::find()
+            .count(server.app_store.connection())
+            .await
+            .unwrap()
+    };
+    begin_registration(&server, "liam", pb::WebAuthnKind::Passkey)
+        .await
+        .unwrap();
+    server.clock.advance(TimeDelta::hours(2));
+    begin_registration(&server, "mia", pb::WebAuthnKind::Passkey)
+        .await
+        .unwrap();
+    assert_eq!(ceremonies().await, 2);
+    let retention = Retention {
+        expired: TimeDelta::hours(1),
+        audit: None,
+    };
+    let purged = server.core.purge(&retention).await.unwrap();
+    assert_eq!(purged.webauthn_ceremonies, 1);
+    assert_eq!(ceremonies().await, 1);
+    server.stop().await;
+}
+
 on_both_databases!(
+    an_unfinished_registration_is_purged,
     a_passkey_registers_and_signs_in,
     an_assertion_is_good_once_and_for_its_own_challenge,
     another_users_key_and_a_foreign_origin_are_refused,

@@ -32,11 +32,16 @@ pub struct Purged {
     pub messages: u64,
     pub trusted_devices: u64,
     pub audit_events: u64,
+    pub webauthn_ceremonies: u64,
 }
 
 impl Purged {
     pub fn total(&self) -> u64 {
-        self.challenges + self.messages + self.trusted_devices + self.audit_events
+        self.challenges
+            + self.messages
+            + self.trusted_devices
+            + self.audit_events
+            + self.webauthn_ceremonies
     }
 }
 
@@ -48,6 +53,7 @@ pub fn cutoffs(retention: &Retention, now: DateTime<Utc>) -> Vec<(Purgeable, Dat
         (Purgeable::Challenges, expired),
         (Purgeable::Messages, expired),
         (Purgeable::TrustedDevices, expired),
+        (Purgeable::WebAuthnCeremonies, expired),
     ];
     if let Some(audit) = retention.audit {
         all.push((Purgeable::AuditEvents, now - audit));
@@ -75,6 +81,7 @@ impl<S: Store, O: Offload> Service<S, O> {
                 Purgeable::Messages => purged.messages = deleted,
                 Purgeable::TrustedDevices => purged.trusted_devices = deleted,
                 Purgeable::AuditEvents => purged.audit_events = deleted,
+                Purgeable::WebAuthnCeremonies => purged.webauthn_ceremonies = deleted,
             }
         }
         Ok(purged)
@@ -102,6 +109,7 @@ mod tests {
                 (Purgeable::Challenges, now - day),
                 (Purgeable::Messages, now - day),
                 (Purgeable::TrustedDevices, now - day),
+                (Purgeable::WebAuthnCeremonies, now - day),
             ]
         );
         let limited = cutoffs(

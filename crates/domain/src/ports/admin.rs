@@ -26,6 +26,8 @@ pub enum Purgeable {
     Messages,
     TrustedDevices,
     AuditEvents,
+    /// WebAuthn registrations begun and never finished.
+    WebAuthnCeremonies,
 }
 
 /// A tenant's stored policy and its version (the etag).

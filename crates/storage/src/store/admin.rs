@@ -557,6 +557,11 @@ impl AdminStore for SeaStore {
                 delete_chosen::<trusted_device::Entity, _>(&txn, C::DeviceId, expired, limit).await
             }
             Purgeable::AuditEvents => purge_audit_events(&txn, before, limit).await,
+            Purgeable::WebAuthnCeremonies => {
+                use webauthn_ceremony::Column as C;
+                let expired = Condition::all().add(C::ExpiresAt.lt(before));
+                delete_chosen::<webauthn_ceremony::Entity, _>(&txn, C::IdHash, expired, limit).await
+            }
         }
         .map_err(unavailable)?;
         txn.commit().await.map_err(unavailable)?;
