@@ -75,6 +75,7 @@ fn base_to_pb(p: &Policy) -> pb::Policy {
         max_sends_per_user_hour: p.max_sends_per_user_hour,
         max_sends_per_tenant_hour: p.max_sends_per_tenant_hour,
         allowed_phone_regions: p.allowed_phone_regions.clone(),
+        phishing_resistant: enforcement_to_pb(p.phishing_resistant) as i32,
         ..Default::default()
     }
 }
@@ -217,6 +218,9 @@ impl Reader {
             "two_factor_enabled" => base.two_factor_enabled = source.two_factor_enabled,
             "allowed_methods" => base.allowed_methods = self.methods(path, &source.allowed_methods),
             "enforcement" => base.enforcement = self.enforcement(path, source.enforcement),
+            "phishing_resistant" => {
+                base.phishing_resistant = self.enforcement(path, source.phishing_resistant)
+            }
             "admin_roles" => base.admin_roles = source.admin_roles.clone(),
             "effective_at" => {
                 base.effective_at = source.effective_at.as_ref().and_then(instant_from_pb)
@@ -351,6 +355,7 @@ const ALL_PATHS: &[&str] = &[
     "two_factor_enabled",
     "allowed_methods",
     "enforcement",
+    "phishing_resistant",
     "admin_roles",
     "effective_at",
     "grace_logins",

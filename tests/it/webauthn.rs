@@ -9,6 +9,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use tollgate::config::{RelyingPartyEntry, ServerConfig};
 use tollgate::pb;
 use tollgate::pb::challenge_service_client::ChallengeServiceClient;
+use tollgate::pb::policy_service_client::PolicyServiceClient;
 use tollgate_domain::ports::{
     AuditEvent, ClientInfo, CredentialAdded, NewRecoverySet, NewWebAuthnCredential, Outcome,
     RecoveryOnEnable, WebAuthnKind, WebAuthnStore,
@@ -19,6 +20,7 @@ use tollgate_domain::{Clock, UserRef};
 use tollgate_storage::entity::webauthn_ceremony;
 use tonic::Code;
 
+use crate::enrollment::enrol;
 use crate::soft_authenticator::SoftAuthenticator;
 use crate::support::{TestDb, TestServer, clock, on_both_databases, reason};
 
@@ -416,7 +418,91 @@ async fn an_unfinished_registration_is_purged(db: &TestDb) {
     server.stop().await;
 }
 
+/// With passkeys required of admins, an admin whose only method is TOTP
+/// must enrol one (EvaluateUser MUST_ENROLL, BeginChallenge
+/// ENROLLMENT_REQUIRED) and is compliant once they have; others still sign
+/// in with TOTP.
+async fn policy_can_require_a_phishing_resistant_method(db: &TestDb) {
+    let server = start(db).await;
+    let mut policies = PolicyServiceClient::new(server.channel().await);
+    policies
+        .update_policy(pb::UpdatePolicyRequest {
+            policy: Some(pb::Policy {
+                phishing_resistant: pb::Enforcement::RequiredForAdmins as i32,
+                ..Default::default()
+            }),
+            update_mask: Some(prost_types::FieldMask {
+                paths: vec!["phishing_resistant".to_owned()],
+            }),
+            actor_id: "admin-1".to_owned(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    enrol(&server, "olga").await;
+    enrol(&server, "pete").await;
+    let admin = vec!["administrator".to_owned()];
+    let evaluate = |user: &str, roles: Vec<String>| {
+        let mut policies = policies.clone();
+        let user = user.to_owned();
+        async move {
+            policies
+                .evaluate_user(pb::EvaluateUserRequest {
+                    user_id: user,
+                    roles,
+                    ..Default::default()
+                })
+                .await
+                .unwrap()
+                .into_inner()
+                .verdict
+                .unwrap()
+                .state()
+        }
+    };
+    let begin = |user: &str, roles: Vec<String>| {
+        let server = &server;
+        let user = user.to_owned();
+        async move {
+            challenge_client(server)
+                .await
+                .begin_challenge(pb::BeginChallengeRequest {
+                    user_id: user,
+                    roles,
+                    ..Default::default()
+                })
+                .await
+                .unwrap()
+                .into_inner()
+                .decision()
+        }
+    };
+    assert_eq!(
+        evaluate("olga", admin.clone()).await,
+        pb::ComplianceState::MustEnroll
+    );
+    assert_eq!(
+        begin("olga", admin.clone()).await,
+        pb::Decision::EnrollmentRequired
+    );
+    assert_eq!(
+        evaluate("pete", vec![]).await,
+        pb::ComplianceState::NotRequired
+    );
+    assert_eq!(begin("pete", vec![]).await, pb::Decision::Challenge);
+
+    let mut passkey = SoftAuthenticator::new(ORIGIN);
+    register(&server, "olga", &mut passkey, pb::WebAuthnKind::Passkey).await;
+    assert_eq!(
+        evaluate("olga", admin.clone()).await,
+        pb::ComplianceState::Compliant
+    );
+    assert_eq!(begin("olga", admin).await, pb::Decision::Challenge);
+    server.stop().await;
+}
+
 on_both_databases!(
+    policy_can_require_a_phishing_resistant_method,
     an_unfinished_registration_is_purged,
     a_passkey_registers_and_signs_in,
     an_assertion_is_good_once_and_for_its_own_challenge,

@@ -41,6 +41,11 @@ const DEVICE_TOKEN_BYTES: usize = 32;
 pub const METHOD_WITHDRAWN_MESSAGE: &str =
     "Your organisation no longer allows your two-factor method. Set up another one to continue.";
 
+/// What to show a user whom policy requires to hold a passkey or security
+/// key, and who has only other methods.
+pub const PHISHING_RESISTANT_MESSAGE: &str =
+    "Your organisation requires a passkey or security key. Set one up to continue.";
+
 /// Why a sign-in needs no second factor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AllowReason {
@@ -245,6 +250,15 @@ impl<S: Store, O: Offload> Service<S, O> {
             return self
                 .begin_without_methods(user, &policy, request.roles, now)
                 .await;
+        }
+        if policy.phishing_resistant_required(request.roles, now)
+            && !methods.contains(&Method::WebAuthn)
+        {
+            // Other methods do not satisfy it: never a challenge the
+            // policy would not accept.
+            return Ok(BeginOutcome::EnrollmentRequired {
+                message: PHISHING_RESISTANT_MESSAGE.to_owned(),
+            });
         }
         if policy.trusted_devices_allowed && !request.trusted_device_token.is_empty() {
             let hashes: Vec<String> = self

@@ -402,11 +402,15 @@ impl<S: Store, O: Offload> Service<S, O> {
     ) -> Result<(Verdict, bool), DomainError> {
         crate::bounds::check_request(roles, audience, None, None)?;
         let policy = self.policy_for(user, audience).await?;
-        let enrolled = !self.get_enrollment(user).await?.enabled_methods.is_empty();
+        let methods = self.get_enrollment(user).await?.enabled_methods;
         let grace_used = self.store.grace_logins_used(user).await?;
+        let now = self.clock.now();
+        // Compliant only with what policy asks of this user: where a
+        // phishing-resistant method is required, a passkey or security key.
+        let satisfied = policy.satisfied_by(&methods, roles, now);
         Ok((
-            policy.verdict(roles, enrolled, grace_used, self.clock.now()),
-            enrolled,
+            policy.verdict(roles, satisfied, grace_used, now),
+            !methods.is_empty(),
         ))
     }
 

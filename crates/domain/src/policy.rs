@@ -98,6 +98,10 @@ pub struct Policy {
     pub max_sends_per_tenant_hour: u32,
     /// ISO 3166 regions phone numbers may be in; empty: any.
     pub allowed_phone_regions: Vec<String>,
+    /// Who must hold a phishing-resistant method (a passkey or security
+    /// key): nobody (`Optional`), admins, or everyone. Until they do, they
+    /// must enrol one; the other methods do not satisfy it.
+    pub phishing_resistant: Enforcement,
 }
 
 /// The issuer authenticator apps show when none is configured.
@@ -139,6 +143,7 @@ impl Default for Policy {
             max_sends_per_user_hour: 10,
             max_sends_per_tenant_hour: 1000,
             allowed_phone_regions: Vec::new(),
+            phishing_resistant: Enforcement::Optional,
         }
     }
 }
@@ -208,18 +213,53 @@ impl Policy {
         }
     }
 
-    /// Whether 2FA is required of a user holding `roles` at `now`, and why.
+    /// Whether 2FA is required of a user holding `roles` at `now`, and why:
+    /// by the enforcement, or by the phishing-resistant requirement.
     pub fn requirement(&self, roles: &[String], now: DateTime<Utc>) -> (bool, RequirementReason) {
+        let (required, reason) = self.enforced(self.enforcement, roles, now);
+        if required {
+            return (true, reason);
+        }
+        match self.enforced(self.phishing_resistant, roles, now) {
+            (true, by) => (true, by),
+            _ => (false, reason),
+        }
+    }
+
+    /// Whether a phishing-resistant method is required of a user holding
+    /// `roles` at `now`.
+    pub fn phishing_resistant_required(&self, roles: &[String], now: DateTime<Utc>) -> bool {
+        self.enforced(self.phishing_resistant, roles, now).0
+    }
+
+    /// Whether the user's enabled `methods` meet what policy asks of a user
+    /// holding `roles`: any method, or a phishing-resistant one where that
+    /// is required.
+    pub fn satisfied_by(&self, methods: &[Method], roles: &[String], now: DateTime<Utc>) -> bool {
+        if self.phishing_resistant_required(roles, now) {
+            methods.contains(&Method::WebAuthn)
+        } else {
+            !methods.is_empty()
+        }
+    }
+
+    /// Whether `enforcement` applies to a user holding `roles` at `now`.
+    fn enforced(
+        &self,
+        enforcement: Enforcement,
+        roles: &[String],
+        now: DateTime<Utc>,
+    ) -> (bool, RequirementReason) {
         if !self.two_factor_enabled {
             return (false, RequirementReason::TwoFactorDisabled);
         }
-        if self.enforcement == Enforcement::Optional {
+        if enforcement == Enforcement::Optional {
             return (false, RequirementReason::Optional);
         }
         if self.effective_at.is_some_and(|at| now < at) {
             return (false, RequirementReason::NotYetEffective);
         }
-        match self.enforcement {
+        match enforcement {
             Enforcement::RequiredForAll => (true, RequirementReason::RequiredForAll),
             _ if roles
                 .iter()
@@ -274,6 +314,33 @@ mod tests {
             (false, RequirementReason::Optional, Compliance::NotRequired)
         );
         assert_eq!(v.message(), "");
+    }
+
+    #[test]
+    fn a_phishing_resistant_method_is_required_where_policy_says() {
+        let policy = Policy {
+            phishing_resistant: Enforcement::RequiredForAdmins,
+            ..Policy::default()
+        };
+        let admin = vec!["administrator".to_owned()];
+        let totp = [Method::Totp];
+        let passkey = [Method::Totp, Method::WebAuthn];
+        // Required of admins even though enforcement is optional; TOTP alone
+        // does not satisfy it, a passkey does.
+        assert_eq!(
+            policy.requirement(&admin, at(0)),
+            (true, RequirementReason::AdminRole)
+        );
+        assert!(!policy.satisfied_by(&totp, &admin, at(0)));
+        assert!(policy.satisfied_by(&passkey, &admin, at(0)));
+        assert_eq!(
+            policy.verdict(&admin, false, 0, at(0)).state,
+            Compliance::MustEnroll
+        );
+        // Others: any method will do, and none is required.
+        assert!(!policy.phishing_resistant_required(&[], at(0)));
+        assert!(policy.satisfied_by(&totp, &[], at(0)));
+        assert_eq!(policy.requirement(&[], at(0)).0, false);
     }
 
     #[test]

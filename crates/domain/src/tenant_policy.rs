@@ -357,6 +357,22 @@ fn validate_requirement(policy: &Policy, checks: &mut Checks<'_>) {
             "must name at least one role when enforcement is REQUIRED_FOR_ADMINS",
         );
     }
+    if policy.phishing_resistant != Enforcement::Optional
+        && !policy.allowed_methods.contains(&Method::WebAuthn)
+    {
+        checks.bad(
+            "phishing_resistant",
+            "requires METHOD_WEBAUTHN among the allowed methods",
+        );
+    }
+    if policy.phishing_resistant == Enforcement::RequiredForAdmins
+        && policy.admin_roles.iter().all(|r| r.trim().is_empty())
+    {
+        checks.bad(
+            "admin_roles",
+            "must name at least one role when phishing_resistant is REQUIRED_FOR_ADMINS",
+        );
+    }
     let primary = policy
         .allowed_methods
         .iter()
