@@ -317,7 +317,7 @@ const routes = {
     // Leaving the second-factor page ends the challenge too.
     if (s.pending) {
       const { user, challengeId } = s.pending;
-      await call(challenges, 'CancelChallenge', { userId: user, challengeId }).catch(() => {});
+      await call(challenges, 'CancelChallenge', { userId: user, challengeId }).catch((err) => console.error(`CancelChallenge: ${err.details}`));
     }
     renewSession(res, s, {});
     redirect(res, '/signin');

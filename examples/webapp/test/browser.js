@@ -149,6 +149,13 @@ async function main() {
     check(pathname() === '/second-factor', 'the password leads to the second-factor page');
     check(await page.$('input[name=code]'), 'the default method asks for a code');
     await shot('second-factor-totp');
+    // A typo first: refused, and the page says so.
+    const near = new Set([-2, -1, 0, 1, 2].map((d) => totp(secret, currentStep() + d)));
+    let wrong = 0;
+    while (near.has(String(wrong).padStart(6, '0'))) wrong++;
+    await page.type('input[name=code]', String(wrong).padStart(6, '0'));
+    await submit('form[action="/second-factor"] button');
+    check(pathname() === '/second-factor' && (await page.$('.error')), 'a wrong code is refused on the page');
     usedStep = Math.max(currentStep(), usedStep + 1);
     await page.type('input[name=code]', totp(secret, usedStep));
     await submit('form[action="/second-factor"] button');
@@ -168,6 +175,11 @@ async function main() {
     check(credentials.length === 1, 'the authenticator holds one credential');
     await shot('passkeys');
     await signOut();
+
+    // "Sign in as someone else" leaves the second-factor page (and cancels the challenge).
+    await signIn();
+    await submit('form[action="/signout"] button'); // no header form before sign-in
+    check(pathname() === '/signin', '"sign in as someone else" goes back to the password page');
 
     // Sign in with the passkey ("try another way" when it is not the
     // default), and trust this browser.
