@@ -147,12 +147,18 @@ const METHOD_NAMES = {
 };
 
 function signInPage(res, s, message = '', status = 200) {
-  page(res, s, 'Sign in', `${error(message)}
+  page(
+    res,
+    s,
+    'Sign in',
+    `${error(message)}
 <form method="post" action="/signin">${csrf(s)}
 <label>Username <input type="text" name="username" autocomplete="username" required></label>
 <label>Password <input type="password" name="password" autocomplete="current-password" required></label>
 <button name="action" value="signin">Sign in</button> <button name="action" value="signup">Sign up</button>
-</form>`, status);
+</form>`,
+    status,
+  );
 }
 
 function secondFactorPage(res, s, method, message = '', status = 200) {
@@ -191,15 +197,26 @@ document.getElementById('use-passkey').onclick = async () => {
 <label>${recovery ? 'Recovery code' : 'Code'} <input type="text" name="code" autocomplete="one-time-code" autofocus required></label>
 ${remember}<button>Verify</button></form>`;
   }
-  page(res, s, 'Two-step verification', `${error(message)}${form}${tryAnother}
-<form method="post" action="/signout">${csrf(s)}<button>Sign in as someone else</button></form>`, status);
+  page(
+    res,
+    s,
+    'Two-step verification',
+    `${error(message)}${form}${tryAnother}
+<form method="post" action="/signout">${csrf(s)}<button>Sign in as someone else</button></form>`,
+    status,
+  );
 }
 
 function recoveryCodesPage(res, s, codes) {
-  page(res, s, 'Your recovery codes', `<p>Two-step verification is on. Keep these codes somewhere safe:
+  page(
+    res,
+    s,
+    'Your recovery codes',
+    `<p>Two-step verification is on. Keep these codes somewhere safe:
 each signs you in once if you lose your authenticator. They are shown only now.</p>
 <ul class="codes" id="recovery-codes">${codes.map((c) => `<li>${esc(c)}</li>`).join('')}</ul>
-<p><a href="/security">Done</a></p>`);
+<p><a href="/security">Done</a></p>`,
+  );
 }
 
 async function securityPage(res, s, message = '') {
@@ -210,15 +227,27 @@ async function securityPage(res, s, message = '') {
   const totpOn = state.totp.state === 'TOTP_STATE_ENABLED';
   const rows = keys.credentials
     .map((k) => {
-      const date = (t) => (t ? new Date(Number(t.seconds) * 1000).toISOString().slice(0, 16).replace('T', ' ') : 'never');
+      const date = (t) =>
+        t ? new Date(Number(t.seconds) * 1000).toISOString().slice(0, 16).replace('T', ' ') : 'never';
       return `<tr><td>${esc(k.label)}</td><td>${date(k.createdAt)}</td><td>${date(k.lastUsedAt)}</td></tr>`;
     })
     .join('');
-  page(res, s, 'Security', `${error(message)}
+  const totpHtml = totpOn
+    ? '<p id="totp-state">On.</p>'
+    : `<p id="totp-state">Off.</p><form method="post" action="/security/totp">${csrf(s)}
+<button>Set up an authenticator app</button></form>`;
+  const keysHtml = rows
+    ? `<table id="passkeys"><tr><th>Name</th><th>Added</th><th>Last used</th></tr>${rows}</table>`
+    : '<p id="passkeys">None yet.</p>';
+  page(
+    res,
+    s,
+    'Security',
+    `${error(message)}
 <h2>Authenticator app</h2>
-${totpOn ? '<p id="totp-state">On.</p>' : `<p id="totp-state">Off.</p><form method="post" action="/security/totp">${csrf(s)}<button>Set up an authenticator app</button></form>`}
+${totpHtml}
 <h2>Passkeys</h2>
-${rows ? `<table id="passkeys"><tr><th>Name</th><th>Added</th><th>Last used</th></tr>${rows}</table>` : '<p id="passkeys">None yet.</p>'}
+${keysHtml}
 <form method="post" action="/security/passkeys/finish" id="passkey-form">${csrf(s)}
 <input type="hidden" name="credential">
 <label>Name <input type="text" name="label" value="My passkey" maxlength="64"></label>
@@ -238,7 +267,8 @@ document.getElementById('add-passkey').onclick = async () => {
     form.submit();
   } catch (e) { alert('No passkey was created: ' + e.message); }
 };
-</script>`);
+</script>`,
+  );
 }
 
 // --- Handlers -------------------------------------------------------------------
@@ -267,7 +297,9 @@ async function signIn(req, res, s, form) {
   });
   if (begun.decision === 'DECISION_CHALLENGE') {
     const { challengeId, methods, defaultMethod, webauthnRequestOptionsJson } = begun;
-    renewSession(res, s, { pending: { user: name, challengeId, methods, defaultMethod, webauthnOptions: webauthnRequestOptionsJson } });
+    renewSession(res, s, {
+      pending: { user: name, challengeId, methods, defaultMethod, webauthnOptions: webauthnRequestOptionsJson },
+    });
     return redirect(res, '/second-factor');
   }
   // ALLOW (not required, trusted browser, grace login), or
@@ -317,25 +349,37 @@ const routes = {
     // Leaving the second-factor page ends the challenge too.
     if (s.pending) {
       const { user, challengeId } = s.pending;
-      await call(challenges, 'CancelChallenge', { userId: user, challengeId }).catch((err) => console.error(`CancelChallenge: ${err.details}`));
+      await call(challenges, 'CancelChallenge', { userId: user, challengeId }).catch((err) =>
+        console.error(`CancelChallenge: ${err.details}`),
+      );
     }
     renewSession(res, s, {});
     redirect(res, '/signin');
   },
   'GET /account': (req, res, s) =>
-    page(res, s, 'Signed in', `${s.notice ? `<p>${esc(s.notice)}</p>` : ''}
-<p id="welcome">Welcome, ${esc(s.user)}. You are signed in.</p><p><a href="/security">Security settings</a></p>`),
+    page(
+      res,
+      s,
+      'Signed in',
+      `${s.notice ? `<p>${esc(s.notice)}</p>` : ''}
+<p id="welcome">Welcome, ${esc(s.user)}. You are signed in.</p><p><a href="/security">Security settings</a></p>`,
+    ),
   'GET /security': (req, res, s) => securityPage(res, s),
   'POST /security/totp': async (req, res, s) => {
     const begun = await call(enrollment, 'BeginTotp', { userId: s.user, accountName: s.user });
     const qr = `data:image/png;base64,${Buffer.from(begun.qrPng).toString('base64')}`;
-    page(res, s, 'Set up an authenticator app', `<p>Scan this QR code with your authenticator app,
+    page(
+      res,
+      s,
+      'Set up an authenticator app',
+      `<p>Scan this QR code with your authenticator app,
 or type the secret in by hand, then enter the code it shows.</p>
 <img id="qr" src="${qr}" alt="QR code for ${esc(begun.otpauthUri)}" width="200" height="200">
 <p>Secret: <code id="secret">${esc(begun.secretBase32)}</code></p>
 <form method="post" action="/security/totp/confirm">${csrf(s)}
 <label>Code <input type="text" name="code" autocomplete="one-time-code" inputmode="numeric" required></label>
-<button>Turn on</button></form>`);
+<button>Turn on</button></form>`,
+    );
   },
   'POST /security/totp/confirm': async (req, res, s, form) => {
     let confirmed;
@@ -375,7 +419,14 @@ or type the secret in by hand, then enter the code it shows.</p>
   },
 };
 // Pages that need a signed-in user.
-const SIGNED_IN = new Set(['/account', '/security', '/security/totp', '/security/totp/confirm', '/security/passkeys/begin', '/security/passkeys/finish']);
+const SIGNED_IN = new Set([
+  '/account',
+  '/security',
+  '/security/totp',
+  '/security/totp/confirm',
+  '/security/passkeys/begin',
+  '/security/passkeys/finish',
+]);
 
 async function readForm(req) {
   let body = '';
@@ -400,7 +451,8 @@ const server = http.createServer(async (req, res) => {
     await route(req, res, s, form, url.searchParams);
   } catch (err) {
     console.error(`${req.method} ${url.pathname}:`, err);
-    if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`error: ${err.details || err.message}`);
+    if (!res.headersSent)
+      res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`error: ${err.details || err.message}`);
   }
 });
 
