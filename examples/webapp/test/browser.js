@@ -7,7 +7,8 @@
 //
 // Against a running app (app.js) and tollgate: sign up, set up an
 // authenticator app (the secret read from the page, the code computed here
-// with RFC 6238), sign out, sign in with password + TOTP code, add a
+// with RFC 6238), sign out, sign in with password + TOTP code (a wrong one
+// first), then with password + recovery code ("try another way"), add a
 // passkey, sign out, sign in with password + passkey (trusting the
 // browser), sign out, and sign in with the password alone on the trusted
 // browser. Each sign-in must land on the signed-in page. Exits 0 when all
@@ -160,6 +161,16 @@ async function main() {
     await page.type('input[name=code]', totp(secret, usedStep));
     await submit('form[action="/second-factor"] button');
     await signedIn('with password + TOTP code');
+    await signOut();
+
+    // "Try another way": a recovery code, spent.
+    await signIn();
+    await submit('a[href="/second-factor?method=METHOD_RECOVERY_CODE"]');
+    await page.type('input[name=code]', codes[0]);
+    await submit('form[action="/second-factor"] button');
+    await signedIn('with password + recovery code');
+    await page.goto(url('/security'));
+    check((await page.content()).includes('Recovery codes left: 7'), 'one recovery code fewer');
 
     // Add a passkey: navigator.credentials.create on the virtual authenticator.
     await page.goto(url('/security'));
