@@ -340,7 +340,7 @@ mod tests {
         // Others: any method will do, and none is required.
         assert!(!policy.phishing_resistant_required(&[], at(0)));
         assert!(policy.satisfied_by(&totp, &[], at(0)));
-        assert_eq!(policy.requirement(&[], at(0)).0, false);
+        assert!(!policy.requirement(&[], at(0)).0);
     }
 
     #[test]
