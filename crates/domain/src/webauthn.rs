@@ -552,3 +552,60 @@ impl<S: Store, O: Offload> Service<S, O> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn party(origins: &[&str]) -> RelyingParty {
+        RelyingParty {
+            id: "example.com".to_owned(),
+            name: "Example".to_owned(),
+            origins: origins.iter().map(|o| (*o).to_owned()).collect(),
+        }
+    }
+
+    /// Web origins on the relying party's domain, and a native app's origin
+    /// named explicitly, make a relying party; an origin on another domain,
+    /// or none at all, does not.
+    #[test]
+    fn relying_parties_take_web_and_named_native_origins() {
+        assert!(
+            party(&[
+                "https://login.example.com",
+                "android:apk-key-hash:Xb1q3Y7rJk9lB2vN4mZ8cT0wQ6eR5tYuI3oP7aSdF1g",
+            ])
+            .check()
+            .is_ok()
+        );
+        assert!(party(&["https://example.org"]).check().is_err());
+        assert!(party(&[]).check().is_err());
+    }
+
+    /// The most specific entry wins: tenant and audience, tenant, every
+    /// tenant's audience, every tenant.
+    #[test]
+    fn the_most_specific_relying_party_wins() {
+        let named = |id: &str| RelyingParty {
+            id: id.to_owned(),
+            ..party(&[])
+        };
+        let parties = RelyingParties::new(vec![
+            ("*".to_owned(), String::new(), named("every")),
+            ("*".to_owned(), "staff".to_owned(), named("every-staff")),
+            ("acme".to_owned(), String::new(), named("acme")),
+            ("acme".to_owned(), "staff".to_owned(), named("acme-staff")),
+        ]);
+        let id = |tenant: &str, audience: &str| {
+            parties
+                .find(tenant, audience)
+                .map(|p| p.id.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(id("acme", "staff"), "acme-staff");
+        assert_eq!(id("acme", "patients"), "acme");
+        assert_eq!(id("other", "staff"), "every-staff");
+        assert_eq!(id("other", ""), "every");
+        assert!(RelyingParties::default().find("acme", "").is_none());
+    }
+}
