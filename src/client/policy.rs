@@ -155,6 +155,7 @@ pub struct PolicyDoc {
     two_factor_enabled: Option<bool>,
     allowed_methods: Option<Vec<String>>,
     enforcement: Option<String>,
+    phishing_resistant: Option<String>,
     admin_roles: Option<Vec<String>>,
     #[serde(deserialize_with = "present")]
     effective_at: Option<Option<String>>,
@@ -251,6 +252,7 @@ impl PolicyDoc {
             two_factor_enabled: Some(p.two_factor_enabled),
             allowed_methods: Some(method_names(&p.allowed_methods)),
             enforcement: Some(enforcement_text(p.enforcement)),
+            phishing_resistant: Some(enforcement_text(p.phishing_resistant)),
             admin_roles: Some(p.admin_roles.clone()),
             effective_at: Some(rfc3339(p.effective_at.as_ref())),
             grace_logins: Some(p.grace_logins),
@@ -366,6 +368,10 @@ impl PolicyDoc {
         if let Some(enforcement) = &self.enforcement {
             p.enforcement = r.enforcement("enforcement", enforcement);
             r.mask.push("enforcement".to_owned());
+        }
+        if let Some(phishing) = &self.phishing_resistant {
+            p.phishing_resistant = r.enforcement("phishing_resistant", phishing);
+            r.mask.push("phishing_resistant".to_owned());
         }
         if let Some(at) = &self.effective_at {
             p.effective_at = at.as_ref().map(|t| r.instant("effective_at", t));

@@ -333,6 +333,7 @@ async fn policy_round_trips_through_get_and_set_file() {
 
     // Edit what `get --json` printed and give it back.
     policy["enforcement"] = json!("required_for_all");
+    policy["phishing_resistant"] = json!("required_for_admins");
     policy["grace_logins"] = json!(3);
     policy["effective_at"] = json!("2027-02-01T00:00:00Z");
     policy["lockout_duration"] = json!("600s");
@@ -349,6 +350,7 @@ async fn policy_round_trips_through_get_and_set_file() {
         .collect();
     for field in [
         "enforcement",
+        "phishing_resistant",
         "grace_logins",
         "effective_at",
         "lockout_duration",

@@ -166,6 +166,7 @@ fn diff_policy(old: &Policy, new: &Policy, prefix: &str, changes: &mut Vec<(Stri
         "two_factor_enabled" => two_factor_enabled,
         "allowed_methods" => allowed_methods,
         "enforcement" => enforcement,
+        "phishing_resistant" => phishing_resistant,
         "admin_roles" => admin_roles,
         "effective_at" => effective_at,
         "grace_logins" => grace_logins,
