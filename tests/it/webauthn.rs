@@ -501,7 +501,49 @@ async fn policy_can_require_a_phishing_resistant_method(db: &TestDb) {
     server.stop().await;
 }
 
+/// A user may hold several credentials of both kinds: the second
+/// registration excludes the first, each is listed with its label, and
+/// either signs in (with a security key among them, presence is enough).
+async fn a_user_holds_a_passkey_and_a_security_key(db: &TestDb) {
+    let server = start(db).await;
+    let mut passkey = SoftAuthenticator::new(ORIGIN);
+    let mut key = SoftAuthenticator::security_key(ORIGIN);
+    let first = register(&server, "nora", &mut passkey, pb::WebAuthnKind::Passkey).await;
+    assert_eq!(first.recovery_codes.len(), 8);
+    let begun = begin_registration(&server, "nora", pb::WebAuthnKind::SecurityKey)
+        .await
+        .unwrap();
+    // The passkey's authenticator refuses to register twice for the user.
+    assert!(passkey.register(&begun.creation_options_json).is_err());
+    let response = key.register(&begun.creation_options_json).unwrap();
+    let second = finish_registration(&server, "nora", &begun.registration_id, &response)
+        .await
+        .unwrap();
+    assert!(
+        second.recovery_codes.is_empty(),
+        "codes come with the first method only"
+    );
+    let kinds: Vec<pb::WebAuthnKind> = credentials(&server, "nora")
+        .await
+        .iter()
+        .map(pb::WebAuthnCredential::kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [pb::WebAuthnKind::Passkey, pb::WebAuthnKind::SecurityKey]
+    );
+    for authenticator in [&mut key, &mut passkey] {
+        let (challenge_id, options) = begin_sign_in(&server, "nora").await;
+        let assertion = authenticator.assert(&options).unwrap();
+        verify(&server, "nora", &challenge_id, &assertion)
+            .await
+            .unwrap();
+    }
+    server.stop().await;
+}
+
 on_both_databases!(
+    a_user_holds_a_passkey_and_a_security_key,
     policy_can_require_a_phishing_resistant_method,
     an_unfinished_registration_is_purged,
     a_passkey_registers_and_signs_in,
