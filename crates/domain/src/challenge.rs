@@ -260,24 +260,10 @@ impl<S: Store, O: Offload> Service<S, O> {
                 message: PHISHING_RESISTANT_MESSAGE.to_owned(),
             });
         }
-        if policy.trusted_devices_allowed && !request.trusted_device_token.is_empty() {
-            let hashes: Vec<String> = self
-                .keys
-                .all()
-                .map(|k| {
-                    hex_lower(&k.keyed_hash(
-                        &user.binding(DEVICE_PURPOSE),
-                        request.trusted_device_token.as_bytes(),
-                    ))
-                })
-                .collect();
-            if let Some(device_id) = self.store.trusted_device(user, &hashes, now).await? {
-                let mut event =
-                    self.audit_event(user, "challenge.trusted_device", None, &request.client);
-                event.details.push(("device_id".to_owned(), device_id));
-                self.record_audit(event).await?;
-                return Ok(BeginOutcome::Allow(AllowReason::TrustedDevice));
-            }
+        if policy.trusted_devices_allowed
+            && self.trusted_device_lets_in(user, &request, now).await?
+        {
+            return Ok(BeginOutcome::Allow(AllowReason::TrustedDevice));
         }
         let challenge_id = SecretString::new(new_challenge_id(now)?);
         let expires_at = now + policy.challenge_ttl;
@@ -307,6 +293,37 @@ impl<S: Store, O: Offload> Service<S, O> {
             expires_at,
             webauthn_options,
         })
+    }
+
+    /// Whether the request's trusted-device token names one of the user's
+    /// unrevoked, unexpired devices (tried under every key); the sign-in it
+    /// lets through is audited.
+    async fn trusted_device_lets_in(
+        &self,
+        user: &UserRef,
+        request: &BeginRequest<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DomainError> {
+        if request.trusted_device_token.is_empty() {
+            return Ok(false);
+        }
+        let hashes: Vec<String> = self
+            .keys
+            .all()
+            .map(|k| {
+                hex_lower(&k.keyed_hash(
+                    &user.binding(DEVICE_PURPOSE),
+                    request.trusted_device_token.as_bytes(),
+                ))
+            })
+            .collect();
+        let Some(device_id) = self.store.trusted_device(user, &hashes, now).await? else {
+            return Ok(false);
+        };
+        let mut event = self.audit_event(user, "challenge.trusted_device", None, &request.client);
+        event.details.push(("device_id".to_owned(), device_id));
+        self.record_audit(event).await?;
+        Ok(true)
     }
 
     /// A user with no method: allowed when policy does not require 2FA;
@@ -745,69 +762,4 @@ struct Completing {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key() -> MasterKey {
-        MasterKey::from_hex(&"ab".repeat(32)).unwrap()
-    }
-
-    fn at(millis: i64) -> DateTime<Utc> {
-        DateTime::from_timestamp_millis(millis).unwrap()
-    }
-
-    #[test]
-    fn challenges_begun_later_are_stored_under_later_hashes() {
-        let user = UserRef::parse("acme", "alice").unwrap();
-        let start = 1_795_000_000_000;
-        let mut previous = String::new();
-        for millis in [start, start + 1, start + 1_000, start + 86_400_000] {
-            let id = new_challenge_id(at(millis)).unwrap();
-            assert_eq!(id.len(), 44);
-            let hash = challenge_hash(&key(), &user, &id).unwrap();
-            assert_eq!(hash.len(), CHALLENGE_HASH_DIGITS);
-            assert!(hash > previous, "{hash} after {previous}");
-            previous = hash;
-        }
-    }
-
-    #[test]
-    fn a_challenge_hash_is_bound_to_the_whole_id_and_the_user() {
-        let alice = UserRef::parse("acme", "alice").unwrap();
-        let bob = UserRef::parse("acme", "bob").unwrap();
-        let id = new_challenge_id(at(1_795_000_000_000)).unwrap();
-        let other = new_challenge_id(at(1_795_000_000_000)).unwrap();
-        let hash = challenge_hash(&key(), &alice, &id).unwrap();
-        assert_ne!(hash, challenge_hash(&key(), &alice, &other).unwrap());
-        assert_ne!(hash, challenge_hash(&key(), &bob, &id).unwrap());
-        assert_eq!(&hash[..12], &id[..12]);
-    }
-
-    #[test]
-    fn an_id_from_before_ids_led_with_their_time_keeps_its_hash() {
-        let user = UserRef::parse("acme", "alice").unwrap();
-        let old = "0123456789abcdef0123456789abcdef";
-        let whole = hex_lower(&key().keyed_hash(&user.binding(CHALLENGE_PURPOSE), old.as_bytes()));
-        assert_eq!(challenge_hash(&key(), &user, old).unwrap(), whole);
-    }
-
-    #[test]
-    fn a_malformed_challenge_id_is_refused() {
-        let user = UserRef::parse("acme", "alice").unwrap();
-        let id = new_challenge_id(at(1_795_000_000_000)).unwrap();
-        for bad in [
-            "",
-            &id[..43],
-            &format!("{id}0"),
-            &id.to_uppercase(),
-            &format!("{}é", &id[..42]),
-            "0123456789abcdef0123456789abcdeg",
-        ] {
-            let error = challenge_hash(&key(), &user, bad).unwrap_err();
-            assert!(
-                matches!(error, DomainError::InvalidArgument(_)),
-                "{bad:?}: {error:?}"
-            );
-        }
-    }
-}
+mod tests;

@@ -181,6 +181,34 @@ fn label_of(label: &str, kind: WebAuthnKind) -> Result<String, DomainError> {
     })
 }
 
+/// The credential a registration response makes, checked against its
+/// ceremony (origin, challenge, signature): `WebAuthnRejected` otherwise.
+fn finish_ceremony(
+    webauthn: &Webauthn,
+    ceremony: &WebAuthnCeremony,
+    response: &RegisterPublicKeyCredential,
+) -> Result<Credential, DomainError> {
+    let corrupt = |_| DomainError::Internal("a stored WebAuthn ceremony is malformed");
+    match ceremony.kind {
+        WebAuthnKind::Passkey => {
+            let state: PasskeyRegistration =
+                serde_json::from_str(&ceremony.state).map_err(corrupt)?;
+            Ok(webauthn
+                .finish_passkey_registration(response, &state)
+                .map_err(|_| DomainError::WebAuthnRejected)?
+                .into())
+        }
+        WebAuthnKind::SecurityKey => {
+            let state: SecurityKeyRegistration =
+                serde_json::from_str(&ceremony.state).map_err(corrupt)?;
+            Ok(webauthn
+                .finish_securitykey_registration(response, &state)
+                .map_err(|_| DomainError::WebAuthnRejected)?
+                .into())
+        }
+    }
+}
+
 impl<S: Store, O: Offload> Service<S, O> {
     /// The relying party for `user` in `audience`.
     fn relying_party(&self, user: &UserRef, audience: &str) -> Result<Webauthn, DomainError> {
@@ -306,6 +334,26 @@ impl<S: Store, O: Offload> Service<S, O> {
         })
     }
 
+    /// Takes the user's registration with this id (under any key) if it
+    /// has not expired: once, whoever asks first.
+    async fn take_registration(
+        &self,
+        user: &UserRef,
+        registration_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<WebAuthnCeremony, DomainError> {
+        for id_hash in self.registration_hashes(user, registration_id) {
+            if let Some(ceremony) = self
+                .store
+                .take_webauthn_ceremony(user, &id_hash, now)
+                .await?
+            {
+                return Ok(ceremony);
+            }
+        }
+        Err(DomainError::NoPendingEnrollment)
+    }
+
     /// Finishes a registration with the browser's response: the ceremony
     /// is taken (once), the response checked against it, and the
     /// credential stored unless the tenant has its id already. Returns the
@@ -318,17 +366,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         label: &str,
     ) -> Result<(CredentialView, Vec<SecretString>), DomainError> {
         let now = self.clock.now();
-        let mut ceremony = None;
-        for id_hash in self.registration_hashes(user, registration_id) {
-            ceremony = self
-                .store
-                .take_webauthn_ceremony(user, &id_hash, now)
-                .await?;
-            if ceremony.is_some() {
-                break;
-            }
-        }
-        let ceremony = ceremony.ok_or(DomainError::NoPendingEnrollment)?;
+        let ceremony = self.take_registration(user, registration_id, now).await?;
         let label = label_of(label, ceremony.kind)?;
         let response: RegisterPublicKeyCredential =
             serde_json::from_str(credential_json).map_err(|_| {
@@ -336,25 +374,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             })?;
         let policy = self.webauthn_policy(user, &ceremony.audience).await?;
         let webauthn = self.relying_party(user, &ceremony.audience)?;
-        let corrupt = |_| DomainError::Internal("a stored WebAuthn ceremony is malformed");
-        let credential: Credential = match ceremony.kind {
-            WebAuthnKind::Passkey => {
-                let state: PasskeyRegistration =
-                    serde_json::from_str(&ceremony.state).map_err(corrupt)?;
-                webauthn
-                    .finish_passkey_registration(&response, &state)
-                    .map_err(|_| DomainError::WebAuthnRejected)?
-                    .into()
-            }
-            WebAuthnKind::SecurityKey => {
-                let state: SecurityKeyRegistration =
-                    serde_json::from_str(&ceremony.state).map_err(corrupt)?;
-                webauthn
-                    .finish_securitykey_registration(&response, &state)
-                    .map_err(|_| DomainError::WebAuthnRejected)?
-                    .into()
-            }
-        };
+        let credential = finish_ceremony(&webauthn, &ceremony, &response)?;
         let record = NewWebAuthnCredential {
             credential_id: URL_SAFE_NO_PAD.encode(&credential.cred_id),
             kind: ceremony.kind,
