@@ -308,14 +308,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             return Ok(false);
         }
         let hashes: Vec<String> = self
-            .keys
-            .all()
-            .map(|k| {
-                hex_lower(&k.keyed_hash(
-                    &user.binding(DEVICE_PURPOSE),
-                    request.trusted_device_token.as_bytes(),
-                ))
-            })
+            .secret_hashes(user, DEVICE_PURPOSE, request.trusted_device_token)
             .collect();
         let Some(device_id) = self.store.trusted_device(user, &hashes, now).await? else {
             return Ok(false);

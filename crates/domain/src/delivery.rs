@@ -13,7 +13,7 @@ use crate::ports::{
     Offload, OutboxFilter, OutboxRecord, Store,
 };
 use crate::random;
-use crate::secret::{Keyring, MasterKey, Sealed, SecretString, hex_lower};
+use crate::secret::{Keyring, Sealed, SecretString, hex_lower};
 use crate::service::Service;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
@@ -141,23 +141,6 @@ fn contact_of(method: Method) -> Option<ContactKind> {
 }
 
 impl<S: Store, O: Offload> Service<S, O> {
-    fn secret_hash(&self, user: &UserRef, purpose: &str, secret: &str) -> String {
-        secret_hash(self.keys.current(), user, purpose, secret)
-    }
-
-    /// The hashes of `secret` under every configured key, current first: a
-    /// code or token sent before a key rotation still matches after it.
-    fn secret_hashes<'a>(
-        &'a self,
-        user: &'a UserRef,
-        purpose: &'a str,
-        secret: &'a str,
-    ) -> impl Iterator<Item = String> + 'a {
-        self.keys
-            .all()
-            .map(move |key| secret_hash(key, user, purpose, secret))
-    }
-
     /// Seals the draft's code and link into a message for the outbox.
     fn message(
         &self,
@@ -686,10 +669,6 @@ impl<S: Store, O: Offload> Service<S, O> {
 }
 
 /// The keyed hash of `secret` for `purpose`, bound to `user`.
-fn secret_hash(key: &MasterKey, user: &UserRef, purpose: &str, secret: &str) -> String {
-    hex_lower(&key.keyed_hash(&user.binding(purpose), secret.as_bytes()))
-}
-
 /// Percent-encodes a query value (RFC 3986 unreserved characters pass).
 fn percent_encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());

@@ -13,7 +13,7 @@ use crate::ids::{TenantId, UserRef};
 use crate::policy::{Method, Policy};
 use crate::policy_cache::PolicyCache;
 use crate::ports::{AuditEvent, ClientInfo, Offload, Outcome, Store, StoredPolicy, TotpRecord};
-use crate::secret::{Keyring, SecretBytes};
+use crate::secret::{Keyring, MasterKey, SecretBytes, hex_lower};
 use crate::tenant_policy::TenantPolicy;
 use crate::webauthn::RelyingParties;
 
@@ -189,6 +189,25 @@ impl<S: Store, O: Offload> Service<S, O> {
         }
     }
 
+    /// The keyed hash of `secret` (a code, token or id) for `user` and
+    /// `purpose`, under the current key: what is stored in its place.
+    pub(crate) fn secret_hash(&self, user: &UserRef, purpose: &str, secret: &str) -> String {
+        secret_hash(self.keys.current(), user, purpose, secret)
+    }
+
+    /// The hashes of `secret` under every configured key, current first: a
+    /// code or token sent before a key rotation still matches after it.
+    pub(crate) fn secret_hashes<'a>(
+        &'a self,
+        user: &'a UserRef,
+        purpose: &'a str,
+        secret: &'a str,
+    ) -> impl Iterator<Item = String> + 'a {
+        self.keys
+            .all()
+            .map(move |key| secret_hash(key, user, purpose, secret))
+    }
+
     pub(crate) fn open_secret(
         &self,
         user: &UserRef,
@@ -197,4 +216,8 @@ impl<S: Store, O: Offload> Service<S, O> {
         self.keys
             .open(&record.sealed_secret, &user.binding(TOTP_SEED_PURPOSE))
     }
+}
+
+fn secret_hash(key: &MasterKey, user: &UserRef, purpose: &str, secret: &str) -> String {
+    hex_lower(&key.keyed_hash(&user.binding(purpose), secret.as_bytes()))
 }

@@ -24,7 +24,7 @@ use crate::ports::{
     ChallengeRecord, ClientInfo, Consume, CredentialAdded, NewWebAuthnCredential, Offload, Store,
     WebAuthnCeremony, WebAuthnCredentialRecord, WebAuthnKind,
 };
-use crate::secret::{SecretString, hex_lower};
+use crate::secret::SecretString;
 use crate::service::Service;
 
 /// How long a registration may take between begin and finish (the
@@ -230,18 +230,6 @@ impl<S: Store, O: Offload> Service<S, O> {
         Uuid::from_bytes(bytes)
     }
 
-    fn registration_hashes(&self, user: &UserRef, registration_id: &str) -> Vec<String> {
-        self.keys
-            .all()
-            .map(|k| {
-                hex_lower(&k.keyed_hash(
-                    &user.binding(REGISTRATION_PURPOSE),
-                    registration_id.as_bytes(),
-                ))
-            })
-            .collect()
-    }
-
     async fn webauthn_policy(&self, user: &UserRef, audience: &str) -> Result<Policy, DomainError> {
         let policy = self.policy_for(user, audience).await?;
         if !policy.two_factor_enabled {
@@ -314,7 +302,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         let now = self.clock.now();
         let registration_id = random_hex(16)?;
         let expires_at = now + REGISTRATION_TTL;
-        let id_hash = self.registration_hashes(user, &registration_id).remove(0);
+        let id_hash = self.secret_hash(user, REGISTRATION_PURPOSE, &registration_id);
         self.store
             .save_webauthn_ceremony(
                 user,
@@ -342,7 +330,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         registration_id: &str,
         now: DateTime<Utc>,
     ) -> Result<WebAuthnCeremony, DomainError> {
-        for id_hash in self.registration_hashes(user, registration_id) {
+        for id_hash in self.secret_hashes(user, REGISTRATION_PURPOSE, registration_id) {
             if let Some(ceremony) = self
                 .store
                 .take_webauthn_ceremony(user, &id_hash, now)

@@ -430,8 +430,7 @@ impl AdminStore for SeaStore {
             .map_err(unavailable)?;
         // A registration begun before the reset must not finish after it.
         webauthn_ceremony::Entity::delete_many()
-            .filter(webauthn_ceremony::Column::TenantId.eq(user.tenant.as_str()))
-            .filter(webauthn_ceremony::Column::UserId.eq(user.user.as_str()))
+            .filter(owned_by::<webauthn_ceremony::Entity>(user))
             .exec(&txn)
             .await
             .map_err(unavailable)?;

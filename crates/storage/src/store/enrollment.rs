@@ -89,6 +89,34 @@ pub(crate) async fn hold_method_changes<C: ConnectionTrait>(
 
 /// Inside `conn`'s transaction, before a method is enabled: holds the
 /// user's method changes and says whether the method will be the first.
+/// Turns `method` on for the user inside `conn`'s transaction (on
+/// already: nothing changes).
+pub(crate) async fn turn_method_on<C: ConnectionTrait>(
+    conn: &C,
+    user: &UserRef,
+    method: Method,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use user_method::Column as C;
+    let statement = Query::insert()
+        .into_table(user_method::Entity)
+        .columns([C::TenantId, C::UserId, C::Method, C::EnabledAt])
+        .values_panic([
+            user.tenant.as_str().into(),
+            user.user.as_str().into(),
+            method.as_str().into(),
+            millis(now).into(),
+        ])
+        .on_conflict(
+            OnConflict::columns([C::TenantId, C::UserId, C::Method])
+                .do_nothing()
+                .to_owned(),
+        )
+        .to_owned();
+    conn.execute(&statement).await?;
+    Ok(())
+}
+
 pub(crate) async fn enabling_first_method<C: ConnectionTrait>(
     conn: &C,
     user: &UserRef,
@@ -444,27 +472,13 @@ impl EnrollmentStore for SeaStore {
         now: DateTime<Utc>,
         recovery: Option<NewRecoverySet>,
     ) -> Result<RecoveryOnEnable, DomainError> {
-        use user_method::Column as C;
         let (txn, _turn) = self.begin_write().await?;
         let first = enabling_first_method(&txn, user)
             .await
             .map_err(unavailable)?;
-        let statement = Query::insert()
-            .into_table(user_method::Entity)
-            .columns([C::TenantId, C::UserId, C::Method, C::EnabledAt])
-            .values_panic([
-                user.tenant.as_str().into(),
-                user.user.as_str().into(),
-                method.as_str().into(),
-                millis(now).into(),
-            ])
-            .on_conflict(
-                OnConflict::columns([C::TenantId, C::UserId, C::Method])
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .to_owned();
-        txn.execute(&statement).await.map_err(unavailable)?;
+        turn_method_on(&txn, user, method, now)
+            .await
+            .map_err(unavailable)?;
         let outcome = recovery_on_enable(&txn, user, first, recovery)
             .await
             .map_err(unavailable)?;

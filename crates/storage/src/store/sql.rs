@@ -16,7 +16,7 @@ use tollgate_domain::{DomainError, TenantId, UserRef};
 use super::unavailable;
 use crate::entity::{
     challenge, contact, recovery_code, totp_credential, trusted_device, user, user_lockout,
-    user_method, webauthn_credential,
+    user_method, webauthn_ceremony, webauthn_credential,
 };
 use crate::sqlite::shape::Shape;
 
@@ -44,7 +44,8 @@ per_user!(
     user_method,
     contact,
     user,
-    webauthn_credential
+    webauthn_credential,
+    webauthn_ceremony
 );
 
 /// The rows of `E` that belong to `user`.

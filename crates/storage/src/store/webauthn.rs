@@ -14,7 +14,7 @@ use tollgate_domain::{DomainError, UserRef};
 
 use super::enrollment::{
     enabling_first_method, finish_enable, forget_second_factor_if_none, hold_method_changes,
-    recovery_on_enable,
+    recovery_on_enable, turn_method_on,
 };
 use super::rows::audit_row;
 use super::sql::owned_by;
@@ -34,33 +34,6 @@ fn to_credential(row: webauthn_credential::Model) -> Result<WebAuthnCredentialRe
         last_used_at: row.last_used_at.map(instant),
         version: row.version,
     })
-}
-
-/// Turns WebAuthn on for the user inside `conn`'s transaction (on already:
-/// nothing changes).
-async fn enable_webauthn<C: ConnectionTrait>(
-    conn: &C,
-    user: &UserRef,
-    now: DateTime<Utc>,
-) -> Result<(), sea_orm::DbErr> {
-    use user_method::Column as C;
-    let statement = Query::insert()
-        .into_table(user_method::Entity)
-        .columns([C::TenantId, C::UserId, C::Method, C::EnabledAt])
-        .values_panic([
-            user.tenant.as_str().into(),
-            user.user.as_str().into(),
-            Method::WebAuthn.as_str().into(),
-            millis(now).into(),
-        ])
-        .on_conflict(
-            OnConflict::columns([C::TenantId, C::UserId, C::Method])
-                .do_nothing()
-                .to_owned(),
-        )
-        .to_owned();
-    conn.execute(&statement).await?;
-    Ok(())
 }
 
 /// Deletes the user's credentials (all, or the one with `credential_id`)
@@ -130,12 +103,9 @@ impl WebAuthnStore for SeaStore {
         id_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<WebAuthnCeremony>, DomainError> {
-        use webauthn_ceremony::Column as C;
         let mine = || {
-            sea_orm::Condition::all()
-                .add(C::TenantId.eq(user.tenant.as_str()))
-                .add(C::UserId.eq(user.user.as_str()))
-                .add(C::IdHash.eq(id_hash))
+            owned_by::<webauthn_ceremony::Entity>(user)
+                .add(webauthn_ceremony::Column::IdHash.eq(id_hash))
         };
         let Some(row) = webauthn_ceremony::Entity::find()
             .filter(mine())
@@ -213,7 +183,7 @@ impl WebAuthnStore for SeaStore {
             txn.rollback().await.map_err(unavailable)?;
             return Ok(CredentialAdded::Taken);
         }
-        enable_webauthn(&txn, user, now)
+        turn_method_on(&txn, user, Method::WebAuthn, now)
             .await
             .map_err(unavailable)?;
         let outcome = recovery_on_enable(&txn, user, first, recovery)
