@@ -180,6 +180,7 @@ pub const RPCS: &[(&str, &str, Permission)] = {
         (ENROLLMENT, "ListWebAuthnCredentials", SignIn),
         (ENROLLMENT, "RenameWebAuthnCredential", SignIn),
         (ENROLLMENT, "RemoveWebAuthnCredential", SignIn),
+        (ENROLLMENT, "ImportUser", Admin),
         (RECOVERY, "RegenerateCodes", SignIn),
         (RECOVERY, "GetRecoveryStatus", SignIn),
         (DELIVERY, "RegisterContact", SignIn),

@@ -18,6 +18,7 @@ fn code_of(error: &DomainError) -> Code {
         | DomainError::CodeMismatch { .. }
         | DomainError::WebAuthnRejected => Code::InvalidArgument,
         DomainError::AlreadyEnabled
+        | DomainError::ImportConflict { .. }
         | DomainError::NoPendingEnrollment
         | DomainError::CodeExpired
         | DomainError::CodeAlreadyUsed
@@ -76,6 +77,9 @@ pub fn to_status(error: DomainError, now: DateTime<Utc>) -> Status {
         } => {
             metadata.insert("scope".to_owned(), (*scope).to_owned());
             metadata.insert("available_at".to_owned(), available_at.to_rfc3339());
+        }
+        DomainError::ImportConflict { part } => {
+            metadata.insert("part".to_owned(), (*part).to_owned());
         }
         DomainError::CallerNotAllowed { permission, tenant } => {
             if !permission.is_empty() {

@@ -29,7 +29,7 @@ fn kind_from_pb(value: i32) -> Result<Option<ContactKind>, DomainError> {
     }
 }
 
-fn required_kind(value: i32) -> Result<ContactKind, DomainError> {
+pub(super) fn required_kind(value: i32) -> Result<ContactKind, DomainError> {
     kind_from_pb(value)?.ok_or_else(|| {
         DomainError::invalid("kind", "must be CONTACT_KIND_EMAIL or CONTACT_KIND_PHONE")
     })

@@ -1,6 +1,6 @@
 //! EnrollmentService: GetEnrollment, BeginTotp, ConfirmTotp, DisableMethod,
-//! ResetUser, EnableMethod, SetDefaultMethod, and the WebAuthn RPCs (built
-//! in `webauthn`).
+//! ResetUser, EnableMethod, SetDefaultMethod, the WebAuthn RPCs (built in
+//! `webauthn`) and ImportUser (built in `import`).
 use tollgate_domain::DomainError;
 use tollgate_domain::contact::ContactKind;
 use tollgate_domain::enrollment::TotpState;
@@ -256,5 +256,12 @@ impl EnrollmentService for Api {
         request: Request<pb::RemoveWebAuthnCredentialRequest>,
     ) -> Result<Response<pb::RemoveWebAuthnCredentialResponse>, Status> {
         self.remove_webauthn_credential(request).await
+    }
+
+    async fn import_user(
+        &self,
+        request: Request<pb::ImportUserRequest>,
+    ) -> Result<Response<pb::ImportUserResponse>, Status> {
+        self.import_existing_factors(request).await
     }
 }

@@ -3,6 +3,7 @@
 mod challenge;
 mod delivery;
 mod enrollment;
+mod import;
 mod policy;
 mod recovery;
 mod webauthn;

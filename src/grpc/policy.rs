@@ -25,7 +25,7 @@ fn duration_to_pb(d: TimeDelta) -> prost_types::Duration {
     }
 }
 
-fn instant_from_pb(t: &prost_types::Timestamp) -> Option<DateTime<Utc>> {
+pub(super) fn instant_from_pb(t: &prost_types::Timestamp) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(t.seconds, u32::try_from(t.nanos).unwrap_or(0))
 }
 

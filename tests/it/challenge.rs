@@ -223,7 +223,7 @@ async fn sign_in_with_a_recovery_code(db: &TestDb) {
             "carol",
             &id,
             pb::Method::RecoveryCode,
-            "not-a-code",
+            "not-a-code?",
         ))
         .await
         .unwrap_err();

@@ -670,7 +670,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         now: DateTime<Utc>,
         lockout: &LockoutRead<'_>,
     ) -> Result<Consume, Refusal> {
-        let canonical = recovery::normalize(code).ok_or_else(|| {
+        let canonical = recovery::normalize_any(code).ok_or_else(|| {
             DomainError::invalid("code", "must be a recovery code such as ABCD-EFGH")
         })?;
         let codes = self.store.recovery_codes(user).await?;

@@ -318,7 +318,7 @@ impl<S: Store, O: Offload> Service<S, O> {
 
     /// A phone number outside the tenant's allowed regions (when it names
     /// any) is refused.
-    fn check_phone_region(
+    pub(crate) fn check_phone_region(
         &self,
         kind: ContactKind,
         address: &str,

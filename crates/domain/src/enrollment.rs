@@ -107,7 +107,10 @@ impl<S: Store, O: Offload> Service<S, O> {
         })
     }
 
-    fn require_method_allowed(policy: &Policy, method: Method) -> Result<(), DomainError> {
+    pub(crate) fn require_method_allowed(
+        policy: &Policy,
+        method: Method,
+    ) -> Result<(), DomainError> {
         if !policy.two_factor_enabled {
             return Err(DomainError::PolicyForbids);
         }
@@ -376,12 +379,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         actor_id: &str,
         reason: &str,
     ) -> Result<(), DomainError> {
-        if actor_id.trim().is_empty() || actor_id.len() > 256 {
-            return Err(DomainError::invalid(
-                "actor_id",
-                "must name the administrator (1 to 256 bytes)",
-            ));
-        }
+        crate::import::check_actor(actor_id)?;
         if reason.len() > 1024 {
             return Err(DomainError::invalid("reason", "must be at most 1024 bytes"));
         }

@@ -26,6 +26,13 @@ pub enum DomainError {
     InvalidArgument(Vec<FieldViolation>),
     #[error("The authenticator app is already set up. Disable it first to set it up again")]
     AlreadyEnabled,
+    #[error(
+        "The user already has a different {part}. Import with replace to overwrite what they have"
+    )]
+    ImportConflict {
+        /// "totp", "email" or "phone": what differs.
+        part: &'static str,
+    },
     #[error("No pending enrollment. Start again to get a fresh QR code")]
     NoPendingEnrollment,
     #[error("That code did not match")]
@@ -105,6 +112,7 @@ impl DomainError {
         match self {
             Self::InvalidArgument(_) => "INVALID_ARGUMENT",
             Self::AlreadyEnabled => "ALREADY_ENABLED",
+            Self::ImportConflict { .. } => "IMPORT_CONFLICT",
             Self::NoPendingEnrollment => "NO_PENDING_ENROLLMENT",
             Self::CodeMismatch { .. } => "CODE_MISMATCH",
             Self::CodeExpired => "CODE_EXPIRED",

@@ -16,6 +16,7 @@ pub mod delivery;
 pub mod enrollment;
 pub mod error;
 pub mod ids;
+pub mod import;
 pub mod lockout;
 pub mod policy;
 pub mod policy_cache;

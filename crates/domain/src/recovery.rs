@@ -179,6 +179,28 @@ pub fn normalize(input: &str) -> Option<SecretString> {
         .then(|| SecretString::new(canonical))
 }
 
+/// Symbols in a code imported from another system: at least 6 (shorter
+/// ones are too easy to guess even under the lockout), at most 32.
+pub const IMPORTED_SYMBOLS: std::ops::RangeInclusive<usize> = 6..=32;
+
+/// A code imported from another system, or typed at sign-in: tollgate's
+/// own form, else 6 to 32 ASCII letters and digits, with the same
+/// normalisation (case, dashes and spaces ignored), so a tollgate code
+/// canonicalises the same either way. `None` when it can be neither.
+pub fn normalize_any(input: &str) -> Option<SecretString> {
+    normalize(input).or_else(|| {
+        let canonical: String = input
+            .trim()
+            .chars()
+            .filter(|c| *c != '-' && *c != ' ')
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        (IMPORTED_SYMBOLS.contains(&canonical.len())
+            && canonical.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .then(|| SecretString::new(canonical))
+    })
+}
+
 /// argon2id hash (PHC string) of a canonical code. CPU-heavy: run it off the
 /// async executor.
 pub fn hash(canonical: &SecretString) -> Result<String, DomainError> {
@@ -338,7 +360,29 @@ mod tests {
         }
     }
 
+    #[test]
+    fn imported_forms_normalise_and_ours_are_unchanged() {
+        assert_eq!(normalize_any("abcd-efgh").unwrap().expose(), "ABCDEFGH");
+        for (typed, canonical) in [
+            ("a1b2-c3d4-e5f6", "A1B2C3D4E5F6"),
+            ("123456", "123456"),
+            ("0O1I-L000", "0O1IL000"),
+        ] {
+            assert_eq!(normalize_any(typed).unwrap().expose(), canonical);
+        }
+        for bad in ["12345", "", "ABCD_EFGH", "ÄBCDEFGH", &"A".repeat(33)] {
+            assert!(normalize_any(bad).is_none(), "{bad:?}");
+        }
+    }
+
     proptest! {
+        #[test]
+        fn ours_canonicalise_alike_either_way(input in "\\PC{0,24}") {
+            if let Some(canonical) = normalize(&input) {
+                prop_assert_eq!(normalize_any(&input), Some(canonical));
+            }
+        }
+
         #[test]
         fn normalise_never_panics_and_is_idempotent(input in "\\PC{0,24}") {
             if let Some(canonical) = normalize(&input) {

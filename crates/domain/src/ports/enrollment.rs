@@ -4,12 +4,15 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 
+use crate::contact::ContactKind;
 use crate::error::DomainError;
 use crate::ids::UserRef;
 use crate::policy::Method;
 use crate::recovery::StoredCode;
 use crate::secret::Sealed;
 use crate::totp::TotpParams;
+
+use super::AuditEvent;
 
 /// Where an authenticator-app credential stands in storage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +93,58 @@ pub struct UserMethods {
     pub default: Option<Method>,
     /// Recovery codes not yet spent.
     pub recovery_remaining: u32,
+}
+
+/// What ImportUser writes, decided by the use case against what it read.
+#[derive(Debug)]
+pub struct ImportPlan {
+    /// An enabled credential to store; `None`: the user's stays as it is.
+    pub totp: Option<ImportedTotpRow>,
+    pub contacts: Vec<ImportedContactRow>,
+    /// A set to store in place of the user's; `None`: theirs stays.
+    pub recovery: Option<NewRecoverySet>,
+    /// The method to offer first; `None`: unchanged.
+    pub default_method: Option<Method>,
+    /// A contact with a different address is overwritten instead of
+    /// refused with `ImportConflict`.
+    pub replace: bool,
+    pub now: DateTime<Utc>,
+}
+
+/// An enabled credential to store in place of the one the use case read.
+#[derive(Debug)]
+pub struct ImportedTotpRow {
+    pub sealed_secret: Sealed,
+    pub params: TotpParams,
+    pub enabled_at: DateTime<Utc>,
+    /// The version of the user's credential when it was read (`None`: they
+    /// had none); another version by the time of the write is
+    /// [`ImportWrite::Raced`].
+    pub seen_version: Option<i64>,
+}
+
+/// A contact the importing caller vouches for (or not).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedContactRow {
+    pub kind: ContactKind,
+    /// Normalised.
+    pub address: String,
+    pub confirmed: bool,
+    /// Turn its method on (only with `confirmed`).
+    pub enable: bool,
+}
+
+/// What an import's write did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportWrite {
+    /// The user had all of it: nothing was written.
+    Unchanged,
+    /// Written in one transaction with the audit event; `replaced` when a
+    /// contact with another address was overwritten.
+    Written { replaced: bool },
+    /// The user's credential changed after it was read: nothing was
+    /// written; read again.
+    Raced,
 }
 
 /// Storage of authenticator-app credentials, recovery codes and which methods a user has on.
@@ -174,6 +229,18 @@ pub trait EnrollmentStore: Send + Sync + 'static {
         now: DateTime<Utc>,
         recovery: Option<NewRecoverySet>,
     ) -> impl Future<Output = Result<RecoveryOnEnable, DomainError>> + Send;
+
+    /// Writes an import in one transaction with the user's method changes
+    /// held off: the credential (guarded by `seen_version`), the contacts
+    /// (a different address is `ImportConflict` unless `plan.replace`),
+    /// the methods they turn on, the recovery set, the default method and
+    /// the user's row; `audit` only when something was written.
+    fn import_user(
+        &self,
+        user: &UserRef,
+        plan: ImportPlan,
+        audit: AuditEvent,
+    ) -> impl Future<Output = Result<ImportWrite, DomainError>> + Send;
 
     /// Turns off EMAIL or SMS; with no method left, the recovery codes and
     /// trusted devices go too. Returns whether it was on.

@@ -28,7 +28,7 @@ use crate::entity::{
 };
 
 /// An insert of a new `users` row.
-fn insert_user(
+pub(crate) fn insert_user(
     user: &UserRef,
     now: DateTime<Utc>,
     grace_logins_used: i32,

@@ -9,8 +9,8 @@ use sea_orm::{
 };
 use tollgate_domain::policy::Method;
 use tollgate_domain::ports::{
-    AdminStore, EnrollmentStore, NewRecoverySet, PendingTotp, RecoveryCodeRecord, RecoveryOnEnable,
-    RecoveryStatus, TotpRecord, UserMethods,
+    AdminStore, AuditEvent, EnrollmentStore, ImportPlan, ImportWrite, NewRecoverySet, PendingTotp,
+    RecoveryCodeRecord, RecoveryOnEnable, RecoveryStatus, TotpRecord, UserMethods,
 };
 use tollgate_domain::recovery::StoredCode;
 use tollgate_domain::{DomainError, UserRef};
@@ -24,7 +24,7 @@ use crate::entity::{recovery_code, totp_credential, user, user_method};
 use crate::sqlite::reads::Columns;
 
 /// Replaces the user's recovery codes inside `txn`.
-async fn put_recovery_set<C: ConnectionTrait>(
+pub(crate) async fn put_recovery_set<C: ConnectionTrait>(
     txn: &C,
     user: &UserRef,
     set: NewRecoverySet,
@@ -483,6 +483,15 @@ impl EnrollmentStore for SeaStore {
             .await
             .map_err(unavailable)?;
         finish_enable(txn, outcome).await
+    }
+
+    async fn import_user(
+        &self,
+        user: &UserRef,
+        plan: ImportPlan,
+        audit: AuditEvent,
+    ) -> Result<ImportWrite, DomainError> {
+        self.write_import(user, plan, audit).await
     }
 
     async fn disable_contact_method(
