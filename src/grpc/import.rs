@@ -48,6 +48,7 @@ fn outcome_to_pb(outcome: ImportOutcome) -> pb::ImportOutcome {
         ImportOutcome::Imported => pb::ImportOutcome::Imported,
         ImportOutcome::Unchanged => pb::ImportOutcome::Unchanged,
         ImportOutcome::Replaced => pb::ImportOutcome::Replaced,
+        ImportOutcome::Valid => pb::ImportOutcome::Valid,
     }
 }
 
@@ -95,6 +96,7 @@ impl Api {
                 contacts,
                 default_method: method_from_pb(req.default_method)?,
                 replace: req.replace,
+                validate_only: req.validate_only,
             };
             let result = self.core.import_user(&user, request).await?;
             Ok(pb::ImportUserResponse {

@@ -250,6 +250,18 @@ async fn a_different_secret_is_refused_unless_replacing(db: &TestDb) {
         mint_recovery_codes: true,
         ..import("finn")
     };
+    let dry_run = enrollment
+        .import_user(pb::ImportUserRequest {
+            validate_only: true,
+            ..other.clone()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        reason(&dry_run),
+        "IMPORT_CONFLICT",
+        "a dry run sees conflicts"
+    );
     let refused = enrollment.import_user(other.clone()).await.unwrap_err();
     assert_eq!(refused.code(), Code::FailedPrecondition);
     assert_eq!(reason(&refused), "IMPORT_CONFLICT");
@@ -533,6 +545,18 @@ async fn bad_imports_are_clear_invalid_arguments(db: &TestDb) {
         );
         assert!(!refused.message().contains("JBSW"), "{refused:?}");
     }
+    // A dry run of a good import passes and writes nothing either.
+    let dry = imported(
+        &mut enrollment,
+        pb::ImportUserRequest {
+            totp: base32(SECRET),
+            recovery_codes: vec!["ABCD-EFGH".into()],
+            validate_only: true,
+            ..import("hal")
+        },
+    )
+    .await;
+    assert_eq!(dry.outcome(), pb::ImportOutcome::Valid);
     // None of them left anything behind.
     let view = enrollment
         .get_enrollment(pb::GetEnrollmentRequest {

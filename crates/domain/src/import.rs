@@ -13,7 +13,7 @@ use crate::ids::UserRef;
 use crate::policy::{Method, Policy};
 use crate::ports::{
     ClientInfo, ImportPlan, ImportWrite, ImportedContactRow, ImportedTotpRow, NewRecoverySet,
-    Offload, Store, StoredTotpState,
+    Offload, Store, StoredTotpState, TotpRecord,
 };
 use crate::recovery::{self, StoredCode};
 use crate::secret::{SecretBytes, SecretString};
@@ -79,6 +79,8 @@ pub struct ImportRequest<'a> {
     pub contacts: Vec<ImportedContact>,
     pub default_method: Option<Method>,
     pub replace: bool,
+    /// Check everything (input, policy, conflicts) and write nothing.
+    pub validate_only: bool,
 }
 
 /// What changed.
@@ -87,6 +89,8 @@ pub enum ImportOutcome {
     Imported,
     Unchanged,
     Replaced,
+    /// `validate_only`: the import would be accepted.
+    Valid,
 }
 
 #[derive(Debug)]
@@ -226,6 +230,9 @@ impl<S: Store, O: Offload> Service<S, O> {
         check_actor(request.actor_id)?;
         let policy = self.policy_for(user, request.audience).await?;
         let parsed = self.parse_import(&request, &policy)?;
+        if request.validate_only {
+            return self.validate_import(user, &parsed, request.replace).await;
+        }
         let mut minted = Vec::new();
         let mut outcome = ImportOutcome::Unchanged;
         for _ in 0..RACE_RETRIES {
@@ -322,12 +329,7 @@ impl<S: Store, O: Offload> Service<S, O> {
                 let seen_version = existing.as_ref().map(|r| r.version);
                 match existing.filter(|r| r.state == StoredTotpState::Enabled) {
                     Some(record) => {
-                        let held = self.open_secret(user, &record)?;
-                        let same: bool = held.expose().ct_eq(secret.expose()).into();
-                        let same = same
-                            && record.params.algorithm == params.algorithm
-                            && record.params.digits == params.digits
-                            && record.params.period == params.period;
+                        let same = self.holds_same_totp(user, &record, secret, params)?;
                         if !same && !request.replace {
                             return Err(DomainError::ImportConflict { part: "totp" });
                         }
@@ -376,6 +378,60 @@ impl<S: Store, O: Offload> Service<S, O> {
             now,
         };
         Ok((plan, shown, replaced))
+    }
+
+    /// Whether the user's enabled credential is this secret with these
+    /// parameters (compared in constant time).
+    fn holds_same_totp(
+        &self,
+        user: &UserRef,
+        record: &TotpRecord,
+        secret: &SecretBytes,
+        params: &TotpParams,
+    ) -> Result<bool, DomainError> {
+        let held = self.open_secret(user, record)?;
+        let same: bool = held.expose().ct_eq(secret.expose()).into();
+        Ok(same
+            && record.params.algorithm == params.algorithm
+            && record.params.digits == params.digits
+            && record.params.period == params.period)
+    }
+
+    /// A dry run: what an import would be refused for, read without
+    /// writing (and without hashing any code).
+    async fn validate_import(
+        &self,
+        user: &UserRef,
+        parsed: &Parsed,
+        replace: bool,
+    ) -> Result<ImportResult, DomainError> {
+        if !replace {
+            if let Some((secret, params, _)) = &parsed.totp
+                && let Some(record) = self.store.totp(user).await?
+                && record.state == StoredTotpState::Enabled
+                && !self.holds_same_totp(user, &record, secret, params)?
+            {
+                return Err(DomainError::ImportConflict { part: "totp" });
+            }
+            let held = self.store.contacts(user).await?;
+            for contact in &parsed.contacts {
+                if held
+                    .iter()
+                    .any(|h| h.kind == contact.kind && h.address != contact.address)
+                {
+                    return Err(DomainError::ImportConflict {
+                        part: contact.kind.as_str(),
+                    });
+                }
+            }
+        }
+        let methods = self.store.methods(user).await?;
+        Ok(ImportResult {
+            outcome: ImportOutcome::Valid,
+            recovery_remaining: methods.recovery_remaining,
+            enabled_methods: crate::enrollment::ordered(methods),
+            recovery_codes: Vec::new(),
+        })
     }
 
     /// The imported codes hashed (argon2, off the executor) with tags under
