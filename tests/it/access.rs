@@ -30,7 +30,12 @@ fn tollgate() -> Command {
 }
 
 /// `tollgate api-key create` against the test database: the key it prints.
-fn create_key(db: &TestDb, name: &str, permissions: &[&str], tenants: &[&str]) -> String {
+pub(crate) fn create_key(
+    db: &TestDb,
+    name: &str,
+    permissions: &[&str],
+    tenants: &[&str],
+) -> String {
     let mut command = tollgate();
     command.args([
         "api-key",
@@ -55,7 +60,7 @@ fn create_key(db: &TestDb, name: &str, permissions: &[&str], tenants: &[&str]) -
 }
 
 /// `message` as a request carrying `key` (when given) as a bearer token.
-fn authorized<T>(message: T, key: Option<&str>) -> tonic::Request<T> {
+pub(crate) fn authorized<T>(message: T, key: Option<&str>) -> tonic::Request<T> {
     let mut request = tonic::Request::new(message);
     if let Some(key) = key {
         request

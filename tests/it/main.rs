@@ -18,6 +18,7 @@ mod retention;
 mod secrets;
 mod service;
 mod soft_authenticator;
+mod step_up;
 mod telemetry;
 mod tls;
 mod transports;

@@ -10,6 +10,7 @@ pub(crate) mod delivery;
 pub(crate) mod enrollment;
 pub(crate) mod lockout;
 pub(crate) mod rows;
+pub(crate) mod session;
 pub(crate) mod sql;
 #[cfg(test)]
 mod tests;
