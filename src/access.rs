@@ -168,6 +168,8 @@ pub const RPCS: &[(&str, &str, Permission)] = {
         (CHALLENGE, "VerifyChallenge", SignIn),
         (CHALLENGE, "CancelChallenge", SignIn),
         (CHALLENGE, "RevokeTrustedDevices", SignIn),
+        (CHALLENGE, "CheckRecentVerification", SignIn),
+        (CHALLENGE, "EndSession", SignIn),
         (ENROLLMENT, "GetEnrollment", SignIn),
         (ENROLLMENT, "BeginTotp", SignIn),
         (ENROLLMENT, "ConfirmTotp", SignIn),

@@ -591,6 +591,7 @@ async fn purge_periodically(
                     trusted_devices = purged.trusted_devices,
                     audit_events = purged.audit_events,
                     webauthn_ceremonies = purged.webauthn_ceremonies,
+                    sessions = purged.sessions,
                     "purged expired rows"
                     );
                 }

@@ -29,7 +29,8 @@ fn code_of(error: &DomainError) -> Code {
         | DomainError::MethodNotAllowed
         | DomainError::ConfirmationVoided
         | DomainError::PhoneRegionNotAllowed
-        | DomainError::WebAuthnNotConfigured => Code::FailedPrecondition,
+        | DomainError::WebAuthnNotConfigured
+        | DomainError::NoPhishingResistantMethod => Code::FailedPrecondition,
         DomainError::ChallengeNotFound
         | DomainError::ContactNotFound
         | DomainError::MessageNotFound

@@ -1,5 +1,7 @@
-//! `tollgate challenge begin` (what sign-in needs now, and a challenge id)
-//! and `tollgate challenge verify` (answer it with a code).
+//! `tollgate challenge begin` (what sign-in needs now, and a challenge id),
+//! `tollgate challenge verify` (answer it with a code), and for step-up
+//! `tollgate challenge check` (has this session passed a second factor
+//! lately? if not, a step-up challenge) and `tollgate challenge end-session`.
 use super::Transport as Channel;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
@@ -17,6 +19,11 @@ pub enum ChallengeCommand {
     Begin(BeginArgs),
     /// Answer a challenge with a code.
     Verify(VerifyArgs),
+    /// Step-up: has an application session passed a second factor within
+    /// --max-age? If not, prints a step-up challenge to answer with verify.
+    Check(CheckArgs),
+    /// Forget an application session's step-up record (at sign-out).
+    EndSession(EndSessionArgs),
 }
 
 impl ChallengeCommand {
@@ -24,6 +31,8 @@ impl ChallengeCommand {
         match self {
             Self::Begin(a) => &a.conn,
             Self::Verify(a) => &a.conn,
+            Self::Check(a) => &a.conn,
+            Self::EndSession(a) => &a.conn,
         }
     }
 }
@@ -74,6 +83,38 @@ pub struct VerifyArgs {
     /// Ask for a trusted-device token ("trust this browser"); it is printed.
     #[arg(long)]
     pub trust_device: bool,
+    /// The application's session id, recorded as verified for step-up.
+    #[arg(long, value_name = "SESSION")]
+    pub session: Option<String>,
+    #[command(flatten)]
+    pub conn: Conn,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub subject: Subject,
+    /// The application's session id.
+    #[arg(long, value_name = "SESSION")]
+    pub session: String,
+    /// How recent the second factor must be, in seconds (at most 86400).
+    #[arg(long, value_name = "SECONDS")]
+    pub max_age: i64,
+    /// Only a passkey or security key counts (and only one is offered).
+    #[arg(long)]
+    pub phishing_resistant: bool,
+    #[command(flatten)]
+    pub conn: Conn,
+}
+
+#[derive(Debug, Args)]
+pub struct EndSessionArgs {
+    /// The user id.
+    #[arg(long, value_name = "USER")]
+    pub user: String,
+    /// The application's session id.
+    #[arg(long, value_name = "SESSION")]
+    pub session: String,
     #[command(flatten)]
     pub conn: Conn,
 }
@@ -83,6 +124,20 @@ pub async fn run(command: &ChallengeCommand, channel: Channel) -> Result<Report,
     match command {
         ChallengeCommand::Begin(args) => begin(args, &mut client).await,
         ChallengeCommand::Verify(args) => verify(args, &mut client).await,
+        ChallengeCommand::Check(args) => check(args, &mut client).await,
+        ChallengeCommand::EndSession(args) => {
+            client
+                .end_session(pb::EndSessionRequest {
+                    tenant_id: args.conn.tenant.clone(),
+                    user_id: args.user.clone(),
+                    session_id: args.session.clone(),
+                })
+                .await?;
+            Ok(Report::new(
+                json!({ "ended": true }),
+                table(&[("ended", "yes".to_owned())]),
+            ))
+        }
     }
 }
 
@@ -146,6 +201,7 @@ async fn verify(
             method: args.method.to_pb() as i32,
             code: args.code.clone(),
             remember_device: args.trust_device,
+            session_id: args.session.clone().unwrap_or_default(),
             ..Default::default()
         })
         .await?
@@ -172,6 +228,52 @@ async fn verify(
         rows.push(("trusted device token", r.trusted_device_token.clone()));
         rows.push(("trusted device id", r.trusted_device_id.clone()));
         rows.push(("trusted until", expires_at.unwrap_or_default()));
+    }
+    Ok(Report::new(json, table(&rows)))
+}
+
+async fn check(
+    args: &CheckArgs,
+    client: &mut ChallengeServiceClient<Channel>,
+) -> Result<Report, ClientError> {
+    let r = client
+        .check_recent_verification(pb::CheckRecentVerificationRequest {
+            tenant_id: args.conn.tenant.clone(),
+            user_id: args.subject.user.clone(),
+            session_id: args.session.clone(),
+            max_age: Some(prost_types::Duration {
+                seconds: args.max_age,
+                nanos: 0,
+            }),
+            require_phishing_resistant: args.phishing_resistant,
+            roles: args.subject.roles.clone(),
+            audience: args.subject.audience.clone().unwrap_or_default(),
+            ..Default::default()
+        })
+        .await?
+        .into_inner();
+    let mut json = json!({ "satisfied": r.satisfied });
+    let mut rows = vec![(
+        "satisfied",
+        if r.satisfied { "yes" } else { "no" }.to_owned(),
+    )];
+    if r.satisfied {
+        let verified_at = rfc3339(r.verified_at.as_ref());
+        json["verified_at"] = json!(verified_at);
+        json["verified_method"] = json!(method_name(r.verified_method));
+        rows.push(("verified at", verified_at.unwrap_or_default()));
+        rows.push(("method", method_name(r.verified_method)));
+    } else {
+        let methods = method_names(&r.methods);
+        let expires_at = rfc3339(r.expires_at.as_ref());
+        json["challenge_id"] = json!(r.challenge_id);
+        json["methods"] = json!(methods);
+        json["default_method"] = json!(method_name(r.default_method));
+        json["expires_at"] = json!(expires_at);
+        rows.push(("challenge", r.challenge_id.clone()));
+        rows.push(("methods", list(&methods)));
+        rows.push(("default method", method_name(r.default_method)));
+        rows.push(("expires at", expires_at.unwrap_or_default()));
     }
     Ok(Report::new(json, table(&rows)))
 }

@@ -1,9 +1,12 @@
 //! ChallengeService: BeginChallenge, SendCode, VerifyChallenge,
-//! CancelChallenge and RevokeTrustedDevices.
+//! CancelChallenge and RevokeTrustedDevices, and the step-up RPCs
+//! CheckRecentVerification and EndSession.
+use chrono::TimeDelta;
 use tollgate_domain::DomainError;
 use tollgate_domain::challenge::{AllowReason, BeginOutcome, BeginRequest, VerifyRequest};
 use tollgate_domain::policy::{Method, grace_message};
 use tollgate_domain::ports::ClientInfo;
+use tollgate_domain::step_up::{StepUpOutcome, StepUpRequest};
 use tonic::{Request, Response, Status};
 
 use super::{Api, method_from_pb, method_to_pb, methods_to_pb, timestamp, user};
@@ -104,6 +107,7 @@ impl ChallengeService for Api {
                             ip: req.client_ip.clone(),
                             user_agent: req.user_agent.clone(),
                         },
+                        session_id: &req.session_id,
                     },
                 )
                 .await;
@@ -146,6 +150,80 @@ impl ChallengeService for Api {
             let device_id = (!req.device_id.is_empty()).then_some(req.device_id.as_str());
             let revoked_count = self.core.revoke_trusted_devices(&user, device_id).await?;
             Ok(pb::RevokeTrustedDevicesResponse { revoked_count })
+        })
+        .await
+    }
+
+    async fn check_recent_verification(
+        &self,
+        request: Request<pb::CheckRecentVerificationRequest>,
+    ) -> Result<Response<pb::CheckRecentVerificationResponse>, Status> {
+        let req = request.into_inner();
+        self.handle("CheckRecentVerification", &req.tenant_id, async {
+            let user = user(&req.tenant_id, &req.user_id)?;
+            let max_age = req
+                .max_age
+                .as_ref()
+                .filter(|d| d.nanos == 0)
+                .and_then(|d| TimeDelta::try_seconds(d.seconds))
+                .ok_or_else(|| {
+                    DomainError::invalid("max_age", "must be set to a whole number of seconds")
+                })?;
+            let outcome = self
+                .core
+                .check_recent_verification(
+                    &user,
+                    StepUpRequest {
+                        session_id: &req.session_id,
+                        max_age,
+                        require_phishing_resistant: req.require_phishing_resistant,
+                        roles: &req.roles,
+                        audience: &req.audience,
+                        client: ClientInfo {
+                            ip: req.client_ip.clone(),
+                            user_agent: req.user_agent.clone(),
+                        },
+                    },
+                )
+                .await?;
+            Ok(match outcome {
+                StepUpOutcome::Satisfied {
+                    verified_at,
+                    method,
+                } => pb::CheckRecentVerificationResponse {
+                    satisfied: true,
+                    verified_at: Some(timestamp(verified_at)),
+                    verified_method: method_to_pb(method) as i32,
+                    ..Default::default()
+                },
+                StepUpOutcome::Challenge {
+                    challenge_id,
+                    methods,
+                    expires_at,
+                    webauthn_options,
+                } => pb::CheckRecentVerificationResponse {
+                    satisfied: false,
+                    challenge_id: challenge_id.expose().to_owned(),
+                    default_method: methods.first().map_or(0, |m| method_to_pb(*m) as i32),
+                    methods: methods_to_pb(&methods),
+                    expires_at: Some(timestamp(expires_at)),
+                    webauthn_request_options_json: webauthn_options.unwrap_or_default(),
+                    ..Default::default()
+                },
+            })
+        })
+        .await
+    }
+
+    async fn end_session(
+        &self,
+        request: Request<pb::EndSessionRequest>,
+    ) -> Result<Response<pb::EndSessionResponse>, Status> {
+        let req = request.into_inner();
+        self.handle("EndSession", &req.tenant_id, async {
+            let user = user(&req.tenant_id, &req.user_id)?;
+            self.core.end_session(&user, &req.session_id).await?;
+            Ok(pb::EndSessionResponse {})
         })
         .await
     }

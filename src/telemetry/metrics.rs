@@ -155,6 +155,7 @@ impl Metrics {
             ("trusted_devices", purged.trusted_devices),
             ("audit_events", purged.audit_events),
             ("webauthn_ceremonies", purged.webauthn_ceremonies),
+            ("sessions", purged.sessions),
         ] {
             self.purged
                 .add(rows, &[KeyValue::new("tollgate.table", table)]);

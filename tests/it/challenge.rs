@@ -825,6 +825,7 @@ async fn a_write_that_lost_its_race_writes_nothing(db: &TestDb) {
             Consume::TotpStep(step),
             now,
             None,
+            None,
             audit,
             lockout,
         )
@@ -902,6 +903,7 @@ async fn a_write_that_lost_its_race_writes_nothing(db: &TestDb) {
             &"0".repeat(64),
             Consume::TotpStep(step),
             now,
+            None,
             None,
             verified_event(&user, now),
             LockoutGuard {
@@ -1012,6 +1014,7 @@ async fn a_cancel_in_flight_wins_over_a_verification_on_postgres() {
                 &id_hash,
                 Consume::TotpStep(step),
                 now,
+                None,
                 None,
                 audit,
                 lockout,

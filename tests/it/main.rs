@@ -19,6 +19,7 @@ mod retention;
 mod secrets;
 mod service;
 mod soft_authenticator;
+mod step_up;
 mod telemetry;
 mod tls;
 mod transports;

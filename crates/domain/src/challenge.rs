@@ -1,5 +1,6 @@
 //! The sign-in challenge use cases: BeginChallenge, VerifyChallenge (TOTP and
-//! recovery codes), CancelChallenge and RevokeTrustedDevices.
+//! recovery codes), CancelChallenge and RevokeTrustedDevices. Step-up
+//! challenges (`step_up`) are these challenges, bound to a session.
 //!
 //! The order of a verification matters: the challenge and the lockout are
 //! checked first; the code is checked in memory (constant time, at most one
@@ -18,7 +19,7 @@ use crate::policy::{Compliance, Method, Policy};
 use crate::ports::{
     AuditEvent, ChallengeRecord, ChallengeStatus, ClientInfo, Completion, Consume, LockoutGuard,
     NewChallenge, NewTrustedDevice, Offload, Store, StoredTotpState, TotpRecord,
-    VerificationContext,
+    VerificationContext, VerifiedSession,
 };
 use crate::recovery;
 use crate::secret::{MasterKey, SecretString, hex_lower};
@@ -83,13 +84,25 @@ pub struct BeginRequest<'a> {
 }
 
 /// The user's answer to a challenge.
-#[derive(Debug)]
 pub struct VerifyRequest<'a> {
     pub challenge_id: &'a str,
     pub method: Method,
     pub code: &'a str,
     pub remember_device: bool,
     pub client: ClientInfo,
+    /// The application's session id (empty: none); see `step_up`.
+    pub session_id: &'a str,
+}
+
+/// Never prints the code or the session id.
+impl std::fmt::Debug for VerifyRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifyRequest")
+            .field("method", &self.method)
+            .field("remember_device", &self.remember_device)
+            .field("client", &self.client)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A trusted-device token, for the user's browser once.
@@ -156,7 +169,7 @@ fn time_digits(challenge_id: &str) -> Result<usize, DomainError> {
 
 /// A new challenge id: its creation time in milliseconds (12 hex digits,
 /// not secret: the caller has just begun it) and 128 random bits.
-fn new_challenge_id(now: DateTime<Utc>) -> Result<String, DomainError> {
+pub(crate) fn new_challenge_id(now: DateTime<Utc>) -> Result<String, DomainError> {
     let millis = u64::try_from(now.timestamp_millis()).unwrap_or(0) & 0xffff_ffff_ffff;
     Ok(format!(
         "{millis:0width$x}{}",
@@ -200,7 +213,7 @@ impl<S: Store, O: Offload> Service<S, O> {
 
     /// Methods the user can answer a challenge with, default first.
     /// Also says whether the user has any method enabled, allowed or not.
-    async fn challenge_methods(
+    pub(crate) async fn challenge_methods(
         &self,
         user: &UserRef,
         policy: &Policy,
@@ -284,6 +297,7 @@ impl<S: Store, O: Offload> Service<S, O> {
                     expires_at,
                     client: request.client,
                     webauthn_state,
+                    session_hash: None,
                 },
             )
             .await?;
@@ -409,6 +423,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         // read or audited.
         time_digits(request.challenge_id)?;
         bounds::check_request(&[], "", Some(&request.client), None)?;
+        crate::step_up::check_session_id("session_id", request.session_id, false)?;
         let failure = FailureAudit {
             method: request.method,
             client: &request.client,
@@ -451,6 +466,8 @@ impl<S: Store, O: Offload> Service<S, O> {
             totp,
             recovery_remaining,
         } = context;
+        // Before the answer is looked at (see `step_up`).
+        let session = self.verified_session(user, &challenge, request, now)?;
         let lockout_policy = LockoutRead {
             policy: policy.lockout(),
             state: lockout,
@@ -482,12 +499,8 @@ impl<S: Store, O: Offload> Service<S, O> {
         } else {
             (None, None)
         };
-        let mut event = self.audit_event(
-            user,
-            "challenge.verified",
-            Some(request.method),
-            &request.client,
-        );
+        let kind = crate::step_up::verified_kind(&challenge);
+        let mut event = self.audit_event(user, kind, Some(request.method), &request.client);
         if let Some(grant) = &grant {
             event
                 .details
@@ -500,6 +513,7 @@ impl<S: Store, O: Offload> Service<S, O> {
                 consume,
                 now,
                 device,
+                session,
                 event,
             },
             (lockout, lockout_version),
@@ -595,6 +609,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             consume,
             now,
             device,
+            session,
             event,
         } = completing;
         // The completion depends on the lockout row as read, and clears it
@@ -618,6 +633,7 @@ impl<S: Store, O: Offload> Service<S, O> {
                     consume.clone(),
                     now,
                     device.clone(),
+                    session.clone(),
                     event.clone(),
                     guard,
                 )
@@ -751,6 +767,8 @@ struct Completing {
     consume: Consume,
     now: DateTime<Utc>,
     device: Option<NewTrustedDevice>,
+    /// The application session to record as verified, if any.
+    session: Option<VerifiedSession>,
     event: AuditEvent,
 }
 

@@ -372,7 +372,8 @@ impl<S: Store, O: Offload> Service<S, O> {
     }
 
     /// Administrator reset of a user's 2FA: every method, recovery codes,
-    /// trusted devices and lockout; audited with the actor and reason.
+    /// trusted devices, lockout and sessions' step-up records; audited with
+    /// the actor and reason.
     pub async fn reset_user(
         &self,
         user: &UserRef,

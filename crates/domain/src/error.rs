@@ -100,6 +100,8 @@ pub enum DomainError {
     CredentialExists,
     #[error("No passkey or security key has that id")]
     CredentialNotFound,
+    #[error("This needs a passkey or security key, and none is set up")]
+    NoPhishingResistantMethod,
     #[error("The service's storage is unavailable. Try again shortly")]
     StorageUnavailable,
     #[error("Internal error: {0}")]
@@ -142,6 +144,7 @@ impl DomainError {
             Self::WebAuthnRejected => "WEBAUTHN_REJECTED",
             Self::CredentialExists => "CREDENTIAL_EXISTS",
             Self::CredentialNotFound => "CREDENTIAL_NOT_FOUND",
+            Self::NoPhishingResistantMethod => "NO_PHISHING_RESISTANT_METHOD",
             Self::StorageUnavailable => "STORAGE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
         }

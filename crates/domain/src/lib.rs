@@ -28,6 +28,7 @@ pub mod retention;
 pub mod secret;
 mod serde_time;
 pub mod service;
+pub mod step_up;
 pub mod tenant_policy;
 pub mod totp;
 pub mod webauthn;

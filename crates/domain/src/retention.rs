@@ -1,12 +1,14 @@
 //! Purging what no longer protects or proves anything: sign-in challenges,
-//! outbox messages and trusted devices some time after they expired, and
-//! audit events older than the operator's retention (kept for good unless
-//! one is set). Without it every sign-in would leave rows behind forever.
+//! outbox messages and trusted devices some time after they expired,
+//! step-up records of sessions some time after they can satisfy no check
+//! (older than the longest max age, 24 hours), and audit events older than
+//! the operator's retention (kept for good unless one is set). Without it every sign-in would leave rows behind forever.
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::error::DomainError;
 use crate::ports::{Offload, Purgeable, Store};
 use crate::service::Service;
+use crate::step_up;
 
 /// Rows deleted per transaction: small enough that sign-ins waiting for
 /// SQLite's one writer hardly notice a batch.
@@ -33,6 +35,7 @@ pub struct Purged {
     pub trusted_devices: u64,
     pub audit_events: u64,
     pub webauthn_ceremonies: u64,
+    pub sessions: u64,
 }
 
 impl Purged {
@@ -42,6 +45,7 @@ impl Purged {
             + self.trusted_devices
             + self.audit_events
             + self.webauthn_ceremonies
+            + self.sessions
     }
 }
 
@@ -54,6 +58,8 @@ pub fn cutoffs(retention: &Retention, now: DateTime<Utc>) -> Vec<(Purgeable, Dat
         (Purgeable::Messages, expired),
         (Purgeable::TrustedDevices, expired),
         (Purgeable::WebAuthnCeremonies, expired),
+        // A step-up record expires when it can satisfy no check.
+        (Purgeable::Sessions, expired - step_up::max_age_bound()),
     ];
     if let Some(audit) = retention.audit {
         all.push((Purgeable::AuditEvents, now - audit));
@@ -82,6 +88,7 @@ impl<S: Store, O: Offload> Service<S, O> {
                 Purgeable::TrustedDevices => purged.trusted_devices = deleted,
                 Purgeable::AuditEvents => purged.audit_events = deleted,
                 Purgeable::WebAuthnCeremonies => purged.webauthn_ceremonies = deleted,
+                Purgeable::Sessions => purged.sessions = deleted,
             }
         }
         Ok(purged)
@@ -110,6 +117,7 @@ mod tests {
                 (Purgeable::Messages, now - day),
                 (Purgeable::TrustedDevices, now - day),
                 (Purgeable::WebAuthnCeremonies, now - day),
+                (Purgeable::Sessions, now - day - TimeDelta::hours(24)),
             ]
         );
         let limited = cutoffs(

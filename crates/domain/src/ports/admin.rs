@@ -28,6 +28,8 @@ pub enum Purgeable {
     AuditEvents,
     /// WebAuthn registrations begun and never finished.
     WebAuthnCeremonies,
+    /// Step-up records of application sessions, by when they were written.
+    Sessions,
 }
 
 /// A tenant's stored policy and its version (the etag).
@@ -150,7 +152,8 @@ pub trait AdminStore: Send + Sync + 'static {
 
     /// Administrator reset, in one transaction: removes the user's methods,
     /// recovery codes and lockout, revokes trusted devices, cancels open
-    /// challenges, and writes `audit`.
+    /// challenges, forgets every session's step-up record, and writes
+    /// `audit`.
     fn reset_user(
         &self,
         user: &UserRef,
@@ -171,7 +174,8 @@ pub trait AdminStore: Send + Sync + 'static {
 
     /// Deletes up to `limit` rows of `what` that ended before `before`
     /// (challenges, messages and trusted devices by when they expire,
-    /// audit events by when they occurred), across all tenants, in one
+    /// audit events by when they occurred, sessions by when they were
+    /// last verified), across all tenants, in one
     /// transaction; returns how many.
     fn purge(
         &self,

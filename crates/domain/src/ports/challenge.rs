@@ -3,7 +3,7 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 
-use super::{AuditEvent, ClientInfo, LockoutGuard, TotpRecord};
+use super::{AuditEvent, ClientInfo, LockoutGuard, TotpRecord, VerifiedSession};
 use crate::error::DomainError;
 use crate::ids::UserRef;
 use crate::lockout::LockoutState;
@@ -31,6 +31,9 @@ pub struct ChallengeRecord {
     pub expires_at: DateTime<Utc>,
     /// The WebAuthn sign-in ceremony's state, when WebAuthn is offered.
     pub webauthn_state: Option<String>,
+    /// A step-up challenge: the keyed hash of the application session it
+    /// was begun for (see `step_up`).
+    pub session_hash: Option<String>,
 }
 
 /// What VerifyChallenge reads before it checks a code, read at once.
@@ -56,6 +59,8 @@ pub struct NewChallenge {
     pub client: ClientInfo,
     /// The WebAuthn sign-in ceremony's state, when WebAuthn is offered.
     pub webauthn_state: Option<String>,
+    /// A step-up challenge: the keyed hash of its application session.
+    pub session_hash: Option<String>,
 }
 
 /// A trusted device to store, under the keyed hash of its token.
@@ -137,8 +142,9 @@ pub trait ChallengeStore: Send + Sync + 'static {
     ) -> impl Future<Output = Result<bool, DomainError>> + Send;
 
     /// In one transaction: consumes the code (`consume`), completes the open,
-    /// unexpired challenge, stores the trusted device if any, and writes the
-    /// audit event, all only while the user's lockout row is still as the
+    /// unexpired challenge, stores the trusted device if any, records the
+    /// application session's verification if any (an upsert: a session that
+    /// steps up again is updated), and writes the audit event, all only while the user's lockout row is still as the
     /// verification read it (`lockout`); with `lockout.reset`, the row is
     /// then cleared in the same transaction. Nothing changes unless all of
     /// it succeeds: a failure counted (or a lock set) by a parallel guess
@@ -151,6 +157,7 @@ pub trait ChallengeStore: Send + Sync + 'static {
         consume: Consume,
         now: DateTime<Utc>,
         device: Option<NewTrustedDevice>,
+        session: Option<VerifiedSession>,
         audit: AuditEvent,
         lockout: LockoutGuard,
     ) -> impl Future<Output = Result<Completion, DomainError>> + Send;

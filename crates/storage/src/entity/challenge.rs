@@ -28,6 +28,9 @@ pub struct Model {
     /// The WebAuthn sign-in ceremony's state (JSON), when WebAuthn is
     /// offered.
     pub webauthn_state: Option<String>,
+    /// A step-up challenge: the keyed hash of the application session it
+    /// was begun for.
+    pub session_hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ pub mod contact;
 pub mod outbox;
 pub mod policy;
 pub mod recovery_code;
+pub mod session;
 pub mod totp_credential;
 pub mod trusted_device;
 pub mod user;

@@ -16,6 +16,7 @@ mod m20261205_000009_callers;
 mod m20261205_000010_confirmation_failures;
 mod m20261205_000011_send_counts;
 mod m20261206_000012_webauthn;
+mod m20261206_000013_sessions;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000010_confirmation_failures::Migration),
             Box::new(m20261205_000011_send_counts::Migration),
             Box::new(m20261206_000012_webauthn::Migration),
+            Box::new(m20261206_000013_sessions::Migration),
         ]
     }
 }

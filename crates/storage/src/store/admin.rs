@@ -23,7 +23,7 @@ use super::sql::{owned_by, page_rows};
 use super::webauthn::delete_webauthn_credentials;
 use super::{SeaStore, instant, millis, unavailable};
 use crate::entity::{
-    audit_event, challenge, contact, outbox, policy, recovery_code, totp_credential,
+    audit_event, challenge, contact, outbox, policy, recovery_code, session, totp_credential,
     trusted_device, user, user_lockout, user_method, webauthn_ceremony,
 };
 
@@ -442,6 +442,12 @@ impl AdminStore for SeaStore {
         revoke_devices(&txn, user, None, now)
             .await
             .map_err(unavailable)?;
+        // No session stays stepped up past a reset.
+        session::Entity::delete_many()
+            .filter(owned_by::<session::Entity>(user))
+            .exec(&txn)
+            .await
+            .map_err(unavailable)?;
         user_lockout::Entity::delete_many()
             .filter(owned_by::<user_lockout::Entity>(user))
             .exec(&txn)
@@ -560,6 +566,11 @@ impl AdminStore for SeaStore {
                 use webauthn_ceremony::Column as C;
                 let expired = Condition::all().add(C::ExpiresAt.lt(before));
                 delete_chosen::<webauthn_ceremony::Entity, _>(&txn, C::IdHash, expired, limit).await
+            }
+            Purgeable::Sessions => {
+                use session::Column as C;
+                let old = Condition::all().add(C::VerifiedAt.lt(before));
+                delete_chosen::<session::Entity, _>(&txn, C::SessionHash, old, limit).await
             }
         }
         .map_err(unavailable)?;

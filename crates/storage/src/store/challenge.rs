@@ -1,7 +1,7 @@
 //! Challenges: creating, reading and cancelling them, the verification read,
 //! and the completion that consumes a code, closes the challenge, stores a
-//! trusted device and writes the audit event in one write (both dialects side
-//! by side); trusted devices.
+//! trusted device, records a step-up session and writes the audit event in
+//! one write (both dialects side by side); trusted devices.
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, JoinType, Query, SelectStatement, SqliteQueryBuilder, UpdateStatement,
@@ -13,12 +13,13 @@ use sea_orm::{
 };
 use tollgate_domain::ports::{
     AuditEvent, ChallengeRecord, ChallengeStore, Completion, Consume, LockoutGuard, LockoutStore,
-    NewChallenge, NewTrustedDevice, VerificationContext,
+    NewChallenge, NewTrustedDevice, VerificationContext, VerifiedSession,
 };
 use tollgate_domain::{DomainError, UserRef};
 
 use super::lockout::lockout_reset;
 use super::rows::{audit_row, device_row, to_challenge, to_lockout, to_record, truncate};
+use super::session::session_upsert;
 use super::sql::{
     PerUser, Shapes, any_row_in, insert_if, joined, owned_by, query_shaped, select_all_as, step,
 };
@@ -188,12 +189,14 @@ pub(crate) fn close_after_one_change(
 /// statement runs only if the one before it changed exactly one row
 /// (`changes()`), and the code is consumed only while the challenge is open,
 /// so the write makes either every change or none.
+#[allow(clippy::too_many_arguments)] // each is one part of the one write
 fn completion_write(
     user: &UserRef,
     id_hash: &str,
     consume: &Consume,
     now: DateTime<Utc>,
     device: Option<NewTrustedDevice>,
+    session: Option<VerifiedSession>,
     audit: AuditEvent,
     lockout: LockoutGuard,
 ) -> Result<Write, DomainError> {
@@ -219,6 +222,12 @@ fn completion_write(
             device_row(user, device),
             InsertWhen::AfterOneChange,
         )?);
+    }
+    if let Some(session) = &session {
+        // An upsert counts one change whether it inserts or updates.
+        statements.push(
+            session_upsert(user, session, Expr::cust("changes() = 1"))?.build(SqliteQueryBuilder),
+        );
     }
     statements.push(sqlite_insert(audit_row(audit), InsertWhen::AfterOneChange)?);
     Write::counting_last(statements).map_err(unavailable)
@@ -257,16 +266,19 @@ fn completion_guard(user: &UserRef, version: i64) -> SelectStatement {
 /// complete_challenge on Postgres, as one statement: `locked` locks the
 /// challenge row while it is open, `consumed` uses the code only then,
 /// `closed` completes the challenge if the code was consumed, the device
-/// and audit rows are inserted if it was closed, and the statement answers
-/// how many audit rows it wrote (one or none). Because nobody can cancel
-/// the locked challenge in between, a consumed code always closes it: the
-/// statement makes every change or none, with no transaction around it.
+/// and audit rows are inserted (and the session's step-up record upserted)
+/// if it was closed, and the statement answers how many audit rows it wrote
+/// (one or none). Because nobody can cancel the locked challenge in
+/// between, a consumed code always closes it: the statement makes every
+/// change or none, with no transaction around it.
+#[allow(clippy::too_many_arguments)] // each is one part of the one write
 fn completion_statement(
     user: &UserRef,
     id_hash: &str,
     consume: &Consume,
     now: DateTime<Utc>,
     device: Option<NewTrustedDevice>,
+    session: Option<VerifiedSession>,
     audit: AuditEvent,
     lockout: LockoutGuard,
 ) -> Result<WithQuery, DomainError> {
@@ -322,6 +334,12 @@ fn completion_statement(
         with.cte(step(
             "device",
             insert_if(&device_row(user, device), any_row_in("closed"))?,
+        ));
+    }
+    if let Some(session) = &session {
+        with.cte(step(
+            "recorded",
+            session_upsert(user, session, any_row_in("closed"))?,
         ));
     }
     with.cte(step(
@@ -458,6 +476,10 @@ impl ChallengeStore for SeaStore {
                 Some(state) => Set(Some(state)),
                 None => sea_orm::ActiveValue::NotSet,
             },
+            session_hash: match new.session_hash {
+                Some(hash) => Set(Some(hash)),
+                None => sea_orm::ActiveValue::NotSet,
+            },
             ..Default::default()
         };
         self.insert(row).await
@@ -549,11 +571,14 @@ impl ChallengeStore for SeaStore {
         consume: Consume,
         now: DateTime<Utc>,
         device: Option<NewTrustedDevice>,
+        session: Option<VerifiedSession>,
         audit: AuditEvent,
         lockout: LockoutGuard,
     ) -> Result<Completion, DomainError> {
         if let Some(batches) = &self.batches {
-            let write = completion_write(user, id_hash, &consume, now, device, audit, lockout)?;
+            let write = completion_write(
+                user, id_hash, &consume, now, device, session, audit, lockout,
+            )?;
             // Whether the last statement (the audit event) was written, and
             // so every one before it.
             if batches.run(write).await.map_err(unavailable)? == 1 {
@@ -565,7 +590,7 @@ impl ChallengeStore for SeaStore {
         let audited = self
             .writes
             .query_one(&completion_statement(
-                user, id_hash, &consume, now, device, audit, lockout,
+                user, id_hash, &consume, now, device, session, audit, lockout,
             )?)
             .await
             .map_err(unavailable)?

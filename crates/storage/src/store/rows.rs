@@ -64,6 +64,7 @@ pub(crate) fn to_challenge(row: challenge::Model) -> ChallengeRecord {
         created_at: instant(row.created_at),
         expires_at: instant(row.expires_at),
         webauthn_state: row.webauthn_state,
+        session_hash: row.session_hash,
     }
 }
 

@@ -15,8 +15,8 @@ use tollgate_domain::{DomainError, TenantId, UserRef};
 
 use super::unavailable;
 use crate::entity::{
-    challenge, contact, recovery_code, totp_credential, trusted_device, user, user_lockout,
-    user_method, webauthn_ceremony, webauthn_credential,
+    challenge, contact, recovery_code, session, totp_credential, trusted_device, user,
+    user_lockout, user_method, webauthn_ceremony, webauthn_credential,
 };
 use crate::sqlite::shape::Shape;
 
@@ -45,7 +45,8 @@ per_user!(
     contact,
     user,
     webauthn_credential,
-    webauthn_ceremony
+    webauthn_ceremony,
+    session
 );
 
 /// The rows of `E` that belong to `user`.
