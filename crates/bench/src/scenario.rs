@@ -236,6 +236,66 @@ pub async fn enrol(channel: Channel, tenant: &str, user: &str) -> Result<User, S
     })
 }
 
+/// `n` random bytes from the kernel (the bench's only need for randomness).
+fn random_bytes(n: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = vec![0u8; n];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Symbols of tollgate's recovery codes.
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+/// Imports `user` through ImportUser with a secret minted here (and
+/// `codes` recovery codes, which cost the server an argon2id hash each):
+/// no hash without codes, so a large pool is seeded in seconds where
+/// enrolment would take hours.
+pub async fn import(
+    channel: Channel,
+    tenant: &str,
+    user: &str,
+    codes: usize,
+) -> Result<User, Status> {
+    let local = |e: std::io::Error| Status::internal(format!("random bytes: {e}"));
+    let secret = random_bytes(20).map_err(local)?;
+    let totp = totp_rs::Builder::new()
+        .with_secret(secret.clone())
+        .build()
+        .map_err(|e| Status::internal(format!("totp: {e}")))?;
+    let recovery_codes: Vec<String> = (0..codes)
+        .map(|_| {
+            let raw = random_bytes(8)?;
+            let symbols: String = raw
+                .iter()
+                .map(|b| char::from(CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()]))
+                .collect();
+            Ok(format!("{}-{}", &symbols[..4], &symbols[4..]))
+        })
+        .collect::<std::io::Result<_>>()
+        .map_err(local)?;
+    EnrollmentServiceClient::new(channel)
+        .import_user(pb::ImportUserRequest {
+            tenant_id: tenant.to_owned(),
+            user_id: user.to_owned(),
+            actor_id: "tollgate-bench".into(),
+            totp: Some(pb::ImportedTotp {
+                secret_base32: totp_rs::Secret::from(secret).to_base32(),
+                ..Default::default()
+            }),
+            recovery_codes: recovery_codes.clone(),
+            ..Default::default()
+        })
+        .await?;
+    Ok(User {
+        id: user.to_owned(),
+        totp,
+        // No step spent yet: the previous, current and next are all open.
+        spent_step: AtomicU64::new(unix_now() / STEP_SECONDS - 2),
+        recovery_codes,
+    })
+}
+
 /// Begins a challenge for `user`, which must be a CHALLENGE.
 pub async fn begin(channel: Channel, tenant: &str, user: &str) -> Result<String, Status> {
     let answer = ChallengeServiceClient::new(channel)
