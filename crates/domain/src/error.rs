@@ -27,7 +27,8 @@ pub enum DomainError {
     #[error("The authenticator app is already set up. Disable it first to set it up again")]
     AlreadyEnabled,
     #[error(
-        "The user already has a different {part}. Import with replace to overwrite what they have"
+        "The user already has a different {}. Import with replace to overwrite it",
+        import_part_name(part)
     )]
     ImportConflict {
         /// "totp", "email" or "phone": what differs.
@@ -153,5 +154,15 @@ impl DomainError {
     /// A request with a single invalid field.
     pub fn invalid(field: &str, description: &str) -> Self {
         Self::InvalidArgument(vec![FieldViolation::new(field, description)])
+    }
+}
+
+/// What an `ImportConflict` part is called in its message.
+fn import_part_name(part: &str) -> &'static str {
+    match part {
+        "totp" => "authenticator-app secret",
+        "email" => "email address",
+        "phone" => "phone number",
+        _ => "second factor",
     }
 }
