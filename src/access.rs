@@ -194,6 +194,8 @@ pub const RPCS: &[(&str, &str, Permission)] = {
         (POLICY, "UpdatePolicy", Admin),
         (POLICY, "ListUsers", Admin),
         (POLICY, "ListAuditEvents", Admin),
+        (POLICY, "EraseUser", Admin),
+        (POLICY, "ExportUser", Admin),
     ]
 };
 

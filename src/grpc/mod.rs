@@ -3,6 +3,7 @@
 mod challenge;
 mod delivery;
 mod enrollment;
+mod erasure;
 mod policy;
 mod recovery;
 mod webauthn;

@@ -23,14 +23,19 @@ use crate::support::{
 use crate::tls::{start_with_tls_and, write_pki};
 
 /// An unprivileged uid for the client processes of another user.
-const NOBODY: u32 = 65534;
+pub(crate) const NOBODY: u32 = 65534;
 
 fn tollgate() -> Command {
     Command::new(env!("CARGO_BIN_EXE_tollgate"))
 }
 
 /// `tollgate api-key create` against the test database: the key it prints.
-fn create_key(db: &TestDb, name: &str, permissions: &[&str], tenants: &[&str]) -> String {
+pub(crate) fn create_key(
+    db: &TestDb,
+    name: &str,
+    permissions: &[&str],
+    tenants: &[&str],
+) -> String {
     let mut command = tollgate();
     command.args([
         "api-key",
@@ -55,7 +60,7 @@ fn create_key(db: &TestDb, name: &str, permissions: &[&str], tenants: &[&str]) -
 }
 
 /// `message` as a request carrying `key` (when given) as a bearer token.
-fn authorized<T>(message: T, key: Option<&str>) -> tonic::Request<T> {
+pub(crate) fn authorized<T>(message: T, key: Option<&str>) -> tonic::Request<T> {
     let mut request = tonic::Request::new(message);
     if let Some(key) = key {
         request
@@ -65,7 +70,11 @@ fn authorized<T>(message: T, key: Option<&str>) -> tonic::Request<T> {
     request
 }
 
-fn configured(name: &str, identity: CallerIdentity, permissions: &[&str]) -> ConfiguredCaller {
+pub(crate) fn configured(
+    name: &str,
+    identity: CallerIdentity,
+    permissions: &[&str],
+) -> ConfiguredCaller {
     ConfiguredCaller {
         name: name.to_owned(),
         identity,

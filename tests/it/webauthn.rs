@@ -24,10 +24,10 @@ use crate::enrollment::enrol;
 use crate::soft_authenticator::SoftAuthenticator;
 use crate::support::{TestDb, TestServer, clock, on_both_databases, reason};
 
-const ORIGIN: &str = "http://localhost:8080";
+pub(crate) const ORIGIN: &str = "http://localhost:8080";
 
 /// The test relying party: "localhost", used from `ORIGIN`.
-fn with_relying_party(config: &mut ServerConfig) {
+pub(crate) fn with_relying_party(config: &mut ServerConfig) {
     config.relying_parties = vec![RelyingPartyEntry {
         tenant: "*".to_owned(),
         audience: String::new(),
@@ -41,7 +41,7 @@ async fn start(db: &TestDb) -> TestServer {
     TestServer::start_with(db, clock(), with_relying_party).await
 }
 
-async fn begin_registration(
+pub(crate) async fn begin_registration(
     server: &TestServer,
     user: &str,
     kind: pb::WebAuthnKind,
@@ -80,7 +80,7 @@ async fn finish_registration(
 }
 
 /// Registers a credential of `kind` on `authenticator` for `user`.
-async fn register(
+pub(crate) async fn register(
     server: &TestServer,
     user: &str,
     authenticator: &mut SoftAuthenticator,

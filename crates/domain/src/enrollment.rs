@@ -376,15 +376,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         actor_id: &str,
         reason: &str,
     ) -> Result<(), DomainError> {
-        if actor_id.trim().is_empty() || actor_id.len() > 256 {
-            return Err(DomainError::invalid(
-                "actor_id",
-                "must name the administrator (1 to 256 bytes)",
-            ));
-        }
-        if reason.len() > 1024 {
-            return Err(DomainError::invalid("reason", "must be at most 1024 bytes"));
-        }
+        crate::erasure::check_actor(actor_id, reason)?;
         let now = self.clock.now();
         let mut event = self.audit_event(user, "user.reset", None, &ClientInfo::default());
         event.actor_id = actor_id.to_owned();

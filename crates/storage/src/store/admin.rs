@@ -9,8 +9,9 @@ use sea_orm::{
 };
 use tollgate_domain::policy::Method;
 use tollgate_domain::ports::{
-    AdminStore, AuditEvent, AuditQuery, AuditRecord, ClientInfo, Purgeable, StoredPolicy,
-    StoredSeed, StoredTotpState, UserFilter, UserQuery, UserSummary,
+    AdminStore, AuditEvent, AuditQuery, AuditRecord, ClientInfo, Erasure, Purgeable, StoredPolicy,
+    StoredSeed, StoredTotpState, TrustedDeviceRecord, UserFilter, UserQuery, UserRecord,
+    UserSummary,
 };
 use tollgate_domain::secret::Sealed;
 use tollgate_domain::tenant_policy::TenantPolicy;
@@ -464,6 +465,21 @@ impl AdminStore for SeaStore {
             .await
             .map_err(unavailable)?;
         txn.commit().await.map_err(unavailable)
+    }
+
+    async fn erase_user(&self, user: &UserRef, audit: AuditEvent) -> Result<Erasure, DomainError> {
+        self.erase(user, audit).await
+    }
+
+    async fn trusted_devices(
+        &self,
+        user: &UserRef,
+    ) -> Result<Vec<TrustedDeviceRecord>, DomainError> {
+        self.devices_of(user).await
+    }
+
+    async fn user_record(&self, user: &UserRef) -> Result<Option<UserRecord>, DomainError> {
+        self.user_record_of(user).await
     }
 
     async fn list_users(&self, query: UserQuery) -> Result<Vec<UserSummary>, DomainError> {

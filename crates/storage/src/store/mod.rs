@@ -8,6 +8,7 @@ mod api_keys;
 pub(crate) mod challenge;
 pub(crate) mod delivery;
 pub(crate) mod enrollment;
+mod erasure;
 pub(crate) mod lockout;
 pub(crate) mod rows;
 pub(crate) mod sql;
