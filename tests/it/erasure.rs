@@ -15,6 +15,7 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use tollgate::access::CallerIdentity;
 use tollgate::pb;
 use tollgate::pb::challenge_service_client::ChallengeServiceClient;
+use tollgate::pb::delivery_service_client::DeliveryServiceClient;
 use tollgate::pb::policy_service_client::PolicyServiceClient;
 use tollgate::pb::recovery_service_client::RecoveryServiceClient;
 use tollgate_domain::Clock;
@@ -23,7 +24,7 @@ use tonic::transport::Channel;
 
 use crate::access::{NOBODY, authorized, configured, create_key};
 use crate::challenge::{challenge_id, verify_request};
-use crate::delivery::{Outbox, confirmed_contact};
+use crate::delivery::{Outbox, confirmed_contact, contact};
 use crate::enrollment::{begin, confirm, enrol};
 use crate::soft_authenticator::SoftAuthenticator;
 use crate::support::{TestDb, TestServer, authenticator_code, clock, on_both_databases, reason};
@@ -476,10 +477,11 @@ async fn only_an_administrator_of_the_tenant_may_erase_or_export(db: &TestDb) {
     server.stop().await;
 }
 
-/// Each round races an erasure against a sign-in that asks to trust its
-/// browser, a regeneration of recovery codes, and the confirmation of a
-/// pending authenticator app. Whichever wins, nothing the user held before
-/// the erasure survives it, and nothing is built on it afterwards.
+/// Each round races erasures against a sign-in that asks to trust its
+/// browser, a regeneration of recovery codes, the confirmation of a pending
+/// authenticator app, and a newcomer's first secret and contact. Whichever
+/// wins, nothing a user held before the erasure survives it, nothing is
+/// built on it afterwards, and what was begun beside it is whole.
 async fn an_erasure_racing_sign_ins_and_enrolments_leaves_nothing_half_erased(db: &TestDb) {
     let server = TestServer::start(db, clock()).await;
     let channel = || server.channel();
@@ -506,18 +508,38 @@ async fn an_erasure_racing_sign_ins_and_enrolments_leaves_nothing_half_erased(db
             server.enrollment().await,
         );
         let (mut admin_a, mut admin_b) = (policy(channel().await), policy(channel().await));
-        let (verified, regenerated, confirmed, erased_a, erased_b) = tokio::join!(
+        let (mut admin_c, mut starting) = (policy(channel().await), server.enrollment().await);
+        let mut delivery = DeliveryServiceClient::new(channel().await);
+        let newcomer = format!("{user}c");
+        let (verified, regenerated, confirmed, started, registered, erased) = tokio::join!(
             c.verify_challenge(trusting),
             r.regenerate_codes(pb::RegenerateCodesRequest {
                 user_id: user.clone(),
                 ..Default::default()
             }),
             e.confirm_totp(confirm(&format!("{user}b"), &pending_code)),
-            admin_a.erase_user(erase_request("", &user)),
-            admin_b.erase_user(erase_request("", &format!("{user}b"))),
+            starting.begin_totp(begin(&newcomer)),
+            delivery.register_contact(contact(&newcomer, pb::ContactKind::Email, EMAIL)),
+            async {
+                tokio::try_join!(
+                    admin_a.erase_user(erase_request("", &user)),
+                    admin_b.erase_user(erase_request("", &format!("{user}b"))),
+                    admin_c.erase_user(erase_request("", &newcomer)),
+                )
+            },
         );
-        erased_a.unwrap();
-        erased_b.unwrap();
+        erased.unwrap();
+        started.unwrap();
+        registered.unwrap();
+        // What was begun beside the erasure is whole or gone: the user's
+        // row exactly when there is something to keep.
+        let left = rows_of(&server, "default", &newcomer).await;
+        let kept: i64 = left
+            .iter()
+            .filter(|(table, _)| !["users", "audit_events"].contains(&table.as_str()))
+            .map(|(_, n)| n)
+            .sum();
+        assert_eq!(left["users"] == 1, kept > 0, "round {round}: {left:?}");
         for (call, outcome, allowed) in [
             ("verify", verified.map(|_| ()), "CHALLENGE_NOT_FOUND"),
             ("regenerate", regenerated.map(|_| ()), "NOT_ENROLLED"),

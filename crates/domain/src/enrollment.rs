@@ -147,7 +147,6 @@ impl<S: Store, O: Offload> Service<S, O> {
         let params = policy.totp;
         let otpauth_uri = totp::otpauth_uri(&secret, &params, &policy.issuer, account_name)?;
         let now = self.clock.now();
-        self.store.ensure_user(user, now).await?;
         let expires_at = now + policy.pending_enrollment_ttl;
         let sealed_secret = self
             .keys

@@ -100,7 +100,8 @@ pub trait EnrollmentStore: Send + Sync + 'static {
         user: &UserRef,
     ) -> impl Future<Output = Result<Option<TotpRecord>, DomainError>> + Send;
 
-    /// Stores a pending secret, replacing an earlier pending one.
+    /// Stores a pending secret, replacing an earlier pending one, and the
+    /// user's row if the tenant has none, in one transaction.
     /// `AlreadyEnabled` when the user's credential is enabled.
     fn save_pending_totp(
         &self,

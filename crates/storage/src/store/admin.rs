@@ -47,6 +47,19 @@ fn insert_user(
         .to_owned()
 }
 
+/// Records that the tenant has this user, if it has not yet (used inside
+/// the transaction that stores the first thing worth keeping for them).
+pub(crate) fn keep_user(user: &UserRef, now: DateTime<Utc>) -> sea_orm::sea_query::InsertStatement {
+    use user::Column as C;
+    insert_user(user, now, 0)
+        .on_conflict(
+            OnConflict::columns([C::TenantId, C::UserId])
+                .do_nothing()
+                .to_owned(),
+        )
+        .to_owned()
+}
+
 /// Deletes up to `limit` rows of `E` that meet `chosen`, naming them by
 /// `key` (a one-column primary key), in `conn`; returns how many.
 async fn delete_chosen<E: EntityTrait, C: ConnectionTrait>(
@@ -345,15 +358,7 @@ impl AdminStore for SeaStore {
     }
 
     async fn ensure_user(&self, user: &UserRef, now: DateTime<Utc>) -> Result<(), DomainError> {
-        use user::Column as C;
-        let statement = insert_user(user, now, 0)
-            .on_conflict(
-                OnConflict::columns([C::TenantId, C::UserId])
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .to_owned();
-        self.write(&statement).await?;
+        self.write(&keep_user(user, now)).await?;
         Ok(())
     }
 

@@ -15,6 +15,7 @@ use tollgate_domain::ports::{
 use tollgate_domain::recovery::StoredCode;
 use tollgate_domain::{DomainError, UserRef};
 
+use super::admin::keep_user;
 use super::challenge::revoke_devices;
 use super::rows::to_record;
 use super::sql::{PerUser, Shapes, owned_by, query_shaped};
@@ -305,13 +306,19 @@ impl EnrollmentStore for SeaStore {
                     .to_owned(),
             )
             .to_owned();
-        let turn = self.turn().await;
-        let result = self.writes.execute(&insert).await.map_err(unavailable)?;
-        drop(turn);
+        // With the user's row, in one transaction that holds off an
+        // erasure: never a secret without its user, nor the other way.
+        let (txn, _turn) = self.begin_write().await?;
+        hold_method_changes(&txn, user).await.map_err(unavailable)?;
+        txn.execute(&keep_user(user, pending.created_at))
+            .await
+            .map_err(unavailable)?;
+        let result = txn.execute(&insert).await.map_err(unavailable)?;
         if result.rows_affected() == 0 {
+            txn.rollback().await.map_err(unavailable)?;
             return Err(DomainError::AlreadyEnabled);
         }
-        Ok(())
+        txn.commit().await.map_err(unavailable)
     }
 
     async fn enable_totp(
