@@ -479,14 +479,25 @@ async fn only_an_administrator_of_the_tenant_may_erase_or_export(db: &TestDb) {
 
 /// Each round races erasures against a sign-in that asks to trust its
 /// browser, a regeneration of recovery codes, the confirmation of a pending
-/// authenticator app, and a newcomer's first secret and contact. Whichever
+/// authenticator app, email turned on as a method, and a newcomer's first
+/// secret and contact. Whichever
 /// wins, nothing a user held before the erasure survives it, nothing is
 /// built on it afterwards, and what was begun beside it is whole.
 async fn an_erasure_racing_sign_ins_and_enrolments_leaves_nothing_half_erased(db: &TestDb) {
     let server = TestServer::start(db, clock()).await;
     let channel = || server.channel();
+    let mut outbox = Outbox::open(channel().await).await;
     for round in 0..6 {
         let user = format!("racer{round}");
+        let emailed = format!("{user}d");
+        confirmed_contact(
+            &server,
+            &mut outbox,
+            &emailed,
+            pb::ContactKind::Email,
+            EMAIL,
+        )
+        .await;
         let (secret, _) = enrol(&server, &user).await;
         server.clock.advance(TimeDelta::seconds(30));
         let mut challenges = ChallengeServiceClient::new(channel().await);
@@ -511,13 +522,21 @@ async fn an_erasure_racing_sign_ins_and_enrolments_leaves_nothing_half_erased(db
         let (mut admin_c, mut starting) = (policy(channel().await), server.enrollment().await);
         let mut delivery = DeliveryServiceClient::new(channel().await);
         let newcomer = format!("{user}c");
-        let (verified, regenerated, confirmed, started, registered, erased) = tokio::join!(
+        let mut enabling = server.enrollment().await;
+        let mut admin_d = policy(channel().await);
+        let enable = pb::EnableMethodRequest {
+            user_id: emailed.clone(),
+            method: pb::Method::Email as i32,
+            ..Default::default()
+        };
+        let (verified, regenerated, confirmed, enabled, started, registered, erased) = tokio::join!(
             c.verify_challenge(trusting),
             r.regenerate_codes(pb::RegenerateCodesRequest {
                 user_id: user.clone(),
                 ..Default::default()
             }),
             e.confirm_totp(confirm(&format!("{user}b"), &pending_code)),
+            enabling.enable_method(enable),
             starting.begin_totp(begin(&newcomer)),
             delivery.register_contact(contact(&newcomer, pb::ContactKind::Email, EMAIL)),
             async {
@@ -525,12 +544,12 @@ async fn an_erasure_racing_sign_ins_and_enrolments_leaves_nothing_half_erased(db
                     admin_a.erase_user(erase_request("", &user)),
                     admin_b.erase_user(erase_request("", &format!("{user}b"))),
                     admin_c.erase_user(erase_request("", &newcomer)),
+                    admin_d.erase_user(erase_request("", &emailed)),
                 )
             },
         );
         erased.unwrap();
         started.unwrap();
-        registered.unwrap();
         // What was begun beside the erasure is whole or gone: the user's
         // row exactly when there is something to keep.
         let left = rows_of(&server, "default", &newcomer).await;
@@ -544,6 +563,9 @@ async fn an_erasure_racing_sign_ins_and_enrolments_leaves_nothing_half_erased(db
             ("verify", verified.map(|_| ()), "CHALLENGE_NOT_FOUND"),
             ("regenerate", regenerated.map(|_| ()), "NOT_ENROLLED"),
             ("confirm", confirmed.map(|_| ()), "NO_PENDING_ENROLLMENT"),
+            ("enable", enabled.map(|_| ()), "CONTACT_UNCONFIRMED"),
+            // Registered, then erased before it was read back.
+            ("register", registered.map(|_| ()), "CONTACT_NOT_FOUND"),
         ] {
             if let Err(refused) = outcome {
                 assert_eq!(
@@ -553,7 +575,7 @@ async fn an_erasure_racing_sign_ins_and_enrolments_leaves_nothing_half_erased(db
                 );
             }
         }
-        for racer in [user.clone(), format!("{user}b")] {
+        for racer in [user.clone(), format!("{user}b"), emailed] {
             let left = rows_of(&server, "default", &racer).await;
             for (table, rows) in &left {
                 if table != "audit_events" {
@@ -574,7 +596,7 @@ async fn an_erasure_racing_sign_ins_and_enrolments_leaves_nothing_half_erased(db
 }
 
 async fn made_up_user_ids_leave_no_rows(db: &TestDb) {
-    let server = TestServer::start(db, clock()).await;
+    let server = TestServer::start_with(db, clock(), with_relying_party).await;
     let mut challenges = ChallengeServiceClient::new(server.channel().await);
     let mut admin = policy(server.channel().await);
     let strangers: Vec<String> = (0..20).map(|i| format!("made-up-{i}")).collect();
@@ -631,6 +653,9 @@ async fn made_up_user_ids_leave_no_rows(db: &TestDb) {
         assert_eq!(begun.allow_reason(), pb::AllowReason::GraceLogin);
         assert_eq!(begun.grace_logins_left, left);
     }
+    // So does a passkey, even as the user's only method.
+    let mut passkey = SoftAuthenticator::new(ORIGIN);
+    register(&server, "pat", &mut passkey, pb::WebAuthnKind::Passkey).await;
     let listed = admin
         .list_users(pb::ListUsersRequest::default())
         .await
@@ -641,7 +666,7 @@ async fn made_up_user_ids_leave_no_rows(db: &TestDb) {
         .iter()
         .map(|u| (u.user_id.as_str(), u.grace_logins_used))
         .collect();
-    assert_eq!(seen, [("newcomer", 2)]);
+    assert_eq!(seen, [("newcomer", 2), ("pat", 0)]);
     server.stop().await;
 }
 

@@ -167,7 +167,8 @@ pub trait EnrollmentStore: Send + Sync + 'static {
 
     /// Turns on EMAIL or SMS (already on: nothing changes) and, when it is
     /// the user's first method, stores `recovery` in the same transaction
-    /// (see [`RecoveryOnEnable`]).
+    /// (see [`RecoveryOnEnable`]). `ContactUnconfirmed` when the user has
+    /// no confirmed contact for it by then.
     fn enable_contact_method(
         &self,
         user: &UserRef,
