@@ -248,28 +248,19 @@ async fn secrets_of(server: &TestServer, user: &str, held: &Held) -> Vec<String>
     secrets
 }
 
-async fn a_user_with_everything_is_exported_without_secrets_and_erased_alone(db: &TestDb) {
-    let server = TestServer::start_with(db, clock(), with_relying_party).await;
-    let mut outbox = Outbox::open(server.channel().await).await;
-    let mut admin = policy(server.channel().await);
-    let held = hold_everything(&server, &mut outbox, "erin").await;
-    let (frank_secret, _) = enrol(&server, "frank").await;
-    enrol_in(&server, "acme", "erin").await;
-    let erin = rows_of(&server, "default", "erin").await;
-    for (table, rows) in &erin {
-        assert!(*rows > 0, "erin has nothing in {table}: {erin:?}");
-    }
-    let frank = rows_of(&server, "default", "frank").await;
-    let acme_erin = rows_of(&server, "acme", "erin").await;
-
-    // The export: masked contacts, the methods, devices and events; no
-    // secret of any kind.
+/// The export of erin: masked contacts, the methods, devices and events;
+/// no secret of any kind.
+async fn assert_exported_without_secrets(
+    server: &TestServer,
+    admin: &mut PolicyServiceClient<Channel>,
+    held: &Held,
+) {
     let export = admin
         .export_user(export_request("", "erin"))
         .await
         .unwrap()
         .into_inner();
-    assert_holds_none(&export, &secrets_of(&server, "erin", &held).await);
+    assert_holds_none(&export, &secrets_of(server, "erin", held).await);
     assert!(export.found);
     let masked: Vec<&str> = export
         .contacts
@@ -294,6 +285,85 @@ async fn a_user_with_everything_is_exported_without_secrets_and_erased_alone(db:
         .collect();
     assert_eq!(kinds[0], "user.exported", "newest first, itself included");
     assert!(kinds.contains(&"totp.enabled") && kinds.contains(&"challenge.verified"));
+}
+
+/// Erin's former credentials sign in no more: the open challenge and its
+/// emailed code are gone, and under a policy requiring 2FA her trusted
+/// device lets nobody in (and the refusals store nothing).
+async fn assert_former_credentials_dead(
+    server: &TestServer,
+    admin: &mut PolicyServiceClient<Channel>,
+    held: &Held,
+    erased: &BTreeMap<String, i64>,
+) {
+    let mut challenges = ChallengeServiceClient::new(server.channel().await);
+    let gone = challenges
+        .verify_challenge(verify_request(
+            "erin",
+            &held.open_challenge,
+            pb::Method::Email,
+            &held.sent_code,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&gone), "CHALLENGE_NOT_FOUND");
+    require_two_factor(admin, "", 0).await;
+    let begun = challenges
+        .begin_challenge(pb::BeginChallengeRequest {
+            user_id: "erin".into(),
+            trusted_device_token: held.device_token.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(begun.decision(), pb::Decision::EnrollmentRequired);
+    assert_eq!(&rows_of(server, "default", "erin").await, erased);
+}
+
+/// Erasing erin again: nothing to erase, and the record of the first
+/// erasure stays; an export finds nothing.
+async fn assert_erasing_again_erases_nothing(admin: &mut PolicyServiceClient<Channel>) {
+    let again = admin
+        .erase_user(erase_request("", "erin"))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!again.found && again.erased_rows.is_empty(), "{again:?}");
+    let erasures = admin
+        .list_audit_events(pb::ListAuditEventsRequest {
+            user_id: "erin".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .events;
+    assert_eq!(erasures.len(), 2);
+    assert!(erasures.iter().all(|e| e.kind == "user.erased"));
+    let export = admin
+        .export_user(export_request("", "erin"))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!export.found && export.contacts.is_empty() && export.enabled_methods.is_empty());
+}
+
+async fn a_user_with_everything_is_exported_without_secrets_and_erased_alone(db: &TestDb) {
+    let server = TestServer::start_with(db, clock(), with_relying_party).await;
+    let mut outbox = Outbox::open(server.channel().await).await;
+    let mut admin = policy(server.channel().await);
+    let held = hold_everything(&server, &mut outbox, "erin").await;
+    let (frank_secret, _) = enrol(&server, "frank").await;
+    enrol_in(&server, "acme", "erin").await;
+    let erin = rows_of(&server, "default", "erin").await;
+    for (table, rows) in &erin {
+        assert!(*rows > 0, "erin has nothing in {table}: {erin:?}");
+    }
+    let frank = rows_of(&server, "default", "frank").await;
+    let acme_erin = rows_of(&server, "acme", "erin").await;
+
+    assert_exported_without_secrets(&server, &mut admin, &held).await;
 
     // The erasure: every table is empty for erin but for one event.
     let erased = admin
@@ -339,56 +409,9 @@ async fn a_user_with_everything_is_exported_without_secrets_and_erased_alone(db:
         .await
         .unwrap();
 
-    // Erin's former credentials sign in no more: the open challenge and its
-    // emailed code are gone, and under a policy requiring 2FA her trusted
-    // device lets nobody in.
-    let gone = challenges
-        .verify_challenge(verify_request(
-            "erin",
-            &held.open_challenge,
-            pb::Method::Email,
-            &held.sent_code,
-        ))
-        .await
-        .unwrap_err();
-    assert_eq!(reason(&gone), "CHALLENGE_NOT_FOUND");
-    require_two_factor(&mut admin, "", 0).await;
-    let begun = challenges
-        .begin_challenge(pb::BeginChallengeRequest {
-            user_id: "erin".into(),
-            trusted_device_token: held.device_token.clone(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    assert_eq!(begun.decision(), pb::Decision::EnrollmentRequired);
-    assert_eq!(rows_of(&server, "default", "erin").await, expected);
+    assert_former_credentials_dead(&server, &mut admin, &held, &expected).await;
 
-    // Again: nothing to erase, and the record of the first erasure stays.
-    let again = admin
-        .erase_user(erase_request("", "erin"))
-        .await
-        .unwrap()
-        .into_inner();
-    assert!(!again.found && again.erased_rows.is_empty(), "{again:?}");
-    let erasures = admin
-        .list_audit_events(pb::ListAuditEventsRequest {
-            user_id: "erin".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .events;
-    assert_eq!(erasures.len(), 2);
-    assert!(erasures.iter().all(|e| e.kind == "user.erased"));
-    let export = admin
-        .export_user(export_request("", "erin"))
-        .await
-        .unwrap()
-        .into_inner();
-    assert!(!export.found && export.contacts.is_empty() && export.enabled_methods.is_empty());
+    assert_erasing_again_erases_nothing(&mut admin).await;
     server.stop().await;
 }
 
@@ -485,114 +508,133 @@ async fn only_an_administrator_of_the_tenant_may_erase_or_export(db: &TestDb) {
 /// built on it afterwards, and what was begun beside it is whole.
 async fn an_erasure_racing_sign_ins_and_enrolments_leaves_nothing_half_erased(db: &TestDb) {
     let server = TestServer::start(db, clock()).await;
-    let channel = || server.channel();
-    let mut outbox = Outbox::open(channel().await).await;
+    let mut outbox = Outbox::open(server.channel().await).await;
     for round in 0..6 {
-        let user = format!("racer{round}");
-        let emailed = format!("{user}d");
-        confirmed_contact(
-            &server,
-            &mut outbox,
-            &emailed,
-            pb::ContactKind::Email,
-            EMAIL,
-        )
-        .await;
-        let (secret, _) = enrol(&server, &user).await;
-        server.clock.advance(TimeDelta::seconds(30));
-        let mut challenges = ChallengeServiceClient::new(channel().await);
-        let id = challenge_id(&mut challenges, &user).await;
-        let code = authenticator_code(&secret, server.clock.now().timestamp());
-        let setup = server
-            .enrollment()
-            .await
-            .begin_totp(begin(&format!("{user}b")))
-            .await
-            .unwrap()
-            .into_inner();
-        let pending_code = authenticator_code(&setup.secret_base32, server.clock.now().timestamp());
-        let mut trusting = verify_request(&user, &id, pb::Method::Totp, &code);
-        trusting.remember_device = true;
-        let (mut c, mut r, mut e) = (
-            challenges,
-            RecoveryServiceClient::new(channel().await),
-            server.enrollment().await,
-        );
-        let (mut admin_a, mut admin_b) = (policy(channel().await), policy(channel().await));
-        let (mut admin_c, mut starting) = (policy(channel().await), server.enrollment().await);
-        let mut delivery = DeliveryServiceClient::new(channel().await);
-        let newcomer = format!("{user}c");
-        let mut enabling = server.enrollment().await;
-        let mut admin_d = policy(channel().await);
-        let enable = pb::EnableMethodRequest {
-            user_id: emailed.clone(),
-            method: pb::Method::Email as i32,
+        race_round(&server, &mut outbox, round).await;
+    }
+    server.stop().await;
+}
+
+/// One round of the race above.
+async fn race_round(server: &TestServer, outbox: &mut Outbox, round: u32) {
+    let channel = || server.channel();
+    let user = format!("racer{round}");
+    let emailed = format!("{user}d");
+    confirmed_contact(server, outbox, &emailed, pb::ContactKind::Email, EMAIL).await;
+    let (secret, _) = enrol(server, &user).await;
+    server.clock.advance(TimeDelta::seconds(30));
+    let mut challenges = ChallengeServiceClient::new(channel().await);
+    let id = challenge_id(&mut challenges, &user).await;
+    let code = authenticator_code(&secret, server.clock.now().timestamp());
+    let setup = server
+        .enrollment()
+        .await
+        .begin_totp(begin(&format!("{user}b")))
+        .await
+        .unwrap()
+        .into_inner();
+    let pending_code = authenticator_code(&setup.secret_base32, server.clock.now().timestamp());
+    let mut trusting = verify_request(&user, &id, pb::Method::Totp, &code);
+    trusting.remember_device = true;
+    let (mut c, mut r, mut e) = (
+        challenges,
+        RecoveryServiceClient::new(channel().await),
+        server.enrollment().await,
+    );
+    let (mut admin_a, mut admin_b) = (policy(channel().await), policy(channel().await));
+    let (mut admin_c, mut starting) = (policy(channel().await), server.enrollment().await);
+    let mut delivery = DeliveryServiceClient::new(channel().await);
+    let newcomer = format!("{user}c");
+    let mut enabling = server.enrollment().await;
+    let mut admin_d = policy(channel().await);
+    let enable = pb::EnableMethodRequest {
+        user_id: emailed.clone(),
+        method: pb::Method::Email as i32,
+        ..Default::default()
+    };
+    let (verified, regenerated, confirmed, enabled, started, registered, erased) = tokio::join!(
+        c.verify_challenge(trusting),
+        r.regenerate_codes(pb::RegenerateCodesRequest {
+            user_id: user.clone(),
             ..Default::default()
-        };
-        let (verified, regenerated, confirmed, enabled, started, registered, erased) = tokio::join!(
-            c.verify_challenge(trusting),
-            r.regenerate_codes(pb::RegenerateCodesRequest {
-                user_id: user.clone(),
-                ..Default::default()
-            }),
-            e.confirm_totp(confirm(&format!("{user}b"), &pending_code)),
-            enabling.enable_method(enable),
-            starting.begin_totp(begin(&newcomer)),
-            delivery.register_contact(contact(&newcomer, pb::ContactKind::Email, EMAIL)),
-            async {
-                tokio::try_join!(
-                    admin_a.erase_user(erase_request("", &user)),
-                    admin_b.erase_user(erase_request("", &format!("{user}b"))),
-                    admin_c.erase_user(erase_request("", &newcomer)),
-                    admin_d.erase_user(erase_request("", &emailed)),
-                )
-            },
-        );
-        erased.unwrap();
-        started.unwrap();
-        // What was begun beside the erasure is whole or gone: the user's
-        // row exactly when there is something to keep.
-        let left = rows_of(&server, "default", &newcomer).await;
-        let kept: i64 = left
-            .iter()
-            .filter(|(table, _)| !["users", "audit_events"].contains(&table.as_str()))
-            .map(|(_, n)| n)
-            .sum();
-        assert_eq!(left["users"] == 1, kept > 0, "round {round}: {left:?}");
-        for (call, outcome, allowed) in [
+        }),
+        e.confirm_totp(confirm(&format!("{user}b"), &pending_code)),
+        enabling.enable_method(enable),
+        starting.begin_totp(begin(&newcomer)),
+        delivery.register_contact(contact(&newcomer, pb::ContactKind::Email, EMAIL)),
+        async {
+            tokio::try_join!(
+                admin_a.erase_user(erase_request("", &user)),
+                admin_b.erase_user(erase_request("", &format!("{user}b"))),
+                admin_c.erase_user(erase_request("", &newcomer)),
+                admin_d.erase_user(erase_request("", &emailed)),
+            )
+        },
+    );
+    erased.unwrap();
+    started.unwrap();
+    assert_whole_or_gone(server, round, &newcomer).await;
+    assert_refused_only_with(
+        round,
+        [
             ("verify", verified.map(|_| ()), "CHALLENGE_NOT_FOUND"),
             ("regenerate", regenerated.map(|_| ()), "NOT_ENROLLED"),
             ("confirm", confirmed.map(|_| ()), "NO_PENDING_ENROLLMENT"),
             ("enable", enabled.map(|_| ()), "CONTACT_UNCONFIRMED"),
             // Registered, then erased before it was read back.
             ("register", registered.map(|_| ()), "CONTACT_NOT_FOUND"),
-        ] {
-            if let Err(refused) = outcome {
-                assert_eq!(
-                    reason(&refused),
-                    allowed,
-                    "round {round}, {call}: {refused:?}"
-                );
-            }
-        }
-        for racer in [user.clone(), format!("{user}b"), emailed] {
-            let left = rows_of(&server, "default", &racer).await;
-            for (table, rows) in &left {
-                if table != "audit_events" {
-                    assert_eq!(*rows, 0, "round {round}: {racer} keeps {table}: {left:?}");
-                }
-            }
-            // Of the events before the erasure's, none is left; a call in
-            // flight may still record what it did just after.
-            let sql = format!(
-                "SELECT kind FROM audit_events WHERE tenant_id = 'default' AND user_id = '{racer}' \
-                 AND id < (SELECT max(id) FROM audit_events WHERE kind = 'user.erased' \
-                 AND tenant_id = 'default' AND user_id = '{racer}')"
+        ],
+    );
+    for racer in [user.clone(), format!("{user}b"), emailed] {
+        assert_erased(server, round, &racer).await;
+    }
+}
+
+/// What was begun beside an erasure is whole or gone: the user's row
+/// exactly when there is something to keep.
+async fn assert_whole_or_gone(server: &TestServer, round: u32, user: &str) {
+    let left = rows_of(server, "default", user).await;
+    let kept: i64 = left
+        .iter()
+        .filter(|(table, _)| !["users", "audit_events"].contains(&table.as_str()))
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(left["users"] == 1, kept > 0, "round {round}: {left:?}");
+}
+
+/// Each call succeeded, or was refused with the one reason the race
+/// allows it.
+fn assert_refused_only_with<const N: usize>(
+    round: u32,
+    outcomes: [(&str, Result<(), tonic::Status>, &str); N],
+) {
+    for (call, outcome, allowed) in outcomes {
+        if let Err(refused) = outcome {
+            assert_eq!(
+                reason(&refused),
+                allowed,
+                "round {round}, {call}: {refused:?}"
             );
-            assert_eq!(column(&server, &sql).await, Vec::<String>::new());
         }
     }
-    server.stop().await;
+}
+
+/// Nothing of `user` is left but audit events, and of those none older
+/// than the erasure's (a call in flight may still record what it did just
+/// after).
+async fn assert_erased(server: &TestServer, round: u32, user: &str) {
+    let left = rows_of(server, "default", user).await;
+    for (table, rows) in &left {
+        if table != "audit_events" {
+            assert_eq!(*rows, 0, "round {round}: {user} keeps {table}: {left:?}");
+        }
+    }
+    let sql = format!(
+        "SELECT kind FROM audit_events WHERE tenant_id = 'default' AND user_id = '{user}' \
+         AND id < (SELECT max(id) FROM audit_events WHERE kind = 'user.erased' \
+         AND tenant_id = 'default' AND user_id = '{user}')"
+    );
+    assert_eq!(column(server, &sql).await, Vec::<String>::new());
 }
 
 async fn made_up_user_ids_leave_no_rows(db: &TestDb) {
