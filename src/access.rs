@@ -197,6 +197,8 @@ pub const RPCS: &[(&str, &str, Permission)] = {
         (POLICY, "UpdatePolicy", Admin),
         (POLICY, "ListUsers", Admin),
         (POLICY, "ListAuditEvents", Admin),
+        (POLICY, "EraseUser", Admin),
+        (POLICY, "ExportUser", Admin),
     ]
 };
 

@@ -1,5 +1,6 @@
 //! Administrator views and actions: `tollgate status` (a user's 2FA state),
-//! `tollgate user reset` and `tollgate audit`.
+//! `tollgate user reset` and `tollgate audit` (`user erase` and `user export`
+//! are in `erasure`).
 use super::Transport as Channel;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
@@ -26,12 +27,20 @@ pub enum UserCommand {
     /// Reset a user's 2FA: every method, recovery codes, trusted devices and
     /// lockout (audited with the actor and reason).
     Reset(ResetArgs),
+    /// Erase everything tollgate holds about a user, leaving one audit event
+    /// (asks first on a terminal, unless --yes).
+    Erase(super::erasure::EraseArgs),
+    /// Export a user's 2FA state without secrets, as JSON (for data-access
+    /// requests).
+    Export(super::erasure::ExportArgs),
 }
 
 impl UserCommand {
     pub fn conn(&self) -> &Conn {
         match self {
             Self::Reset(a) => &a.conn,
+            Self::Erase(a) => &a.conn,
+            Self::Export(a) => &a.conn,
         }
     }
 }
@@ -264,7 +273,11 @@ fn verdict_text(verdict: &pb::PolicyVerdict, compliance: &str, requirement: &str
 }
 
 pub async fn user(command: &UserCommand, channel: Channel) -> Result<Report, ClientError> {
-    let UserCommand::Reset(args) = command;
+    let args = match command {
+        UserCommand::Reset(args) => args,
+        UserCommand::Erase(args) => return super::erasure::erase(args, channel).await,
+        UserCommand::Export(args) => return super::erasure::export(args, channel).await,
+    };
     let actor_id = actor(&args.actor);
     EnrollmentServiceClient::new(channel)
         .reset_user(pb::ResetUserRequest {

@@ -5,6 +5,7 @@
 //! forms (aligned text for people, one JSON document for scripts).
 mod admin;
 mod challenge;
+mod erasure;
 mod health;
 mod policy;
 mod totp;
@@ -195,6 +196,12 @@ impl Report {
 /// Runs one client command to completion and returns its exit code.
 pub fn main(command: ClientCommand) -> ExitCode {
     let conn = command.conn().clone();
+    // Asked before connecting, so the answer is not bound by --timeout.
+    if let ClientCommand::User(admin::UserCommand::Erase(args)) = &command
+        && let Err(refused) = erasure::confirm_erasure(args)
+    {
+        return report_error(&refused, conn.json);
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build();

@@ -3,6 +3,7 @@
 mod challenge;
 mod delivery;
 mod enrollment;
+mod erasure;
 mod import;
 mod policy;
 mod recovery;

@@ -1,6 +1,7 @@
 //! PolicyService: GetPolicy, UpdatePolicy (field mask + etag), EvaluateUser,
-//! ListUsers and ListAuditEvents. The proto Policy and the domain
-//! TenantPolicy meet here, and nowhere else.
+//! ListUsers and ListAuditEvents (EraseUser and ExportUser are in
+//! `erasure`). The proto Policy and the domain TenantPolicy meet here, and
+//! nowhere else.
 use chrono::{DateTime, TimeDelta, Utc};
 use tollgate_domain::policy::{Enforcement, Method, Policy};
 use tollgate_domain::ports::{AuditQuery, StoredPolicy, StoredTotpState, UserFilter};
@@ -10,6 +11,7 @@ use tollgate_domain::{DomainError, FieldViolation, TenantId, UserId};
 use tonic::{Request, Response, Status};
 
 use super::enrollment::verdict_to_pb;
+use super::erasure::audit_to_pb;
 use super::{Api, method_from_pb, methods_to_pb, timestamp, user};
 use crate::pb;
 use crate::pb::policy_service_server::PolicyService;
@@ -560,25 +562,25 @@ impl PolicyService for Api {
             Ok(pb::ListAuditEventsResponse {
                 events: events
                     .into_iter()
-                    .map(|e| pb::AuditEvent {
-                        id: u64::try_from(e.id).unwrap_or(0),
-                        tenant_id: tenant.as_str().to_owned(),
-                        user_id: e.user_id,
-                        kind: e.kind,
-                        actor_id: e.actor_id,
-                        method: e.method.map_or(0, |m| super::method_to_pb(m) as i32),
-                        outcome: e.outcome,
-                        reason: e.reason,
-                        client_ip: e.client.ip,
-                        user_agent: e.client.user_agent,
-                        occurred_at: Some(timestamp(e.occurred_at)),
-                        details: e.details.into_iter().collect(),
-                        caller: e.caller,
-                    })
+                    .map(|e| audit_to_pb(tenant.as_str(), e))
                     .collect(),
                 next_page_token,
             })
         })
         .await
+    }
+
+    async fn erase_user(
+        &self,
+        request: Request<pb::EraseUserRequest>,
+    ) -> Result<Response<pb::EraseUserResponse>, Status> {
+        self.erase(request).await
+    }
+
+    async fn export_user(
+        &self,
+        request: Request<pb::ExportUserRequest>,
+    ) -> Result<Response<pb::ExportUserResponse>, Status> {
+        self.export(request).await
     }
 }

@@ -20,7 +20,7 @@ fn kind_from_pb(value: i32) -> Result<WebAuthnKind, DomainError> {
     }
 }
 
-fn credential_to_pb(view: CredentialView) -> pb::WebAuthnCredential {
+pub(super) fn credential_to_pb(view: CredentialView) -> pb::WebAuthnCredential {
     pb::WebAuthnCredential {
         credential_id: view.credential_id,
         label: view.label,

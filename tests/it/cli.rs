@@ -11,7 +11,7 @@ use crate::support::{START_UNIX, TestDb, TestServer, authenticator_code, clock};
 
 /// Runs `tollgate ARGS --socket SOCKET`, feeding `stdin`, off the runtime's
 /// worker threads (the server under test runs on them).
-async fn run(socket: &Path, args: &[&str], stdin: &str) -> Output {
+pub(crate) async fn run(socket: &Path, args: &[&str], stdin: &str) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_tollgate"));
     // The developer's own settings must not leak into these tests.
     for (name, _) in std::env::vars() {

@@ -21,13 +21,13 @@ use crate::support::{
 };
 
 /// The application's side of StreamOutbox.
-struct Outbox {
+pub(crate) struct Outbox {
     stream: tonic::Streaming<pb::OutboxMessage>,
     client: DeliveryServiceClient<Channel>,
 }
 
 impl Outbox {
-    async fn open(channel: Channel) -> Self {
+    pub(crate) async fn open(channel: Channel) -> Self {
         let mut client = DeliveryServiceClient::new(channel);
         let stream = client
             .stream_outbox(pb::StreamOutboxRequest::default())
@@ -38,7 +38,7 @@ impl Outbox {
     }
 
     /// The next message (waits on the stream, bounded).
-    async fn next(&mut self) -> pb::OutboxMessage {
+    pub(crate) async fn next(&mut self) -> pb::OutboxMessage {
         tokio::time::timeout(Duration::from_secs(10), self.stream.message())
             .await
             .expect("a message within 10 s")
@@ -63,7 +63,11 @@ impl Outbox {
     }
 }
 
-fn contact(user: &str, kind: pb::ContactKind, address: &str) -> pb::RegisterContactRequest {
+pub(crate) fn contact(
+    user: &str,
+    kind: pb::ContactKind,
+    address: &str,
+) -> pb::RegisterContactRequest {
     pb::RegisterContactRequest {
         user_id: user.to_owned(),
         kind: kind as i32,
@@ -110,7 +114,7 @@ async fn signing_in(
 }
 
 /// Registers and confirms a contact through the outbox.
-async fn confirmed_contact(
+pub(crate) async fn confirmed_contact(
     server: &TestServer,
     outbox: &mut Outbox,
     user: &str,

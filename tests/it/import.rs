@@ -479,6 +479,7 @@ async fn bad_imports_are_clear_invalid_arguments(db: &TestDb) {
         (
             pb::ImportUserRequest {
                 recovery_codes: vec!["12345".into()],
+                totp: base32(SECRET),
                 ..import("hal")
             },
             "recovery_codes",
@@ -486,6 +487,7 @@ async fn bad_imports_are_clear_invalid_arguments(db: &TestDb) {
         (
             pb::ImportUserRequest {
                 recovery_codes: vec!["ABCD-EFGH".into(), "abcdefgh".into()],
+                totp: base32(SECRET),
                 ..import("hal")
             },
             "recovery_codes",
@@ -497,6 +499,14 @@ async fn bad_imports_are_clear_invalid_arguments(db: &TestDb) {
                 ..import("hal")
             },
             "mint_recovery_codes",
+        ),
+        // Nothing to keep: no user row for it.
+        (
+            pb::ImportUserRequest {
+                recovery_codes: vec!["ABCD-EFGH".into()],
+                ..import("hal")
+            },
+            "totp",
         ),
         (
             pb::ImportUserRequest {

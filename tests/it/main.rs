@@ -12,6 +12,7 @@ mod challenge;
 mod cli;
 mod delivery;
 mod enrollment;
+mod erasure;
 mod faults;
 mod import;
 mod policy;

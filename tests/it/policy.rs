@@ -5,6 +5,7 @@
 use chrono::TimeDelta;
 use tollgate::pb;
 use tollgate::pb::challenge_service_client::ChallengeServiceClient;
+use tollgate::pb::delivery_service_client::DeliveryServiceClient;
 use tollgate::pb::enrollment_service_client::EnrollmentServiceClient;
 use tollgate::pb::policy_service_client::PolicyServiceClient;
 use tollgate_domain::Clock;
@@ -821,8 +822,20 @@ async fn users_and_audit_events_page_and_filter(db: &TestDb) {
     for user in ["u1", "u3", "u5"] {
         enrol(&server, user).await;
     }
+    // A user with a contact has something to keep, enrolled or not (one
+    // who only began a challenge has not: see erasure.rs).
+    let mut delivery = DeliveryServiceClient::new(server.channel().await);
     for user in ["u2", "u4"] {
         decide(&mut challenge, begin("", user, &[], "")).await;
+        delivery
+            .register_contact(pb::RegisterContactRequest {
+                user_id: user.to_owned(),
+                kind: pb::ContactKind::Email as i32,
+                address: format!("{user}@example.com"),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
     }
     let page = |filter: pb::UserFilter, token: String| pb::ListUsersRequest {
         filter: filter as i32,

@@ -41,7 +41,7 @@ async fn start(db: &TestDb) -> TestServer {
     TestServer::start_with(db, clock(), with_relying_party).await
 }
 
-async fn begin_registration(
+pub(crate) async fn begin_registration(
     server: &TestServer,
     user: &str,
     kind: pb::WebAuthnKind,

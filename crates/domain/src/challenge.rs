@@ -335,7 +335,9 @@ impl<S: Store, O: Offload> Service<S, O> {
 
     /// A user with no method: allowed when policy does not require 2FA;
     /// while grace logins remain, allowed with one counted (atomically);
-    /// otherwise sent to enrolment.
+    /// otherwise sent to enrolment. Nothing is stored for a user with
+    /// nothing to keep: only a counted grace login makes the user's row, so
+    /// made-up user ids leave no trace.
     async fn begin_without_methods(
         &self,
         user: &UserRef,
@@ -343,7 +345,6 @@ impl<S: Store, O: Offload> Service<S, O> {
         roles: &[String],
         now: DateTime<Utc>,
     ) -> Result<BeginOutcome, DomainError> {
-        self.store.ensure_user(user, now).await?;
         let (required, _) = policy.requirement(roles, now);
         if !required {
             return Ok(BeginOutcome::Allow(AllowReason::NotRequired));

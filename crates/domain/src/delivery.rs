@@ -201,7 +201,6 @@ impl<S: Store, O: Offload> Service<S, O> {
         let policy = self.policy_for(user, "").await?;
         self.check_phone_region(kind, &address, &policy)?;
         let now = self.clock.now();
-        self.store.ensure_user(user, now).await?;
         self.store.put_contact(user, kind, &address, now).await?;
         let record = self
             .contact(user, kind)

@@ -150,7 +150,6 @@ impl<S: Store, O: Offload> Service<S, O> {
         let params = policy.totp;
         let otpauth_uri = totp::otpauth_uri(&secret, &params, &policy.issuer, account_name)?;
         let now = self.clock.now();
-        self.store.ensure_user(user, now).await?;
         let expires_at = now + policy.pending_enrollment_ttl;
         let sealed_secret = self
             .keys
@@ -380,10 +379,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         actor_id: &str,
         reason: &str,
     ) -> Result<(), DomainError> {
-        crate::import::check_actor(actor_id)?;
-        if reason.len() > 1024 {
-            return Err(DomainError::invalid("reason", "must be at most 1024 bytes"));
-        }
+        crate::erasure::check_actor(actor_id, reason)?;
         let now = self.clock.now();
         let mut event = self.audit_event(user, "user.reset", None, &ClientInfo::default());
         event.actor_id = actor_id.to_owned();

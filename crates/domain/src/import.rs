@@ -110,17 +110,6 @@ struct Parsed {
     contacts: Vec<ImportedContactRow>,
 }
 
-/// The administrator's id, as every administrative call requires it.
-pub(crate) fn check_actor(actor_id: &str) -> Result<(), DomainError> {
-    if actor_id.trim().is_empty() || actor_id.len() > 256 {
-        return Err(DomainError::invalid(
-            "actor_id",
-            "must name the administrator (1 to 256 bytes)",
-        ));
-    }
-    Ok(())
-}
-
 fn parse_totp(
     imported: &ImportedTotp,
     policy: &Policy,
@@ -227,7 +216,7 @@ impl<S: Store, O: Offload> Service<S, O> {
         user: &UserRef,
         request: ImportRequest<'_>,
     ) -> Result<ImportResult, DomainError> {
-        check_actor(request.actor_id)?;
+        crate::erasure::check_actor(request.actor_id, "")?;
         let policy = self.policy_for(user, request.audience).await?;
         let parsed = self.parse_import(&request, &policy)?;
         if request.validate_only {
@@ -283,6 +272,13 @@ impl<S: Store, O: Offload> Service<S, O> {
             RecoveryImport::None | RecoveryImport::Mint => None,
         };
         let contacts = parse_contacts(&request.contacts)?;
+        if totp.is_none() && contacts.is_empty() {
+            // A user row with nothing in it is not kept (see EraseUser).
+            return Err(DomainError::invalid(
+                "totp",
+                "import a secret or a contact (recovery codes come with one)",
+            ));
+        }
         for contact in &contacts {
             self.check_phone_region(contact.kind, &contact.address, policy)?;
             if contact.enable {

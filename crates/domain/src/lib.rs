@@ -14,6 +14,7 @@ pub mod clock;
 pub mod contact;
 pub mod delivery;
 pub mod enrollment;
+pub mod erasure;
 pub mod error;
 pub mod ids;
 pub mod import;

@@ -102,6 +102,32 @@ pub struct AuditRecord {
     pub caller: String,
 }
 
+/// A trusted device as stored, without its token's hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedDeviceRecord {
+    pub device_id: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// As the application reported them when the device was trusted.
+    pub client: ClientInfo,
+}
+
+/// The row a tenant keeps for a user who has something to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserRecord {
+    pub created_at: DateTime<Utc>,
+    pub grace_logins_used: u32,
+}
+
+/// What an erasure deleted: rows by table (tables with none left out), and
+/// the id of the audit event that records it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Erasure {
+    pub rows: Vec<(String, u64)>,
+    pub event_id: i64,
+}
+
 /// Storage of what administrators and the server itself manage: tenant policies, the users a tenant has seen, grace logins, resets, the audit log, retention purges and key rotation.
 pub trait AdminStore: Send + Sync + 'static {
     fn record_audit(
@@ -160,6 +186,29 @@ pub trait AdminStore: Send + Sync + 'static {
         now: DateTime<Utc>,
         audit: AuditEvent,
     ) -> impl Future<Output = Result<(), DomainError>> + Send;
+
+    /// Erasure, in one transaction: holds off the user's method changes,
+    /// deletes every row of the user from every per-user table and their
+    /// audit events (all but earlier `user.erased` records), then writes
+    /// `audit` with the counts added to its details (`rows.<table>`).
+    fn erase_user(
+        &self,
+        user: &UserRef,
+        audit: AuditEvent,
+    ) -> impl Future<Output = Result<Erasure, DomainError>> + Send;
+
+    /// The user's trusted devices, revoked and expired ones included, oldest
+    /// first.
+    fn trusted_devices(
+        &self,
+        user: &UserRef,
+    ) -> impl Future<Output = Result<Vec<TrustedDeviceRecord>, DomainError>> + Send;
+
+    /// The user's row, if the tenant keeps one.
+    fn user_record(
+        &self,
+        user: &UserRef,
+    ) -> impl Future<Output = Result<Option<UserRecord>, DomainError>> + Send;
 
     fn list_users(
         &self,

@@ -141,8 +141,9 @@ pub trait DeliveryStore: Send + Sync + 'static {
         user: &UserRef,
     ) -> impl Future<Output = Result<Vec<ContactRecord>, DomainError>> + Send;
 
-    /// Sets the user's contact of this kind. A new or changed address is
-    /// unconfirmed, and the method it carried is turned off.
+    /// Sets the user's contact of this kind (and the user's row if the
+    /// tenant has none, in the same transaction). A new or changed address
+    /// is unconfirmed, and the method it carried is turned off.
     fn put_contact(
         &self,
         user: &UserRef,

@@ -155,7 +155,8 @@ pub trait EnrollmentStore: Send + Sync + 'static {
         user: &UserRef,
     ) -> impl Future<Output = Result<Option<TotpRecord>, DomainError>> + Send;
 
-    /// Stores a pending secret, replacing an earlier pending one.
+    /// Stores a pending secret, replacing an earlier pending one, and the
+    /// user's row if the tenant has none, in one transaction.
     /// `AlreadyEnabled` when the user's credential is enabled.
     fn save_pending_totp(
         &self,
@@ -221,7 +222,8 @@ pub trait EnrollmentStore: Send + Sync + 'static {
 
     /// Turns on EMAIL or SMS (already on: nothing changes) and, when it is
     /// the user's first method, stores `recovery` in the same transaction
-    /// (see [`RecoveryOnEnable`]).
+    /// (see [`RecoveryOnEnable`]). `ContactUnconfirmed` when the user has
+    /// no confirmed contact for it by then.
     fn enable_contact_method(
         &self,
         user: &UserRef,

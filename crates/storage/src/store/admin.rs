@@ -9,8 +9,9 @@ use sea_orm::{
 };
 use tollgate_domain::policy::Method;
 use tollgate_domain::ports::{
-    AdminStore, AuditEvent, AuditQuery, AuditRecord, ClientInfo, Purgeable, StoredPolicy,
-    StoredSeed, StoredTotpState, UserFilter, UserQuery, UserSummary,
+    AdminStore, AuditEvent, AuditQuery, AuditRecord, ClientInfo, Erasure, Purgeable, StoredPolicy,
+    StoredSeed, StoredTotpState, TrustedDeviceRecord, UserFilter, UserQuery, UserRecord,
+    UserSummary,
 };
 use tollgate_domain::secret::Sealed;
 use tollgate_domain::tenant_policy::TenantPolicy;
@@ -43,6 +44,19 @@ pub(crate) fn insert_user(
             millis(now).into(),
             grace_logins_used.into(),
         ])
+        .to_owned()
+}
+
+/// Records that the tenant has this user, if it has not yet (used inside
+/// the transaction that stores the first thing worth keeping for them).
+pub(crate) fn keep_user(user: &UserRef, now: DateTime<Utc>) -> sea_orm::sea_query::InsertStatement {
+    use user::Column as C;
+    insert_user(user, now, 0)
+        .on_conflict(
+            OnConflict::columns([C::TenantId, C::UserId])
+                .do_nothing()
+                .to_owned(),
+        )
         .to_owned()
 }
 
@@ -344,15 +358,7 @@ impl AdminStore for SeaStore {
     }
 
     async fn ensure_user(&self, user: &UserRef, now: DateTime<Utc>) -> Result<(), DomainError> {
-        use user::Column as C;
-        let statement = insert_user(user, now, 0)
-            .on_conflict(
-                OnConflict::columns([C::TenantId, C::UserId])
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .to_owned();
-        self.write(&statement).await?;
+        self.write(&keep_user(user, now)).await?;
         Ok(())
     }
 
@@ -470,6 +476,21 @@ impl AdminStore for SeaStore {
             .await
             .map_err(unavailable)?;
         txn.commit().await.map_err(unavailable)
+    }
+
+    async fn erase_user(&self, user: &UserRef, audit: AuditEvent) -> Result<Erasure, DomainError> {
+        self.erase(user, audit).await
+    }
+
+    async fn trusted_devices(
+        &self,
+        user: &UserRef,
+    ) -> Result<Vec<TrustedDeviceRecord>, DomainError> {
+        self.devices_of(user).await
+    }
+
+    async fn user_record(&self, user: &UserRef) -> Result<Option<UserRecord>, DomainError> {
+        self.user_record_of(user).await
     }
 
     async fn list_users(&self, query: UserQuery) -> Result<Vec<UserSummary>, DomainError> {

@@ -14,6 +14,7 @@ use tollgate_domain::ports::{
 };
 use tollgate_domain::{DomainError, TenantId, UserRef};
 
+use super::admin::keep_user;
 use super::challenge::user_challenge;
 use super::enrollment::{forget_second_factor_if_none, hold_method_changes};
 use super::rows::{to_outbox_record, truncate};
@@ -106,6 +107,9 @@ impl DeliveryStore for SeaStore {
         let (txn, _turn) = self.begin_write().await?;
         // A changed address turns its method off.
         hold_method_changes(&txn, user).await.map_err(unavailable)?;
+        txn.execute(&keep_user(user, now))
+            .await
+            .map_err(unavailable)?;
         let existing = contact::Entity::find()
             .filter(owned_by::<contact::Entity>(user))
             .filter(C::Kind.eq(kind.as_str()))

@@ -15,12 +15,13 @@ use tollgate_domain::ports::{
 use tollgate_domain::recovery::StoredCode;
 use tollgate_domain::{DomainError, UserRef};
 
+use super::admin::keep_user;
 use super::challenge::revoke_devices;
 use super::rows::to_record;
 use super::sql::{PerUser, Shapes, owned_by, query_shaped};
 use super::webauthn::delete_webauthn_credentials;
 use super::{SeaStore, instant, millis, unavailable};
-use crate::entity::{recovery_code, totp_credential, user, user_method};
+use crate::entity::{contact, recovery_code, totp_credential, user, user_method};
 use crate::sqlite::reads::Columns;
 
 /// Replaces the user's recovery codes inside `txn`.
@@ -305,13 +306,19 @@ impl EnrollmentStore for SeaStore {
                     .to_owned(),
             )
             .to_owned();
-        let turn = self.turn().await;
-        let result = self.writes.execute(&insert).await.map_err(unavailable)?;
-        drop(turn);
+        // With the user's row, in one transaction that holds off an
+        // erasure: never a secret without its user, nor the other way.
+        let (txn, _turn) = self.begin_write().await?;
+        hold_method_changes(&txn, user).await.map_err(unavailable)?;
+        txn.execute(&keep_user(user, pending.created_at))
+            .await
+            .map_err(unavailable)?;
+        let result = txn.execute(&insert).await.map_err(unavailable)?;
         if result.rows_affected() == 0 {
+            txn.rollback().await.map_err(unavailable)?;
             return Err(DomainError::AlreadyEnabled);
         }
-        Ok(())
+        txn.commit().await.map_err(unavailable)
     }
 
     async fn enable_totp(
@@ -476,6 +483,24 @@ impl EnrollmentStore for SeaStore {
         let first = enabling_first_method(&txn, user)
             .await
             .map_err(unavailable)?;
+        // Checked again here, with the user's changes held: the contact may
+        // have changed, or the user been erased, since it was read.
+        let kind = if method == Method::Sms {
+            "phone"
+        } else {
+            "email"
+        };
+        let confirmed = contact::Entity::find()
+            .filter(owned_by::<contact::Entity>(user))
+            .filter(contact::Column::Kind.eq(kind))
+            .filter(contact::Column::ConfirmedAt.is_not_null())
+            .count(&txn)
+            .await
+            .map_err(unavailable)?;
+        if confirmed == 0 {
+            txn.rollback().await.map_err(unavailable)?;
+            return Err(DomainError::ContactUnconfirmed);
+        }
         turn_method_on(&txn, user, method, now)
             .await
             .map_err(unavailable)?;

@@ -8,6 +8,7 @@ mod api_keys;
 pub(crate) mod challenge;
 pub(crate) mod delivery;
 pub(crate) mod enrollment;
+mod erasure;
 mod import;
 pub(crate) mod lockout;
 pub(crate) mod rows;

@@ -12,6 +12,7 @@ use tollgate_domain::ports::{
 };
 use tollgate_domain::{DomainError, UserRef};
 
+use super::admin::keep_user;
 use super::enrollment::{
     enabling_first_method, finish_enable, forget_second_factor_if_none, hold_method_changes,
     recovery_on_enable, turn_method_on,
@@ -183,6 +184,10 @@ impl WebAuthnStore for SeaStore {
             txn.rollback().await.map_err(unavailable)?;
             return Ok(CredentialAdded::Taken);
         }
+        // A user with a passkey alone has something to keep, and is listed.
+        txn.execute(&keep_user(user, now))
+            .await
+            .map_err(unavailable)?;
         turn_method_on(&txn, user, Method::WebAuthn, now)
             .await
             .map_err(unavailable)?;
