@@ -826,6 +826,7 @@ async fn a_write_that_lost_its_race_writes_nothing(db: &TestDb) {
             now,
             None,
             audit,
+            Vec::new(),
             lockout,
         )
         .await
@@ -856,13 +857,19 @@ async fn a_write_that_lost_its_race_writes_nothing(db: &TestDb) {
     };
     assert!(
         store
-            .swap_lockout(&user, version, counted, vec![failed("CODE_MISMATCH")])
+            .swap_lockout(
+                &user,
+                version,
+                counted,
+                vec![failed("CODE_MISMATCH")],
+                Vec::new()
+            )
             .await
             .unwrap()
     );
     assert!(
         !store
-            .swap_lockout(&user, version, counted, vec![failed("STALE")])
+            .swap_lockout(&user, version, counted, vec![failed("STALE")], Vec::new())
             .await
             .unwrap()
     );
@@ -891,7 +898,7 @@ async fn a_write_that_lost_its_race_writes_nothing(db: &TestDb) {
     };
     assert!(
         store
-            .swap_lockout(&user, version, parallel, Vec::new())
+            .swap_lockout(&user, version, parallel, Vec::new(), Vec::new())
             .await
             .unwrap()
     );
@@ -904,6 +911,7 @@ async fn a_write_that_lost_its_race_writes_nothing(db: &TestDb) {
             now,
             None,
             verified_event(&user, now),
+            Vec::new(),
             LockoutGuard {
                 version,
                 reset: true,
@@ -1014,6 +1022,7 @@ async fn a_cancel_in_flight_wins_over_a_verification_on_postgres() {
                 now,
                 None,
                 audit,
+                Vec::new(),
                 lockout,
             )
             .await

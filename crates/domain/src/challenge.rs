@@ -17,7 +17,7 @@ use crate::lockout::{FailureAudit, LOCKOUT_SWAP_ATTEMPTS, LockoutRead, LockoutSt
 use crate::policy::{Compliance, Method, Policy};
 use crate::ports::{
     AuditEvent, ChallengeRecord, ChallengeStatus, ClientInfo, Completion, Consume, LockoutGuard,
-    NewChallenge, NewTrustedDevice, Offload, Store, StoredTotpState, TotpRecord,
+    NewChallenge, NewNotice, NewTrustedDevice, Offload, Store, StoredTotpState, TotpRecord,
     VerificationContext,
 };
 use crate::recovery;
@@ -456,6 +456,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             state: lockout,
             version: lockout_version,
             failure: Some(failure),
+            notify: policy.security_notifications,
         };
 
         let consume = match request.method {
@@ -493,6 +494,11 @@ impl<S: Store, O: Offload> Service<S, O> {
                 .details
                 .push(("trusted_device_id".to_owned(), grant.device_id.clone()));
         }
+        let remaining = match request.method {
+            Method::RecoveryCode => recovery_remaining.saturating_sub(1),
+            _ => recovery_remaining,
+        };
+        let notices = self.sign_in_notices(&policy, &event, remaining, grant.is_some())?;
         self.complete(
             user,
             id_hash,
@@ -501,14 +507,11 @@ impl<S: Store, O: Offload> Service<S, O> {
                 now,
                 device,
                 event,
+                notices,
             },
             (lockout, lockout_version),
         )
         .await?;
-        let remaining = match request.method {
-            Method::RecoveryCode => recovery_remaining.saturating_sub(1),
-            _ => recovery_remaining,
-        };
         Ok(Verified {
             trusted_device: grant,
             recovery_codes_remaining: remaining,
@@ -596,6 +599,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             now,
             device,
             event,
+            notices,
         } = completing;
         // The completion depends on the lockout row as read, and clears it
         // in the same write: a success never clears failures (or a lock)
@@ -619,6 +623,7 @@ impl<S: Store, O: Offload> Service<S, O> {
                     now,
                     device.clone(),
                     event.clone(),
+                    notices.clone(),
                     guard,
                 )
                 .await?
@@ -752,6 +757,8 @@ struct Completing {
     now: DateTime<Utc>,
     device: Option<NewTrustedDevice>,
     event: AuditEvent,
+    /// Security notifications, written with the completion.
+    notices: Vec<NewNotice>,
 }
 
 #[cfg(test)]

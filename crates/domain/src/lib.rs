@@ -17,6 +17,7 @@ pub mod enrollment;
 pub mod error;
 pub mod ids;
 pub mod lockout;
+pub mod notification;
 pub mod policy;
 pub mod policy_cache;
 pub mod ports;

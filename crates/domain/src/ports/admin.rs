@@ -150,12 +150,14 @@ pub trait AdminStore: Send + Sync + 'static {
 
     /// Administrator reset, in one transaction: removes the user's methods,
     /// recovery codes and lockout, revokes trusted devices, cancels open
-    /// challenges, and writes `audit`.
+    /// challenges, and writes `audit` and queues `notices` (to the user's
+    /// confirmed email address, if any).
     fn reset_user(
         &self,
         user: &UserRef,
         now: DateTime<Utc>,
         audit: AuditEvent,
+        notices: Vec<super::NewNotice>,
     ) -> impl Future<Output = Result<(), DomainError>> + Send;
 
     fn list_users(

@@ -3,7 +3,7 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 
-use super::{AuditEvent, ClientInfo, LockoutGuard, TotpRecord};
+use super::{AuditEvent, ClientInfo, LockoutGuard, NewNotice, TotpRecord};
 use crate::error::DomainError;
 use crate::ids::UserRef;
 use crate::lockout::LockoutState;
@@ -138,8 +138,9 @@ pub trait ChallengeStore: Send + Sync + 'static {
 
     /// In one transaction: consumes the code (`consume`), completes the open,
     /// unexpired challenge, stores the trusted device if any, and writes the
-    /// audit event, all only while the user's lockout row is still as the
-    /// verification read it (`lockout`); with `lockout.reset`, the row is
+    /// audit event (and queues `notices` to the user's confirmed email
+    /// address, if any), all only while the user's lockout row is still as
+    /// the verification read it (`lockout`); with `lockout.reset`, the row is
     /// then cleared in the same transaction. Nothing changes unless all of
     /// it succeeds: a failure counted (or a lock set) by a parallel guess
     /// since the row was read stops it (`LockoutChanged`).
@@ -152,6 +153,7 @@ pub trait ChallengeStore: Send + Sync + 'static {
         now: DateTime<Utc>,
         device: Option<NewTrustedDevice>,
         audit: AuditEvent,
+        notices: Vec<NewNotice>,
         lockout: LockoutGuard,
     ) -> impl Future<Output = Result<Completion, DomainError>> + Send;
 

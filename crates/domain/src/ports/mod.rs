@@ -3,7 +3,7 @@
 //!
 //! Storage is one small trait per area ([`EnrollmentStore`],
 //! [`ChallengeStore`], [`LockoutStore`], [`DeliveryStore`], [`AdminStore`],
-//! [`WebAuthnStore`]),
+//! [`WebAuthnStore`], [`NotificationStore`]),
 //! each beside the records it exchanges; [`Store`] is their sum, what a use
 //! case asks for.
 use std::future::Future;
@@ -19,12 +19,14 @@ mod challenge;
 mod delivery;
 mod enrollment;
 mod lockout;
+mod notification;
 mod webauthn;
 pub use admin::*;
 pub use challenge::*;
 pub use delivery::*;
 pub use enrollment::*;
 pub use lockout::*;
+pub use notification::*;
 pub use webauthn::*;
 
 /// Where a request came from, as the application reports it.
@@ -73,12 +75,24 @@ pub struct AuditEvent {
 /// effect twice is a single conditional statement or transaction, so
 /// replicas sharing one database agree.
 pub trait Store:
-    EnrollmentStore + ChallengeStore + LockoutStore + DeliveryStore + AdminStore + WebAuthnStore
+    EnrollmentStore
+    + ChallengeStore
+    + LockoutStore
+    + DeliveryStore
+    + AdminStore
+    + WebAuthnStore
+    + NotificationStore
 {
 }
 
 impl<S> Store for S where
-    S: EnrollmentStore + ChallengeStore + LockoutStore + DeliveryStore + AdminStore + WebAuthnStore
+    S: EnrollmentStore
+        + ChallengeStore
+        + LockoutStore
+        + DeliveryStore
+        + AdminStore
+        + WebAuthnStore
+        + NotificationStore
 {
 }
 

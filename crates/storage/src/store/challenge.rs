@@ -13,11 +13,12 @@ use sea_orm::{
 };
 use tollgate_domain::ports::{
     AuditEvent, ChallengeRecord, ChallengeStore, Completion, Consume, LockoutGuard, LockoutStore,
-    NewChallenge, NewTrustedDevice, VerificationContext,
+    NewChallenge, NewNotice, NewTrustedDevice, VerificationContext,
 };
 use tollgate_domain::{DomainError, UserRef};
 
 use super::lockout::lockout_reset;
+use super::notification::notice_insert;
 use super::rows::{audit_row, device_row, to_challenge, to_lockout, to_record, truncate};
 use super::sql::{
     PerUser, Shapes, any_row_in, insert_if, joined, owned_by, query_shaped, select_all_as, step,
@@ -188,6 +189,7 @@ pub(crate) fn close_after_one_change(
 /// statement runs only if the one before it changed exactly one row
 /// (`changes()`), and the code is consumed only while the challenge is open,
 /// so the write makes either every change or none.
+#[allow(clippy::too_many_arguments)] // each is one part of the one write
 fn completion_write(
     user: &UserRef,
     id_hash: &str,
@@ -195,6 +197,7 @@ fn completion_write(
     now: DateTime<Utc>,
     device: Option<NewTrustedDevice>,
     audit: AuditEvent,
+    notices: &[NewNotice],
     lockout: LockoutGuard,
 ) -> Result<Write, DomainError> {
     // The guard first: every later statement runs only after one change,
@@ -221,7 +224,15 @@ fn completion_write(
         )?);
     }
     statements.push(sqlite_insert(audit_row(audit), InsertWhen::AfterOneChange)?);
-    Write::counting_last(statements).map_err(unavailable)
+    // The answer is the audit event's; notices follow it, each only after
+    // one change (the audit event, then the notice before, which went to
+    // the same address): none when the user has no confirmed address.
+    let audited = statements.len() - 1;
+    for notice in notices {
+        let after_one_change = Some(Expr::cust("changes() = 1"));
+        statements.push(notice_insert(user, notice, after_one_change)?.build(SqliteQueryBuilder));
+    }
+    Write::counting(statements, audited).map_err(unavailable)
 }
 
 /// The first step of a completion on Postgres: one row while the user's
@@ -261,6 +272,7 @@ fn completion_guard(user: &UserRef, version: i64) -> SelectStatement {
 /// how many audit rows it wrote (one or none). Because nobody can cancel
 /// the locked challenge in between, a consumed code always closes it: the
 /// statement makes every change or none, with no transaction around it.
+#[allow(clippy::too_many_arguments)] // each is one part of the one statement
 fn completion_statement(
     user: &UserRef,
     id_hash: &str,
@@ -268,6 +280,7 @@ fn completion_statement(
     now: DateTime<Utc>,
     device: Option<NewTrustedDevice>,
     audit: AuditEvent,
+    notices: &[NewNotice],
     lockout: LockoutGuard,
 ) -> Result<WithQuery, DomainError> {
     let one = || Query::returning().expr(Expr::val(1));
@@ -330,6 +343,12 @@ fn completion_statement(
             .returning(one())
             .to_owned(),
     ));
+    for (i, notice) in notices.iter().enumerate() {
+        with.cte(step(
+            format!("notice_{i}"),
+            notice_insert(user, notice, Some(any_row_in("closed")))?,
+        ));
+    }
     // The name is ours; no value is spliced into the text.
     let answer = Query::select()
         .expr_as(Expr::cust("(SELECT count(*) FROM audited)"), "audited")
@@ -550,10 +569,13 @@ impl ChallengeStore for SeaStore {
         now: DateTime<Utc>,
         device: Option<NewTrustedDevice>,
         audit: AuditEvent,
+        notices: Vec<NewNotice>,
         lockout: LockoutGuard,
     ) -> Result<Completion, DomainError> {
         if let Some(batches) = &self.batches {
-            let write = completion_write(user, id_hash, &consume, now, device, audit, lockout)?;
+            let write = completion_write(
+                user, id_hash, &consume, now, device, audit, &notices, lockout,
+            )?;
             // Whether the last statement (the audit event) was written, and
             // so every one before it.
             if batches.run(write).await.map_err(unavailable)? == 1 {
@@ -565,7 +587,7 @@ impl ChallengeStore for SeaStore {
         let audited = self
             .writes
             .query_one(&completion_statement(
-                user, id_hash, &consume, now, device, audit, lockout,
+                user, id_hash, &consume, now, device, audit, &notices, lockout,
             )?)
             .await
             .map_err(unavailable)?

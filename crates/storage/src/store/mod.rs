@@ -9,6 +9,7 @@ pub(crate) mod challenge;
 pub(crate) mod delivery;
 pub(crate) mod enrollment;
 pub(crate) mod lockout;
+pub(crate) mod notification;
 pub(crate) mod rows;
 pub(crate) mod sql;
 #[cfg(test)]
