@@ -13,6 +13,7 @@ mod cli;
 mod delivery;
 mod enrollment;
 mod faults;
+mod notifications;
 mod policy;
 mod retention;
 mod secrets;
