@@ -238,6 +238,16 @@ async fn a_method_added_is_told(db: &TestDb) {
         "A second factor was added to your tollgate account: codes by email.",
         &[],
     );
+    // Turning it on again changes nothing, and tells nothing.
+    EnrollmentServiceClient::new(room.server.channel().await)
+        .enable_method(pb::EnableMethodRequest {
+            user_id: "ben".into(),
+            method: pb::Method::Email as i32,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(room.queued().await.len(), 2, "2FA on, email added");
     room.server.stop().await;
 }
 

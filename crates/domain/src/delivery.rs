@@ -506,6 +506,9 @@ impl<S: Store, O: Offload> Service<S, O> {
             return Err(DomainError::ContactUnconfirmed);
         }
         let now = self.clock.now();
+        // Turning on a method that is on changes nothing: nothing to tell.
+        let was_on = policy.security_notifications
+            && self.store.methods(user).await?.enabled.contains(&method);
         let shown = self
             .enable_with_recovery(user, &policy, now, |recovery| {
                 self.store
@@ -513,7 +516,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             })
             .await?;
         let event = self.audit_event(user, "method.enabled", Some(method), client);
-        let notice = policy.security_notifications.then(|| {
+        let notice = (policy.security_notifications && !was_on).then(|| {
             (
                 crate::notification::enabled_kind(!shown.is_empty()),
                 crate::notification::NoticeDetails::of(&event),
