@@ -10,8 +10,8 @@ use std::time::Duration;
 use chrono::TimeDelta;
 use tokio::sync::Notify;
 use tollgate_delivery::{
-    DeliveryError, LogTransport, Message, Rendered, SmtpTransport, Templates, Transport, TwilioSms,
-    Vars, WebhookTransport,
+    DeliveryError, LogTransport, Message, Notice, Rendered, SmtpTransport, Templates, Transport,
+    TwilioSms, Vars, WebhookTransport,
 };
 use tollgate_domain::DomainError;
 use tollgate_domain::delivery::Payload;
@@ -196,6 +196,10 @@ impl Dispatcher {
             code: payload.code.clone(),
             expires_in: human(record.expires_at - record.created_at),
             link: (!link.is_empty()).then(|| payload.link.clone()),
+            notice: payload.notice.clone().map(|details| Notice {
+                occurred_at: record.created_at,
+                details,
+            }),
         };
         self.inner
             .settings

@@ -176,6 +176,7 @@ pub struct PolicyDoc {
     max_sends_per_user_hour: Option<u32>,
     max_sends_per_tenant_hour: Option<u32>,
     allowed_phone_regions: Option<Vec<String>>,
+    security_notifications: Option<bool>,
     audiences: Option<BTreeMap<String, OverrideDoc>>,
 }
 
@@ -281,6 +282,7 @@ impl PolicyDoc {
             max_sends_per_user_hour: Some(p.max_sends_per_user_hour),
             max_sends_per_tenant_hour: Some(p.max_sends_per_tenant_hour),
             allowed_phone_regions: Some(p.allowed_phone_regions.clone()),
+            security_notifications: Some(p.security_notifications),
             audiences: Some(
                 p.audiences
                     .iter()
@@ -346,7 +348,8 @@ impl PolicyDoc {
             max_code_sends,
             max_sends_per_user_hour,
             max_sends_per_tenant_hour,
-            allowed_phone_regions
+            allowed_phone_regions,
+            security_notifications
         );
         durations!(
             trusted_device_ttl,

@@ -144,6 +144,7 @@ async fn confirm(
             tenant_id: args.conn.tenant.clone(),
             user_id: args.user.clone(),
             code: args.code.clone(),
+            ..Default::default()
         })
         .await?
         .into_inner();

@@ -9,7 +9,7 @@ use tollgate_domain::ports::{Channel, MessageKind, OutboxFilter, OutboxRecord};
 use tollgate_domain::{DomainError, TenantId};
 use tonic::{Request, Response, Status};
 
-use super::{Api, timestamp, user};
+use super::{Api, method_to_pb, timestamp, user};
 use crate::dispatch::{Dispatcher, Leased, Leasing};
 use crate::pb;
 use crate::pb::delivery_service_server::DeliveryService;
@@ -67,10 +67,7 @@ fn outbox_message_to_pb(
         message_id: record.id.clone(),
         tenant_id: record.tenant.clone(),
         user_id: record.user_id.clone(),
-        kind: match record.kind {
-            MessageKind::SignInCode => pb::MessageKind::SignInCode,
-            MessageKind::ContactConfirmation => pb::MessageKind::ContactConfirmation,
-        } as i32,
+        kind: kind_of_message(record.kind) as i32,
         channel: match record.channel {
             Channel::Email => pb::ContactKind::Email,
             Channel::Sms => pb::ContactKind::Phone,
@@ -86,6 +83,31 @@ fn outbox_message_to_pb(
         link: payload.link.expose().to_owned(),
         created_at: Some(timestamp(record.created_at)),
         attempt: record.attempts,
+        notice: payload.notice.as_ref().map(|n| pb::SecurityNotice {
+            occurred_at: Some(timestamp(record.created_at)),
+            client_ip: n.client_ip.clone(),
+            user_agent: n.user_agent.clone(),
+            method: n.method.map_or(pb::Method::Unspecified, method_to_pb) as i32,
+            recovery_codes_remaining: n.recovery_codes_remaining.unwrap_or(0),
+            locked_until: n.locked_until.map(timestamp),
+            by_administrator: n.by_administrator,
+        }),
+    }
+}
+
+fn kind_of_message(kind: MessageKind) -> pb::MessageKind {
+    match kind {
+        MessageKind::SignInCode => pb::MessageKind::SignInCode,
+        MessageKind::ContactConfirmation => pb::MessageKind::ContactConfirmation,
+        MessageKind::TwoFactorEnabled => pb::MessageKind::TwoFactorEnabled,
+        MessageKind::TwoFactorDisabled => pb::MessageKind::TwoFactorDisabled,
+        MessageKind::MethodAdded => pb::MessageKind::MethodAdded,
+        MessageKind::MethodRemoved => pb::MessageKind::MethodRemoved,
+        MessageKind::RecoveryCodesRegenerated => pb::MessageKind::RecoveryCodesRegenerated,
+        MessageKind::RecoveryCodeUsed => pb::MessageKind::RecoveryCodeUsed,
+        MessageKind::RecoveryCodesLow => pb::MessageKind::RecoveryCodesLow,
+        MessageKind::TrustedDeviceAdded => pb::MessageKind::TrustedDeviceAdded,
+        MessageKind::LockedOut => pb::MessageKind::LockedOut,
     }
 }
 

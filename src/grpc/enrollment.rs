@@ -8,7 +8,7 @@ use tollgate_domain::policy::Method;
 use tollgate_domain::policy::{Compliance, RequirementReason, Verdict};
 use tonic::{Request, Response, Status};
 
-use super::{Api, method_from_pb, methods_to_pb, timestamp, user};
+use super::{Api, client_info, method_from_pb, methods_to_pb, timestamp, user};
 use crate::pb;
 use crate::pb::enrollment_service_server::EnrollmentService;
 
@@ -134,7 +134,8 @@ impl EnrollmentService for Api {
         let req = request.into_inner();
         self.handle("ConfirmTotp", &req.tenant_id, async {
             let user = user(&req.tenant_id, &req.user_id)?;
-            let confirmed = self.core.confirm_totp(&user, &req.code).await?;
+            let client = client_info(&req.client_ip, &req.user_agent);
+            let confirmed = self.core.confirm_totp(&user, &req.code, &client).await?;
             Ok(pb::ConfirmTotpResponse {
                 state: pb::TotpState::Enabled as i32,
                 confirmed_at: Some(timestamp(confirmed.confirmed_at)),
@@ -158,7 +159,13 @@ impl EnrollmentService for Api {
             let method = method_from_pb(req.method)?;
             let view = self
                 .core
-                .disable_method(&user, method, &req.roles, &req.audience)
+                .disable_method(
+                    &user,
+                    method,
+                    &req.roles,
+                    &req.audience,
+                    &client_info(&req.client_ip, &req.user_agent),
+                )
                 .await?;
             Ok(pb::DisableMethodResponse {
                 enabled_methods: methods_to_pb(&view.enabled_methods),
@@ -195,7 +202,12 @@ impl EnrollmentService for Api {
             })?;
             let codes = self
                 .core
-                .enable_method(&user, method, &req.audience)
+                .enable_method(
+                    &user,
+                    method,
+                    &req.audience,
+                    &client_info(&req.client_ip, &req.user_agent),
+                )
                 .await?;
             let view = self.core.get_enrollment(&user).await?;
             Ok(pb::EnableMethodResponse {

@@ -88,6 +88,14 @@ fn user(tenant_id: &str, user_id: &str) -> Result<UserRef, DomainError> {
     UserRef::parse(tenant_id, user_id)
 }
 
+/// The client a request names, as the application reported it.
+fn client_info(ip: &str, user_agent: &str) -> tollgate_domain::ports::ClientInfo {
+    tollgate_domain::ports::ClientInfo {
+        ip: ip.to_owned(),
+        user_agent: user_agent.to_owned(),
+    }
+}
+
 fn timestamp(at: DateTime<Utc>) -> prost_types::Timestamp {
     prost_types::Timestamp {
         seconds: at.timestamp(),

@@ -78,6 +78,7 @@ fn base_to_pb(p: &Policy) -> pb::Policy {
         max_sends_per_tenant_hour: p.max_sends_per_tenant_hour,
         allowed_phone_regions: p.allowed_phone_regions.clone(),
         phishing_resistant: enforcement_to_pb(p.phishing_resistant) as i32,
+        security_notifications: p.security_notifications,
         ..Default::default()
     }
 }
@@ -234,6 +235,7 @@ impl Reader {
             "trusted_device_ttl" => {
                 base.trusted_device_ttl = self.duration(path, source.trusted_device_ttl.as_ref())
             }
+            "security_notifications" => base.security_notifications = source.security_notifications,
             _ => return false,
         }
         true
@@ -377,6 +379,7 @@ const ALL_PATHS: &[&str] = &[
     "max_sends_per_user_hour",
     "max_sends_per_tenant_hour",
     "allowed_phone_regions",
+    "security_notifications",
     "audiences",
 ];
 

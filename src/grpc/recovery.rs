@@ -1,7 +1,7 @@
 //! RecoveryService: RegenerateCodes and GetRecoveryStatus.
 use tonic::{Request, Response, Status};
 
-use super::{Api, timestamp, user};
+use super::{Api, client_info, timestamp, user};
 use crate::pb;
 use crate::pb::recovery_service_server::RecoveryService;
 
@@ -14,7 +14,8 @@ impl RecoveryService for Api {
         let req = request.into_inner();
         self.handle("RegenerateCodes", &req.tenant_id, async {
             let user = user(&req.tenant_id, &req.user_id)?;
-            let fresh = self.core.regenerate_codes(&user).await?;
+            let client = client_info(&req.client_ip, &req.user_agent);
+            let fresh = self.core.regenerate_codes(&user, &client).await?;
             Ok(pb::RegenerateCodesResponse {
                 codes: fresh.codes.iter().map(|c| c.expose().to_owned()).collect(),
                 generated_at: Some(timestamp(fresh.generated_at)),

@@ -6,7 +6,7 @@ use tollgate_domain::ports::WebAuthnKind;
 use tollgate_domain::webauthn::{CredentialView, RegistrationRequest};
 use tonic::{Request, Response, Status};
 
-use super::{Api, methods_to_pb, timestamp, user};
+use super::{Api, client_info, methods_to_pb, timestamp, user};
 use crate::pb;
 
 fn kind_from_pb(value: i32) -> Result<WebAuthnKind, DomainError> {
@@ -78,6 +78,7 @@ impl Api {
                     &req.registration_id,
                     &req.credential_json,
                     &req.label,
+                    &client_info(&req.client_ip, &req.user_agent),
                 )
                 .await?;
             Ok(pb::FinishWebAuthnRegistrationResponse {
@@ -129,7 +130,11 @@ impl Api {
         self.handle("RemoveWebAuthnCredential", &req.tenant_id, async {
             let user = user(&req.tenant_id, &req.user_id)?;
             self.core
-                .remove_webauthn_credential(&user, &req.credential_id)
+                .remove_webauthn_credential(
+                    &user,
+                    &req.credential_id,
+                    &client_info(&req.client_ip, &req.user_agent),
+                )
                 .await?;
             let view = self.core.get_enrollment(&user).await?;
             Ok(pb::RemoveWebAuthnCredentialResponse {

@@ -827,6 +827,7 @@ async fn a_write_that_lost_its_race_writes_nothing(db: &TestDb) {
             None,
             None,
             audit,
+            Vec::new(),
             lockout,
         )
         .await
@@ -857,13 +858,19 @@ async fn a_write_that_lost_its_race_writes_nothing(db: &TestDb) {
     };
     assert!(
         store
-            .swap_lockout(&user, version, counted, vec![failed("CODE_MISMATCH")])
+            .swap_lockout(
+                &user,
+                version,
+                counted,
+                vec![failed("CODE_MISMATCH")],
+                Vec::new()
+            )
             .await
             .unwrap()
     );
     assert!(
         !store
-            .swap_lockout(&user, version, counted, vec![failed("STALE")])
+            .swap_lockout(&user, version, counted, vec![failed("STALE")], Vec::new())
             .await
             .unwrap()
     );
@@ -892,7 +899,7 @@ async fn a_write_that_lost_its_race_writes_nothing(db: &TestDb) {
     };
     assert!(
         store
-            .swap_lockout(&user, version, parallel, Vec::new())
+            .swap_lockout(&user, version, parallel, Vec::new(), Vec::new())
             .await
             .unwrap()
     );
@@ -906,6 +913,7 @@ async fn a_write_that_lost_its_race_writes_nothing(db: &TestDb) {
             None,
             None,
             verified_event(&user, now),
+            Vec::new(),
             LockoutGuard {
                 version,
                 reset: true,
@@ -1017,6 +1025,7 @@ async fn a_cancel_in_flight_wins_over_a_verification_on_postgres() {
                 None,
                 None,
                 audit,
+                Vec::new(),
                 lockout,
             )
             .await

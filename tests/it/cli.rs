@@ -334,6 +334,7 @@ async fn policy_round_trips_through_get_and_set_file() {
     // Edit what `get --json` printed and give it back.
     policy["enforcement"] = json!("required_for_all");
     policy["phishing_resistant"] = json!("required_for_admins");
+    policy["security_notifications"] = json!(true);
     policy["grace_logins"] = json!(3);
     policy["effective_at"] = json!("2027-02-01T00:00:00Z");
     policy["lockout_duration"] = json!("600s");
@@ -351,6 +352,7 @@ async fn policy_round_trips_through_get_and_set_file() {
     for field in [
         "enforcement",
         "phishing_resistant",
+        "security_notifications",
         "grace_logins",
         "effective_at",
         "lockout_duration",

@@ -31,6 +31,7 @@ pub(crate) fn confirm(user: &str, code: &str) -> pb::ConfirmTotpRequest {
         tenant_id: String::new(),
         user_id: user.to_owned(),
         code: code.to_owned(),
+        ..Default::default()
     }
 }
 
@@ -309,6 +310,7 @@ async fn regenerating_codes_kills_the_old_set(db: &TestDb) {
     let regenerate = || pb::RegenerateCodesRequest {
         tenant_id: String::new(),
         user_id: "dave".into(),
+        ..Default::default()
     };
 
     let err = recovery_client

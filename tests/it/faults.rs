@@ -230,6 +230,7 @@ async fn enrol_until_refused(
                 tenant_id: String::new(),
                 user_id: user.clone(),
                 code: authenticator_code(&begun.secret_base32, now),
+                ..Default::default()
             })
             .await
         {

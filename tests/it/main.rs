@@ -15,6 +15,7 @@ mod enrollment;
 mod erasure;
 mod faults;
 mod import;
+mod notifications;
 mod policy;
 mod retention;
 mod secrets;

@@ -485,6 +485,7 @@ async fn another_session_user_or_tenant_is_not_satisfied(db: &TestDb) {
             tenant_id: "acme".into(),
             user_id: "gina".into(),
             code,
+            ..Default::default()
         })
         .await
         .unwrap();

@@ -167,6 +167,7 @@ async fn spans_and_metrics_reach_an_otlp_collector_and_prometheus() {
         tenant_id: "acme".into(),
         user_id: "alice".into(),
         code: "000000".into(),
+        ..Default::default()
     });
     confirm.metadata_mut().insert(
         "traceparent",

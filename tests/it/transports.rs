@@ -396,7 +396,7 @@ impl Handler for Mailbox {
 }
 
 /// A real SMTP server (mailin's engine over tokio) on a loopback port.
-async fn smtp_server() -> (u16, Arc<Mutex<Vec<String>>>) {
+pub(crate) async fn smtp_server() -> (u16, Arc<Mutex<Vec<String>>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let mailbox = Mailbox::default();
@@ -431,14 +431,14 @@ async fn smtp_server() -> (u16, Arc<Mutex<Vec<String>>>) {
 
 /// A mail's text with quoted-printable soft line breaks and `=3D` undone
 /// (enough for links and codes).
-fn unfold(mail: &str) -> String {
+pub(crate) fn unfold(mail: &str) -> String {
     mail.replace("=\r\n", "")
         .replace("=\n", "")
         .replace("=3D", "=")
 }
 
 /// The 40-hex-digit confirmation token in a delivered mail.
-fn token_in(mail: &str) -> String {
+pub(crate) fn token_in(mail: &str) -> String {
     mail.split(|c: char| !c.is_ascii_hexdigit())
         .find(|word| word.len() == 40)
         .unwrap_or_else(|| panic!("no token in {mail}"))

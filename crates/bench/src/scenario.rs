@@ -219,6 +219,7 @@ pub async fn enrol(channel: Channel, tenant: &str, user: &str) -> Result<User, S
                 tenant_id: tenant.to_owned(),
                 user_id: user.to_owned(),
                 code,
+                ..Default::default()
             })
             .await;
         attempt += 1;

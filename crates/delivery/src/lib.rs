@@ -27,7 +27,7 @@ pub mod webhook;
 
 pub use log::LogTransport;
 pub use smtp::{SmtpConfig, SmtpSecurity, SmtpTransport};
-pub use templates::{Rendered, TemplateError, Templates, Vars};
+pub use templates::{Notice, Rendered, TemplateError, Templates, Vars};
 pub use twilio::{TwilioConfig, TwilioSms};
 pub use webhook::{WebhookConfig, WebhookTransport};
 

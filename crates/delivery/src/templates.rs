@@ -13,17 +13,36 @@
 //! | `contact_confirmation`      | confirming an email address with a link   |
 //! | `contact_confirmation.code` | the same when no link is configured       |
 //! | `contact_confirmation.sms`  | confirming a phone number (no `.html`)    |
+//! | `two_factor_enabled`        | security notification: 2FA turned on      |
+//! | `two_factor_disabled`       | 2FA turned off (by the user or an admin)  |
+//! | `method_added`              | a second factor added                     |
+//! | `method_removed`            | a second factor removed                   |
+//! | `recovery_codes_regenerated`| a new set of recovery codes               |
+//! | `recovery_code_used`        | a recovery code used to sign in           |
+//! | `recovery_codes_low`        | the same, with two or fewer left          |
+//! | `trusted_device_added`      | a browser or device trusted               |
+//! | `locked_out`                | too many wrong codes: locked for now      |
+//!
+//! Security notifications are sent by email only and carry no code or
+//! link; their placeholders are `{product}`, `{event}` (what happened, in
+//! a sentence), `{time}`, `{ip}`, `{user_agent}` ("unknown" when the
+//! application did not pass them), `{method}`, `{remaining}` (recovery
+//! codes left) and `{locked_until}`.
 //!
 //! Placeholders are replaced in one pass (a value is never expanded again);
 //! unknown ones are left as written. Values are HTML-escaped in `.html`
 //! templates. An empty `.html` file turns the HTML part off. Subjects are
 //! one line and may not hold `{code}` or `{link}`: subjects get logged.
+use std::borrow::Cow;
 use std::io;
 use std::path::{Path, PathBuf};
 
 pub use tollgate_domain::ports::MessageKind;
 
 use crate::{Channel, SecretString};
+
+mod notices;
+pub use notices::Notice;
 
 /// The values put into a template.
 #[derive(Debug, Clone)]
@@ -35,6 +54,8 @@ pub struct Vars {
     pub expires_in: String,
     /// The confirmation link, when the operator configured a base URL.
     pub link: Option<SecretString>,
+    /// A security notification's facts (its kinds only).
+    pub notice: Option<Notice>,
 }
 
 /// A message as the recipient reads it.
@@ -72,14 +93,27 @@ const SIGN_IN_SMS: usize = 1;
 const CONFIRM_LINK: usize = 2;
 const CONFIRM_CODE: usize = 3;
 const CONFIRM_SMS: usize = 4;
+/// The first security notification's set; the rest follow in the order of
+/// `notices::KINDS`.
+const FIRST_NOTICE: usize = 5;
+const SETS: usize = FIRST_NOTICE + notices::KINDS.len();
 
 /// Set names, indexed as above; `.sms` sets have no HTML.
-const NAMES: [&str; 5] = [
+const NAMES: [&str; SETS] = [
     "sign_in_code",
     "sign_in_code.sms",
     "contact_confirmation",
     "contact_confirmation.code",
     "contact_confirmation.sms",
+    "two_factor_enabled",
+    "two_factor_disabled",
+    "method_added",
+    "method_removed",
+    "recovery_codes_regenerated",
+    "recovery_code_used",
+    "recovery_codes_low",
+    "trusted_device_added",
+    "locked_out",
 ];
 
 const SIGN_IN_SUBJECT: &str = "Your {product} sign-in code";
@@ -102,7 +136,7 @@ const CODE_HTML: &str =
 /// Immutable after loading; cheap to share behind an `Arc`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Templates {
-    sets: [Set; 5],
+    sets: [Set; SETS],
 }
 
 impl Default for Templates {
@@ -112,6 +146,24 @@ impl Default for Templates {
             text,
             html,
         };
+        let notice = |kind: MessageKind| {
+            set(
+                notices::subject(kind),
+                notices::text(),
+                Some(notices::html()),
+            )
+        };
+        let [
+            enabled,
+            disabled,
+            added,
+            removed,
+            regenerated,
+            used,
+            low,
+            device,
+            locked,
+        ] = notices::KINDS.map(notice);
         Self {
             sets: [
                 set(
@@ -157,6 +209,15 @@ impl Default for Templates {
                         .into(),
                     None,
                 ),
+                enabled,
+                disabled,
+                added,
+                removed,
+                regenerated,
+                used,
+                low,
+                device,
+                locked,
             ],
         }
     }
@@ -235,30 +296,38 @@ impl Templates {
             (MessageKind::ContactConfirmation, Channel::Email) if has_link => CONFIRM_LINK,
             (MessageKind::ContactConfirmation, Channel::Email) => CONFIRM_CODE,
             (MessageKind::ContactConfirmation, Channel::Sms) => CONFIRM_SMS,
+            // Notifications go by email only; their set serves any channel.
+            (notice, _) => {
+                FIRST_NOTICE
+                    + notices::KINDS
+                        .iter()
+                        .position(|k| *k == notice)
+                        .unwrap_or(0)
+            }
         }];
+        let html = set.html.as_ref().filter(|_| channel == Channel::Email);
         Rendered {
-            subject: fill(&set.subject, vars, false),
-            text: SecretString::new(fill(&set.text, vars, false)),
-            html: set
-                .html
-                .as_ref()
-                .map(|html| SecretString::new(fill(html, vars, true))),
+            subject: fill(&set.subject, vars, kind, false),
+            text: SecretString::new(fill(&set.text, vars, kind, false)),
+            html: html.map(|html| SecretString::new(fill(html, vars, kind, true))),
         }
     }
 }
 
-fn value<'a>(vars: &'a Vars, name: &str) -> Option<&'a str> {
+fn value<'a>(vars: &'a Vars, kind: MessageKind, name: &str) -> Option<Cow<'a, str>> {
     match name {
-        "product" => Some(&vars.product),
-        "code" => Some(vars.code.expose()),
-        "expires_in" => Some(&vars.expires_in),
-        "link" => Some(vars.link.as_ref().map_or("", SecretString::expose)),
-        _ => None,
+        "product" => Some(Cow::Borrowed(&vars.product)),
+        "code" => Some(Cow::Borrowed(vars.code.expose())),
+        "expires_in" => Some(Cow::Borrowed(&vars.expires_in)),
+        "link" => Some(Cow::Borrowed(
+            vars.link.as_ref().map_or("", SecretString::expose),
+        )),
+        _ => notices::value(name, kind, &vars.product, vars.notice.as_ref()?),
     }
 }
 
 /// The template with every known `{name}` replaced, in one pass.
-fn fill(template: &str, vars: &Vars, html: bool) -> String {
+fn fill(template: &str, vars: &Vars, kind: MessageKind, html: bool) -> String {
     let mut out = String::with_capacity(template.len() + 64);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -266,13 +335,13 @@ fn fill(template: &str, vars: &Vars, html: bool) -> String {
         rest = &rest[open..];
         let found = rest
             .find('}')
-            .and_then(|close| Some((close, value(vars, &rest[1..close])?)));
+            .and_then(|close| Some((close, value(vars, kind, &rest[1..close])?)));
         match found {
             Some((close, value)) => {
                 if html {
-                    escape_html(value, &mut out);
+                    escape_html(&value, &mut out);
                 } else {
-                    out.push_str(value);
+                    out.push_str(&value);
                 }
                 rest = &rest[close + 1..];
             }
@@ -309,6 +378,7 @@ mod tests {
             code: SecretString::new("428913".into()),
             expires_in: "90 seconds".into(),
             link: link.map(|l| SecretString::new(l.into())),
+            notice: None,
         }
     }
 
@@ -371,6 +441,96 @@ mod tests {
         }
     }
 
+    fn notice(details: tollgate_domain::notification::NoticeDetails) -> Vars {
+        Vars {
+            code: SecretString::new(String::new()),
+            notice: Some(Notice {
+                occurred_at: chrono::DateTime::from_timestamp(1_800_000_010, 0).unwrap(),
+                details,
+            }),
+            ..vars(None)
+        }
+    }
+
+    #[test]
+    fn every_notice_names_the_event_time_and_client() {
+        let t = Templates::default();
+        let v = notice(tollgate_domain::notification::NoticeDetails {
+            client_ip: "203.0.113.9".into(),
+            user_agent: "Firefox/140 <script>".into(),
+            method: Some(tollgate_domain::policy::Method::Totp),
+            recovery_codes_remaining: Some(2),
+            locked_until: chrono::DateTime::from_timestamp(1_800_000_910, 0),
+            by_administrator: false,
+        });
+        for kind in notices::KINDS {
+            let r = t.render(kind, Channel::Email, &v);
+            assert!(r.subject.contains("Acme"), "{kind:?}: {}", r.subject);
+            let text = r.text.expose();
+            for part in [
+                "2027-01-15 08:00 UTC",
+                "203.0.113.9",
+                "Firefox/140 <script>",
+            ] {
+                assert!(text.contains(part), "{kind:?}: {text}");
+            }
+            assert!(!text.contains('{'), "{kind:?}: {text}");
+            let html = r.html.unwrap();
+            assert!(html.expose().contains("Firefox/140 &lt;script&gt;"));
+            assert!(!html.expose().contains("<script>"), "{kind:?}");
+        }
+        let low = t.render(MessageKind::RecoveryCodesLow, Channel::Email, &v);
+        assert_eq!(low.subject, "Only 2 recovery codes left for Acme");
+        let locked = t.render(MessageKind::LockedOut, Channel::Email, &v);
+        assert!(
+            locked
+                .text
+                .expose()
+                .contains("locked until 2027-01-15 08:15 UTC")
+        );
+        let added = t.render(MessageKind::MethodAdded, Channel::Email, &v);
+        assert!(added.text.expose().contains("authenticator app"));
+
+        // Nothing reported: said so, not left blank.
+        let bare = notice(Default::default());
+        let r = t.render(MessageKind::TwoFactorDisabled, Channel::Email, &bare);
+        assert!(r.text.expose().contains("IP address: unknown"));
+        let by_admin = notice(tollgate_domain::notification::NoticeDetails {
+            by_administrator: true,
+            ..Default::default()
+        });
+        let r = t.render(MessageKind::TwoFactorDisabled, Channel::Email, &by_admin);
+        assert!(r.text.expose().contains("An administrator turned off"));
+    }
+
+    #[test]
+    fn a_notice_template_can_be_overridden() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("locked_out.subject.txt"),
+            "{product}: locked until {locked_until}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("locked_out.txt"),
+            "Locked at {time} from {ip} ({user_agent}).",
+        )
+        .unwrap();
+        let t = Templates::from_dir(dir.path()).unwrap();
+        let v = notice(tollgate_domain::notification::NoticeDetails {
+            client_ip: "198.51.100.7".into(),
+            locked_until: chrono::DateTime::from_timestamp(1_800_000_910, 0),
+            ..Default::default()
+        });
+        let r = t.render(MessageKind::LockedOut, Channel::Email, &v);
+        assert_eq!(r.subject, "Acme: locked until 2027-01-15 08:15 UTC");
+        assert_eq!(
+            r.text.expose(),
+            "Locked at 2027-01-15 08:00 UTC from 198.51.100.7 (unknown)."
+        );
+        assert!(r.html.is_some(), "the default HTML stays");
+    }
+
     #[test]
     fn html_gets_escaped_values_and_text_gets_them_as_they_are() {
         let t = Templates::default();
@@ -394,12 +554,13 @@ mod tests {
     fn placeholders_fill_in_one_pass_and_unknown_ones_stay() {
         let mut v = vars(None);
         v.product = "{code}".into();
+        let kind = MessageKind::SignInCode;
         assert_eq!(
-            fill("{product} {code} {nope} {unclosed", &v, false),
+            fill("{product} {code} {nope} {unclosed", &v, kind, false),
             "{code} 428913 {nope} {unclosed"
         );
-        assert_eq!(fill("{{code}}", &v, false), "{428913}");
-        assert_eq!(fill("", &v, false), "");
+        assert_eq!(fill("{{code}}", &v, kind, false), "{428913}");
+        assert_eq!(fill("", &v, kind, false), "");
     }
 
     #[test]

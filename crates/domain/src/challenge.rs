@@ -18,7 +18,7 @@ use crate::lockout::{FailureAudit, LOCKOUT_SWAP_ATTEMPTS, LockoutRead, LockoutSt
 use crate::policy::{Compliance, Method, Policy};
 use crate::ports::{
     AuditEvent, ChallengeRecord, ChallengeStatus, ClientInfo, Completion, Consume, LockoutGuard,
-    NewChallenge, NewTrustedDevice, Offload, Store, StoredTotpState, TotpRecord,
+    NewChallenge, NewNotice, NewTrustedDevice, Offload, Store, StoredTotpState, TotpRecord,
     VerificationContext, VerifiedSession,
 };
 use crate::recovery;
@@ -474,6 +474,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             state: lockout,
             version: lockout_version,
             failure: Some(failure),
+            notify: policy.security_notifications,
         };
 
         let consume = match request.method {
@@ -507,6 +508,11 @@ impl<S: Store, O: Offload> Service<S, O> {
                 .details
                 .push(("trusted_device_id".to_owned(), grant.device_id.clone()));
         }
+        let remaining = match request.method {
+            Method::RecoveryCode => recovery_remaining.saturating_sub(1),
+            _ => recovery_remaining,
+        };
+        let notices = self.sign_in_notices(&policy, &event, remaining, grant.is_some())?;
         self.complete(
             user,
             id_hash,
@@ -516,14 +522,11 @@ impl<S: Store, O: Offload> Service<S, O> {
                 device,
                 session,
                 event,
+                notices,
             },
             (lockout, lockout_version),
         )
         .await?;
-        let remaining = match request.method {
-            Method::RecoveryCode => recovery_remaining.saturating_sub(1),
-            _ => recovery_remaining,
-        };
         Ok(Verified {
             trusted_device: grant,
             recovery_codes_remaining: remaining,
@@ -612,6 +615,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             device,
             session,
             event,
+            notices,
         } = completing;
         // The completion depends on the lockout row as read, and clears it
         // in the same write: a success never clears failures (or a lock)
@@ -636,6 +640,7 @@ impl<S: Store, O: Offload> Service<S, O> {
                     device.clone(),
                     session.clone(),
                     event.clone(),
+                    notices.clone(),
                     guard,
                 )
                 .await?
@@ -771,6 +776,8 @@ struct Completing {
     /// The application session to record as verified, if any.
     session: Option<VerifiedSession>,
     event: AuditEvent,
+    /// Security notifications, written with the completion.
+    notices: Vec<NewNotice>,
 }
 
 #[cfg(test)]

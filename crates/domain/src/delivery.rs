@@ -89,29 +89,50 @@ pub struct CodeSent {
     pub resend_available_at: DateTime<Utc>,
 }
 
-/// The code and link a message carries, opened for delivery.
+/// The code and link a message carries, opened for delivery; for a
+/// security notification, no code or link but what happened.
 #[derive(Debug)]
 pub struct Payload {
     pub code: SecretString,
     pub link: SecretString,
+    pub notice: Option<crate::notification::NoticeDetails>,
 }
 
-fn outbox_binding(id: &str) -> Vec<u8> {
+/// A new outbox message id: 128 random bits in hex.
+pub(crate) fn new_message_id() -> Result<String, DomainError> {
+    let mut bytes = [0u8; 16];
+    random::fill(&mut bytes)?;
+    Ok(hex_lower(&bytes))
+}
+
+/// What an outbox message's payload is sealed to: the message id.
+pub(crate) fn outbox_binding(id: &str) -> Vec<u8> {
     let mut binding = OUTBOX_PURPOSE.to_vec();
     binding.push(0);
     binding.extend_from_slice(id.as_bytes());
     binding
 }
 
-/// Opens the sealed code and link of an outbox message.
+/// Opens the sealed code and link of an outbox message (or, for a
+/// security notification, its details).
 pub fn open_payload(keys: &Keyring, record: &OutboxRecord) -> Result<Payload, DomainError> {
     let bytes = keys.open(&record.sealed_payload, &outbox_binding(&record.id))?;
+    if record.kind.is_notice() {
+        return Ok(Payload {
+            code: SecretString::new(String::new()),
+            link: SecretString::new(String::new()),
+            notice: Some(crate::notification::NoticeDetails::from_json(
+                bytes.expose(),
+            )?),
+        });
+    }
     let text = std::str::from_utf8(bytes.expose())
         .map_err(|_| DomainError::Internal("an outbox payload is malformed"))?;
     let (code, link) = text.split_once('\n').unwrap_or((text, ""));
     Ok(Payload {
         code: SecretString::new(code.to_owned()),
         link: SecretString::new(link.to_owned()),
+        notice: None,
     })
 }
 
@@ -155,11 +176,7 @@ impl<S: Store, O: Offload> Service<S, O> {
             code,
             link,
         } = draft;
-        let id = hex_lower(&{
-            let mut bytes = [0u8; 16];
-            random::fill(&mut bytes)?;
-            bytes
-        });
+        let id = new_message_id()?;
         let payload = Zeroizing::new(format!("{}\n{}", code.expose(), link));
         let sealed_payload: Sealed = self
             .keys
@@ -467,7 +484,9 @@ impl<S: Store, O: Offload> Service<S, O> {
         user: &UserRef,
         method: Method,
         audience: &str,
+        client: &ClientInfo,
     ) -> Result<Vec<SecretString>, DomainError> {
+        crate::bounds::check_request(&[], audience, Some(client), None)?;
         let kind = contact_of(method).ok_or_else(|| {
             DomainError::invalid(
                 "method",
@@ -486,14 +505,23 @@ impl<S: Store, O: Offload> Service<S, O> {
             return Err(DomainError::ContactUnconfirmed);
         }
         let now = self.clock.now();
+        // Turning on a method that is on changes nothing: nothing to tell.
+        let was_on = policy.security_notifications
+            && self.store.methods(user).await?.enabled.contains(&method);
         let shown = self
             .enable_with_recovery(user, &policy, now, |recovery| {
                 self.store
                     .enable_contact_method(user, method, now, recovery)
             })
             .await?;
-        let event = self.audit_event(user, "method.enabled", Some(method), &ClientInfo::default());
-        self.record_audit(event).await?;
+        let event = self.audit_event(user, "method.enabled", Some(method), client);
+        let notice = (policy.security_notifications && !was_on).then(|| {
+            (
+                crate::notification::enabled_kind(!shown.is_empty()),
+                crate::notification::NoticeDetails::of(&event),
+            )
+        });
+        self.record_noticed(user, event, notice).await?;
         Ok(shown)
     }
 

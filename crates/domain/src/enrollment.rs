@@ -5,10 +5,11 @@ use chrono::{DateTime, Utc};
 
 use crate::error::DomainError;
 use crate::ids::UserRef;
+use crate::notification::{NoticeDetails, disabled_kind, enabled_kind};
 use crate::policy::{Method, Policy, Verdict};
 use crate::ports::{
-    ClientInfo, NewRecoverySet, Offload, PendingTotp, RecoveryOnEnable, RecoveryStatus, Store,
-    StoredTotpState, TotpRecord, UserMethods,
+    AuditEvent, ClientInfo, MessageKind, NewRecoverySet, Offload, PendingTotp, RecoveryOnEnable,
+    RecoveryStatus, Store, StoredTotpState, TotpRecord, UserMethods,
 };
 use crate::recovery::{self, StoredCode};
 use crate::secret::SecretString;
@@ -180,7 +181,9 @@ impl<S: Store, O: Offload> Service<S, O> {
         &self,
         user: &UserRef,
         code: &str,
+        client: &ClientInfo,
     ) -> Result<TotpConfirmed, DomainError> {
+        crate::bounds::check_request(&[], "", Some(client), None)?;
         let now = self.clock.now();
         let policy = self.policy_for(user, "").await?;
         if !policy.two_factor_enabled {
@@ -211,13 +214,11 @@ impl<S: Store, O: Offload> Service<S, O> {
                     .enable_totp(user, record.version, now, step, recovery)
             })
             .await?;
-        let event = self.audit_event(
-            user,
-            "totp.enabled",
-            Some(Method::Totp),
-            &ClientInfo::default(),
-        );
-        self.record_audit(event).await?;
+        let event = self.audit_event(user, "totp.enabled", Some(Method::Totp), client);
+        let notice = policy
+            .security_notifications
+            .then(|| (enabled_kind(!shown.is_empty()), NoticeDetails::of(&event)));
+        self.record_noticed(user, event, notice).await?;
         Ok(TotpConfirmed {
             confirmed_at: now,
             recovery_codes: shown,
@@ -308,8 +309,9 @@ impl<S: Store, O: Offload> Service<S, O> {
         method: Option<Method>,
         roles: &[String],
         audience: &str,
+        client: &ClientInfo,
     ) -> Result<EnrollmentView, DomainError> {
-        crate::bounds::check_request(roles, audience, None, None)?;
+        crate::bounds::check_request(roles, audience, Some(client), None)?;
         if method == Some(Method::RecoveryCode) {
             return Err(DomainError::invalid(
                 "method",
@@ -330,25 +332,32 @@ impl<S: Store, O: Offload> Service<S, O> {
                 return Err(DomainError::PolicyForbids);
             }
         }
-        for target in targets {
+        let count = targets.len();
+        for (i, target) in targets.into_iter().enumerate() {
             let removed = match target {
                 Method::Totp => self.store.disable_totp(user, now).await?,
                 other => self.store.disable_contact_method(user, other, now).await?,
             };
             if removed {
-                let event = self.audit_event(
-                    user,
-                    "method.disabled",
-                    Some(target),
-                    &ClientInfo::default(),
-                );
-                self.record_audit(event).await?;
+                let event = self.audit_event(user, "method.disabled", Some(target), client);
+                // Turning all off sends one notice, with the last.
+                let notice = if method.is_none() && i + 1 < count {
+                    None
+                } else {
+                    self.removal_notice(user, &event).await?
+                };
+                self.record_noticed(user, event, notice).await?;
             }
         }
         self.get_enrollment(user).await
     }
 
-    pub async fn regenerate_codes(&self, user: &UserRef) -> Result<RecoveryCodes, DomainError> {
+    pub async fn regenerate_codes(
+        &self,
+        user: &UserRef,
+        client: &ClientInfo,
+    ) -> Result<RecoveryCodes, DomainError> {
+        crate::bounds::check_request(&[], "", Some(client), None)?;
         let view = self.get_enrollment(user).await?;
         if view.enabled_methods.is_empty() {
             return Err(DomainError::NotEnrolled);
@@ -357,13 +366,14 @@ impl<S: Store, O: Offload> Service<S, O> {
         let policy = self.policy_for(user, "").await?;
         let (shown, set) = self.new_recovery_set(user, &policy, now).await?;
         self.store.replace_recovery_codes(user, set).await?;
-        let event = self.audit_event(
-            user,
-            "recovery_codes.regenerated",
-            None,
-            &ClientInfo::default(),
-        );
-        self.record_audit(event).await?;
+        let event = self.audit_event(user, "recovery_codes.regenerated", None, client);
+        let notice = policy.security_notifications.then(|| {
+            (
+                MessageKind::RecoveryCodesRegenerated,
+                NoticeDetails::of(&event),
+            )
+        });
+        self.record_noticed(user, event, notice).await?;
         Ok(RecoveryCodes {
             codes: shown,
             generated_at: now,
@@ -384,7 +394,32 @@ impl<S: Store, O: Offload> Service<S, O> {
         let mut event = self.audit_event(user, "user.reset", None, &ClientInfo::default());
         event.actor_id = actor_id.to_owned();
         event.details.push(("reason".to_owned(), reason.to_owned()));
-        self.store.reset_user(user, now, event).await
+        // The user is told that 2FA was turned off, by an administrator,
+        // if they had it on (the reason stays in the audit log).
+        let mut notices = Vec::new();
+        if self.notifies(user).await? && !self.store.methods(user).await?.enabled.is_empty() {
+            let details = NoticeDetails {
+                by_administrator: true,
+                ..NoticeDetails::default()
+            };
+            notices.push(self.seal_notice(MessageKind::TwoFactorDisabled, &details, now)?);
+        }
+        self.store.reset_user(user, now, event, notices).await
+    }
+
+    /// The notice for a method just turned off (`event`), when the tenant
+    /// opted in: "2FA turned off" if the user has no method left, else "a
+    /// method removed".
+    pub(crate) async fn removal_notice(
+        &self,
+        user: &UserRef,
+        event: &AuditEvent,
+    ) -> Result<Option<(MessageKind, NoticeDetails)>, DomainError> {
+        if !self.notifies(user).await? {
+            return Ok(None);
+        }
+        let none_left = self.store.methods(user).await?.enabled.is_empty();
+        Ok(Some((disabled_kind(none_left), NoticeDetails::of(event))))
     }
 
     /// The policy's verdict on a user, and whether they have a method

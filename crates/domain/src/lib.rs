@@ -19,6 +19,7 @@ pub mod error;
 pub mod ids;
 pub mod import;
 pub mod lockout;
+pub mod notification;
 pub mod policy;
 pub mod policy_cache;
 pub mod ports;

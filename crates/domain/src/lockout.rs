@@ -32,8 +32,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::error::DomainError;
 use crate::ids::UserRef;
+use crate::notification::NoticeDetails;
 use crate::policy::Method;
-use crate::ports::{AuditEvent, ClientInfo, Offload, Outcome, Store};
+use crate::ports::{AuditEvent, ClientInfo, MessageKind, Offload, Outcome, Store};
 use crate::service::Service;
 
 /// How many times the lock duration doubles at most: the longest lock is
@@ -167,6 +168,9 @@ pub(crate) struct LockoutRead<'a> {
     /// The attempt's failure, when the caller audits it: a counted failure
     /// writes its audit event in the same write as the lockout row.
     pub failure: Option<FailureAudit<'a>>,
+    /// Whether the tenant opted in to security notifications: a lock then
+    /// queues its notice in the same write.
+    pub notify: bool,
 }
 
 /// How to audit a failed sign-in attempt.
@@ -242,6 +246,25 @@ impl<S: Store, O: Offload> Service<S, O> {
             if let Some(failure) = read.failure {
                 events.push(self.failure_event(user, failure, &error));
             }
+            let mut notices = Vec::new();
+            if let FailureOutcome::LockedOut { until } = outcome
+                && read.notify
+            {
+                let details = NoticeDetails {
+                    client_ip: read
+                        .failure
+                        .map(|f| f.client.ip.clone())
+                        .unwrap_or_default(),
+                    user_agent: read
+                        .failure
+                        .map(|f| f.client.user_agent.clone())
+                        .unwrap_or_default(),
+                    method: read.failure.map(|f| f.method),
+                    locked_until: Some(until),
+                    ..NoticeDetails::default()
+                };
+                notices.push(self.seal_notice(MessageKind::LockedOut, &details, now)?);
+            }
             if let FailureOutcome::LockedOut { until } = outcome {
                 let mut event =
                     self.audit_event(user, "user.locked_out", None, &ClientInfo::default());
@@ -253,7 +276,11 @@ impl<S: Store, O: Offload> Service<S, O> {
                 events.push(event);
             }
             let observed: Vec<_> = events.iter().map(|e| (e.kind, e.outcome)).collect();
-            if self.store.swap_lockout(user, version, next, events).await? {
+            if self
+                .store
+                .swap_lockout(user, version, next, events, notices)
+                .await?
+            {
                 for (kind, outcome) in observed {
                     self.observe_audit(kind, outcome);
                 }

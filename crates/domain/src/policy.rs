@@ -102,6 +102,10 @@ pub struct Policy {
     /// key): nobody (`Optional`), admins, or everyone. Until they do, they
     /// must enrol one; the other methods do not satisfy it.
     pub phishing_resistant: Enforcement,
+    /// Whether users are told by email of changes to their second factor,
+    /// recovery codes used, new trusted devices and lockouts (see
+    /// [`crate::notification`]). Tenant-wide.
+    pub security_notifications: bool,
 }
 
 /// The issuer authenticator apps show when none is configured.
@@ -144,6 +148,7 @@ impl Default for Policy {
             max_sends_per_tenant_hour: 1000,
             allowed_phone_regions: Vec::new(),
             phishing_resistant: Enforcement::Optional,
+            security_notifications: false,
         }
     }
 }

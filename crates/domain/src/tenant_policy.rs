@@ -190,6 +190,7 @@ fn diff_policy(old: &Policy, new: &Policy, prefix: &str, changes: &mut Vec<(Stri
         "max_sends_per_user_hour" => max_sends_per_user_hour,
         "max_sends_per_tenant_hour" => max_sends_per_tenant_hour,
         "allowed_phone_regions" => allowed_phone_regions,
+        "security_notifications" => security_notifications,
     );
 }
 
@@ -463,11 +464,20 @@ mod tests {
         let mut after = before.clone();
         after.base.grace_logins = 3;
         after.base.issuer = "Acme".into();
+        after.base.security_notifications = true;
         after
             .audiences
             .insert("staff".into(), PolicyOverride::default());
         let paths: Vec<String> = before.diff(&after).into_iter().map(|(p, _)| p).collect();
-        assert_eq!(paths, ["grace_logins", "totp.issuer", "audiences[staff]"]);
+        assert_eq!(
+            paths,
+            [
+                "grace_logins",
+                "totp.issuer",
+                "security_notifications",
+                "audiences[staff]"
+            ]
+        );
         assert_eq!(before.diff(&before), vec![]);
         let mut later = after.clone();
         if let Some(staff) = later.audiences.get_mut("staff") {

@@ -352,7 +352,9 @@ impl<S: Store, O: Offload> Service<S, O> {
         registration_id: &str,
         credential_json: &str,
         label: &str,
+        client: &ClientInfo,
     ) -> Result<(CredentialView, Vec<SecretString>), DomainError> {
+        crate::bounds::check_request(&[], "", Some(client), None)?;
         let now = self.clock.now();
         let ceremony = self.take_registration(user, registration_id, now).await?;
         let label = label_of(label, ceremony.kind)?;
@@ -370,12 +372,8 @@ impl<S: Store, O: Offload> Service<S, O> {
             credential: to_json(&credential)?,
             created_at: now,
         };
-        let mut audit = self.audit_event(
-            user,
-            "webauthn.registered",
-            Some(Method::WebAuthn),
-            &ClientInfo::default(),
-        );
+        let mut audit =
+            self.audit_event(user, "webauthn.registered", Some(Method::WebAuthn), client);
         audit
             .details
             .push(("credential_id".to_owned(), record.credential_id.clone()));
@@ -395,6 +393,14 @@ impl<S: Store, O: Offload> Service<S, O> {
             })
             .await?;
         self.observe_audit("webauthn.registered", crate::ports::Outcome::Success);
+        if policy.security_notifications {
+            // The registration wrote its audit event; the notice follows
+            // it (the registration decides whether it turned 2FA on).
+            let kind = crate::notification::enabled_kind(!shown.is_empty());
+            let details = crate::notification::NoticeDetails::of(&audit);
+            let notice = self.seal_notice(kind, &details, now)?;
+            self.store.record_noticed(user, None, vec![notice]).await?;
+        }
         let stored = self
             .store
             .webauthn_credentials(user)
@@ -451,7 +457,9 @@ impl<S: Store, O: Offload> Service<S, O> {
         &self,
         user: &UserRef,
         credential_id: &str,
+        client: &ClientInfo,
     ) -> Result<(), DomainError> {
+        crate::bounds::check_request(&[], "", Some(client), None)?;
         let now = self.clock.now();
         if !self
             .store
@@ -460,16 +468,12 @@ impl<S: Store, O: Offload> Service<S, O> {
         {
             return Err(DomainError::CredentialNotFound);
         }
-        let mut event = self.audit_event(
-            user,
-            "webauthn.removed",
-            Some(Method::WebAuthn),
-            &ClientInfo::default(),
-        );
+        let mut event = self.audit_event(user, "webauthn.removed", Some(Method::WebAuthn), client);
         event
             .details
             .push(("credential_id".to_owned(), credential_id.to_owned()));
-        self.record_audit(event).await
+        let notice = self.removal_notice(user, &event).await?;
+        self.record_noticed(user, event, notice).await
     }
 
     /// The sign-in ceremony for a challenge offering WebAuthn: the options

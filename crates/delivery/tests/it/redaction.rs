@@ -84,6 +84,7 @@ async fn configs_transports_and_messages_are_redacted() {
         link: Some(SecretString::new(
             "https://acme.test/c?token=hook-path-token-31".into(),
         )),
+        notice: None,
     };
     assert_clean("Vars", format!("{vars:?}"));
     let rendered = Templates::default().render(MessageKind::SignInCode, Channel::Email, &vars);

@@ -178,13 +178,14 @@ pub trait AdminStore: Send + Sync + 'static {
 
     /// Administrator reset, in one transaction: removes the user's methods,
     /// recovery codes and lockout, revokes trusted devices, cancels open
-    /// challenges, forgets every session's step-up record, and writes
-    /// `audit`.
+    /// challenges, forgets every session's step-up record, writes `audit`
+    /// and queues `notices` (to the user's confirmed email address, if any).
     fn reset_user(
         &self,
         user: &UserRef,
         now: DateTime<Utc>,
         audit: AuditEvent,
+        notices: Vec<super::NewNotice>,
     ) -> impl Future<Output = Result<(), DomainError>> + Send;
 
     /// Erasure, in one transaction: holds off the user's method changes,

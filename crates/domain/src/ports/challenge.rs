@@ -3,7 +3,7 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 
-use super::{AuditEvent, ClientInfo, LockoutGuard, TotpRecord, VerifiedSession};
+use super::{AuditEvent, ClientInfo, LockoutGuard, NewNotice, TotpRecord, VerifiedSession};
 use crate::error::DomainError;
 use crate::ids::UserRef;
 use crate::lockout::LockoutState;
@@ -144,8 +144,10 @@ pub trait ChallengeStore: Send + Sync + 'static {
     /// In one transaction: consumes the code (`consume`), completes the open,
     /// unexpired challenge, stores the trusted device if any, records the
     /// application session's verification if any (an upsert: a session that
-    /// steps up again is updated), and writes the audit event, all only while the user's lockout row is still as the
-    /// verification read it (`lockout`); with `lockout.reset`, the row is
+    /// steps up again is updated), and writes the audit event (and queues
+    /// `notices` to the user's confirmed email address, if any), all only
+    /// while the user's lockout row is still as the verification read it
+    /// (`lockout`); with `lockout.reset`, the row is
     /// then cleared in the same transaction. Nothing changes unless all of
     /// it succeeds: a failure counted (or a lock set) by a parallel guess
     /// since the row was read stops it (`LockoutChanged`).
@@ -159,6 +161,7 @@ pub trait ChallengeStore: Send + Sync + 'static {
         device: Option<NewTrustedDevice>,
         session: Option<VerifiedSession>,
         audit: AuditEvent,
+        notices: Vec<NewNotice>,
         lockout: LockoutGuard,
     ) -> impl Future<Output = Result<Completion, DomainError>> + Send;
 

@@ -33,28 +33,69 @@ impl Channel {
     }
 }
 
-/// What a message is for.
+/// What a message is for: a code or confirmation, or a security
+/// notification (see [`crate::notification`]), which carries no code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MessageKind {
     SignInCode,
     ContactConfirmation,
+    /// The user's first method was turned on.
+    TwoFactorEnabled,
+    /// The user's last method was turned off (or an administrator reset it).
+    TwoFactorDisabled,
+    MethodAdded,
+    MethodRemoved,
+    RecoveryCodesRegenerated,
+    RecoveryCodeUsed,
+    /// A recovery code was used and two or fewer are left.
+    RecoveryCodesLow,
+    TrustedDeviceAdded,
+    LockedOut,
 }
 
 impl MessageKind {
+    /// Every kind, codes first.
+    pub const ALL: [Self; 11] = [
+        Self::SignInCode,
+        Self::ContactConfirmation,
+        Self::TwoFactorEnabled,
+        Self::TwoFactorDisabled,
+        Self::MethodAdded,
+        Self::MethodRemoved,
+        Self::RecoveryCodesRegenerated,
+        Self::RecoveryCodeUsed,
+        Self::RecoveryCodesLow,
+        Self::TrustedDeviceAdded,
+        Self::LockedOut,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::SignInCode => "sign_in_code",
             Self::ContactConfirmation => "contact_confirmation",
+            Self::TwoFactorEnabled => "two_factor_enabled",
+            Self::TwoFactorDisabled => "two_factor_disabled",
+            Self::MethodAdded => "method_added",
+            Self::MethodRemoved => "method_removed",
+            Self::RecoveryCodesRegenerated => "recovery_codes_regenerated",
+            Self::RecoveryCodeUsed => "recovery_code_used",
+            Self::RecoveryCodesLow => "recovery_codes_low",
+            Self::TrustedDeviceAdded => "trusted_device_added",
+            Self::LockedOut => "locked_out",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "sign_in_code" => Some(Self::SignInCode),
-            "contact_confirmation" => Some(Self::ContactConfirmation),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
     }
+
+    /// Whether this is a security notification (no code, no link).
+    pub fn is_notice(self) -> bool {
+        !matches!(self, Self::SignInCode | Self::ContactConfirmation)
+    }
+
+    /// The kinds that carry a code or link: what the sending limits count.
+    pub const CODES: [Self; 2] = [Self::SignInCode, Self::ContactConfirmation];
 }
 
 /// A message to put in the outbox. Its code and link are sealed.
@@ -244,8 +285,9 @@ pub trait DeliveryStore: Send + Sync + 'static {
         retry_at: Option<DateTime<Utc>>,
     ) -> impl Future<Output = Result<(), DomainError>> + Send;
 
-    /// Messages (codes and confirmations) created for the tenant, or for
-    /// one of its users, after `since`: what the sending limits count.
+    /// Messages with codes (sign-in codes and confirmations, not security
+    /// notifications) created for the tenant, or for one of its users,
+    /// after `since`: what the sending limits count.
     fn sends_since(
         &self,
         tenant: &TenantId,

@@ -24,7 +24,8 @@ pub trait LockoutStore: Send + Sync + 'static {
     ) -> impl Future<Output = Result<(LockoutState, i64), DomainError>> + Send;
 
     /// Replaces the lockout state if its version is still `version`, and
-    /// then, in the same transaction, stores `audit` (nothing if the
+    /// then, in the same transaction, stores `audit` and queues `notices`
+    /// to the user's confirmed email address, if any (nothing if the
     /// version had moved on).
     fn swap_lockout(
         &self,
@@ -32,5 +33,6 @@ pub trait LockoutStore: Send + Sync + 'static {
         version: i64,
         state: LockoutState,
         audit: Vec<AuditEvent>,
+        notices: Vec<super::NewNotice>,
     ) -> impl Future<Output = Result<bool, DomainError>> + Send;
 }

@@ -3,7 +3,7 @@
 //!
 //! Storage is one small trait per area ([`EnrollmentStore`],
 //! [`ChallengeStore`], [`LockoutStore`], [`DeliveryStore`], [`AdminStore`],
-//! [`WebAuthnStore`], [`SessionStore`]),
+//! [`WebAuthnStore`], [`SessionStore`], [`NotificationStore`]),
 //! each beside the records it exchanges; [`Store`] is their sum, what a use
 //! case asks for.
 use std::future::Future;
@@ -19,6 +19,7 @@ mod challenge;
 mod delivery;
 mod enrollment;
 mod lockout;
+mod notification;
 mod session;
 mod webauthn;
 pub use admin::*;
@@ -26,6 +27,7 @@ pub use challenge::*;
 pub use delivery::*;
 pub use enrollment::*;
 pub use lockout::*;
+pub use notification::*;
 pub use session::*;
 pub use webauthn::*;
 
@@ -82,6 +84,7 @@ pub trait Store:
     + AdminStore
     + WebAuthnStore
     + SessionStore
+    + NotificationStore
 {
 }
 
@@ -93,6 +96,7 @@ impl<S> Store for S where
         + AdminStore
         + WebAuthnStore
         + SessionStore
+        + NotificationStore
 {
 }
 

@@ -51,9 +51,12 @@ const CHECKPOINT_PATIENCE: Duration = Duration::from_millis(10);
 const BACKFILL_POLL: Duration = Duration::from_millis(2);
 
 /// One write: statements built by sea-query (every value bound), run in
-/// order; its answer is how many rows the last one changed.
+/// order; its answer is how many rows one of them (usually the last)
+/// changed.
 pub(crate) struct Write {
     statements: Vec<(String, Vec<SqlValue>)>,
+    /// Which statement the answer counts.
+    counted: usize,
 }
 
 impl Write {
@@ -61,11 +64,26 @@ impl Write {
     pub(crate) fn counting_last(
         statements: impl IntoIterator<Item = (String, Values)>,
     ) -> Result<Self, WriteError> {
-        let statements = statements
+        Self::counting(statements, usize::MAX)
+    }
+
+    /// `statements` in order; the answer counts the rows statement number
+    /// `counted` (from 0; past the end: the last) changed. The statements
+    /// after it may change rows or not without changing the answer (a
+    /// security notification queued only when the user has an address).
+    pub(crate) fn counting(
+        statements: impl IntoIterator<Item = (String, Values)>,
+        counted: usize,
+    ) -> Result<Self, WriteError> {
+        let statements: Vec<_> = statements
             .into_iter()
             .map(|(sql, values)| Ok((sql, bound(values)?)))
             .collect::<Result<_, WriteError>>()?;
-        Ok(Self { statements })
+        let counted = counted.min(statements.len().saturating_sub(1));
+        Ok(Self {
+            statements,
+            counted,
+        })
     }
 }
 
@@ -397,10 +415,13 @@ fn transaction(conn: &Connection, writes: &[Write]) -> Result<Vec<i64>, Failure>
         let mut answers = Vec::with_capacity(writes.len());
         for write in writes {
             let mut changed = 0;
-            for (sql, values) in &write.statements {
-                changed = conn
+            for (i, (sql, values)) in write.statements.iter().enumerate() {
+                let rows = conn
                     .prepare_cached(sql)?
                     .execute(rusqlite::params_from_iter(values))?;
+                if i == write.counted {
+                    changed = rows;
+                }
             }
             answers.push(i64::try_from(changed).unwrap_or(i64::MAX));
         }
@@ -500,6 +521,36 @@ mod tests {
         let results = commit(&conn, &[insert(1, "a"), consume(1), consume(1)]);
 
         assert_eq!(results, [Ok(1), Ok(1), Ok(0)]);
+    }
+
+    /// The answer counts the statement asked for, whatever the ones after
+    /// it change (a notice queued only when the user has an address).
+    #[test]
+    fn a_write_answers_for_the_statement_it_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = database(&dir);
+        let conn = open(&path, Role::Writer).unwrap();
+        let statement = |sql: &str| (sql.to_owned(), Values(Vec::new()));
+        let write = |counted| {
+            Write::counting(
+                [
+                    statement("UPDATE codes SET used = 1 WHERE k = 1 AND used = 0"),
+                    statement("INSERT INTO codes (k, v) SELECT 2, 'b' WHERE changes() = 1"),
+                    statement("INSERT INTO codes (k, v) SELECT 3, 'c' WHERE 0"),
+                ],
+                counted,
+            )
+            .unwrap()
+        };
+
+        assert_eq!(commit(&conn, &[insert(1, "a"), write(1)]), [Ok(1), Ok(1)]);
+        assert_eq!(
+            rows(&path).len(),
+            2,
+            "the uncounted last statement wrote nothing"
+        );
+        // Past the end: the last statement.
+        assert_eq!(commit(&conn, &[write(0), write(9)]), [Ok(0), Ok(0)]);
     }
 
     /// The WAL header's checkpoint sequence number: it changes each time

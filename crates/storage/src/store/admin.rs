@@ -413,6 +413,7 @@ impl AdminStore for SeaStore {
         user: &UserRef,
         now: DateTime<Utc>,
         audit: AuditEvent,
+        notices: Vec<tollgate_domain::ports::NewNotice>,
     ) -> Result<(), DomainError> {
         let (txn, _turn) = self.begin_write().await?;
         // Challenges first: a verification on Postgres locks its challenge
@@ -475,6 +476,7 @@ impl AdminStore for SeaStore {
             .exec_without_returning(&txn)
             .await
             .map_err(unavailable)?;
+        super::notification::queue_notices(&txn, user, &notices).await?;
         txn.commit().await.map_err(unavailable)
     }
 

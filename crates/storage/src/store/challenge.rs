@@ -13,11 +13,12 @@ use sea_orm::{
 };
 use tollgate_domain::ports::{
     AuditEvent, ChallengeRecord, ChallengeStore, Completion, Consume, LockoutGuard, LockoutStore,
-    NewChallenge, NewTrustedDevice, VerificationContext, VerifiedSession,
+    NewChallenge, NewNotice, NewTrustedDevice, VerificationContext, VerifiedSession,
 };
 use tollgate_domain::{DomainError, UserRef};
 
 use super::lockout::lockout_reset;
+use super::notification::notice_insert;
 use super::rows::{audit_row, device_row, to_challenge, to_lockout, to_record, truncate};
 use super::session::session_upsert;
 use super::sql::{
@@ -198,6 +199,7 @@ fn completion_write(
     device: Option<NewTrustedDevice>,
     session: Option<VerifiedSession>,
     audit: AuditEvent,
+    notices: &[NewNotice],
     lockout: LockoutGuard,
 ) -> Result<Write, DomainError> {
     // The guard first: every later statement runs only after one change,
@@ -230,7 +232,15 @@ fn completion_write(
         );
     }
     statements.push(sqlite_insert(audit_row(audit), InsertWhen::AfterOneChange)?);
-    Write::counting_last(statements).map_err(unavailable)
+    // The answer is the audit event's; notices follow it, each only after
+    // one change (the audit event, then the notice before, which went to
+    // the same address): none when the user has no confirmed address.
+    let audited = statements.len() - 1;
+    for notice in notices {
+        let after_one_change = Some(Expr::cust("changes() = 1"));
+        statements.push(notice_insert(user, notice, after_one_change)?.build(SqliteQueryBuilder));
+    }
+    Write::counting(statements, audited).map_err(unavailable)
 }
 
 /// The first step of a completion on Postgres: one row while the user's
@@ -280,6 +290,7 @@ fn completion_statement(
     device: Option<NewTrustedDevice>,
     session: Option<VerifiedSession>,
     audit: AuditEvent,
+    notices: &[NewNotice],
     lockout: LockoutGuard,
 ) -> Result<WithQuery, DomainError> {
     let one = || Query::returning().expr(Expr::val(1));
@@ -348,6 +359,12 @@ fn completion_statement(
             .returning(one())
             .to_owned(),
     ));
+    for (i, notice) in notices.iter().enumerate() {
+        with.cte(step(
+            format!("notice_{i}"),
+            notice_insert(user, notice, Some(any_row_in("closed")))?,
+        ));
+    }
     // The name is ours; no value is spliced into the text.
     let answer = Query::select()
         .expr_as(Expr::cust("(SELECT count(*) FROM audited)"), "audited")
@@ -573,11 +590,12 @@ impl ChallengeStore for SeaStore {
         device: Option<NewTrustedDevice>,
         session: Option<VerifiedSession>,
         audit: AuditEvent,
+        notices: Vec<NewNotice>,
         lockout: LockoutGuard,
     ) -> Result<Completion, DomainError> {
         if let Some(batches) = &self.batches {
             let write = completion_write(
-                user, id_hash, &consume, now, device, session, audit, lockout,
+                user, id_hash, &consume, now, device, session, audit, &notices, lockout,
             )?;
             // Whether the last statement (the audit event) was written, and
             // so every one before it.
@@ -590,7 +608,7 @@ impl ChallengeStore for SeaStore {
         let audited = self
             .writes
             .query_one(&completion_statement(
-                user, id_hash, &consume, now, device, session, audit, lockout,
+                user, id_hash, &consume, now, device, session, audit, &notices, lockout,
             )?)
             .await
             .map_err(unavailable)?

@@ -9,8 +9,8 @@ use sea_orm::{
 use tollgate_domain::contact::ContactKind;
 use tollgate_domain::policy::Method;
 use tollgate_domain::ports::{
-    Channel, CodeSend, ConfirmationSend, ContactRecord, DeliveryStore, NewMessage, OutboxFilter,
-    OutboxRecord,
+    Channel, CodeSend, ConfirmationSend, ContactRecord, DeliveryStore, MessageKind, NewMessage,
+    OutboxFilter, OutboxRecord,
 };
 use tollgate_domain::{DomainError, TenantId, UserRef};
 
@@ -483,6 +483,8 @@ impl DeliveryStore for SeaStore {
             .filter(outbox::Column::TenantId.eq(tenant.as_str()))
             .apply_if(user, |q, u| q.filter(outbox::Column::UserId.eq(u.as_str())))
             .filter(outbox::Column::CreatedAt.gt(millis(since)))
+            // Security notifications do not use up the user's sends.
+            .filter(outbox::Column::Kind.is_in(MessageKind::CODES.map(MessageKind::as_str)))
             .count(&self.db)
             .await
             .map_err(unavailable)

@@ -1,13 +1,15 @@
 //! The lockout row: reading it, and the compare-and-swap that counts a failure
 //! with its audit events.
 use sea_orm::sea_query::{
-    Expr, ExprTrait, InsertStatement, OnConflict, Query, UpdateStatement, WithClause,
+    Expr, ExprTrait, InsertStatement, OnConflict, Query, SqliteQueryBuilder, UpdateStatement,
+    WithClause,
 };
 use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QueryTrait};
 use tollgate_domain::lockout::LockoutState;
-use tollgate_domain::ports::{AuditEvent, LockoutStore};
+use tollgate_domain::ports::{AuditEvent, LockoutStore, NewNotice};
 use tollgate_domain::{DomainError, UserRef};
 
+use super::notification::notice_insert;
 use super::rows::{audit_row, to_lockout};
 use super::sql::{any_row_in, insert_if, owned_by, step};
 use super::{SeaStore, millis, unavailable};
@@ -80,6 +82,7 @@ impl LockoutStore for SeaStore {
         version: i64,
         state: LockoutState,
         audit: Vec<AuditEvent>,
+        notices: Vec<NewNotice>,
     ) -> Result<bool, DomainError> {
         let failures = i32::try_from(state.failures).unwrap_or(i32::MAX);
         let lockouts = i32::try_from(state.lockouts).unwrap_or(i32::MAX);
@@ -96,15 +99,23 @@ impl LockoutStore for SeaStore {
                 statements.push(sqlite_insert(audit_row(event), InsertWhen::AfterOneChange)?);
             }
             // Each event is written only if the statement before it changed
-            // a row, so the last statement's count says whether all were.
+            // a row, so the last event's count says whether all were; the
+            // notices follow, each after one change, and are not counted
+            // (none is written for a user without a confirmed address).
+            let counted = statements.len() - 1;
+            for notice in &notices {
+                let after_one_change = Some(Expr::cust("changes() = 1"));
+                statements
+                    .push(notice_insert(user, notice, after_one_change)?.build(SqliteQueryBuilder));
+            }
             let written = batches
-                .run(Write::counting_last(statements).map_err(unavailable)?)
+                .run(Write::counting(statements, counted).map_err(unavailable)?)
                 .await
                 .map_err(unavailable)?;
             return Ok(written == 1);
         }
         let mut statement = lockout_swap(user, failures, lockouts, locked_until, version);
-        if audit.is_empty() {
+        if audit.is_empty() && notices.is_empty() {
             return Ok(self.write(&statement).await? == 1);
         }
         // Postgres: one statement, each event inserted only if the step
@@ -125,6 +136,10 @@ impl LockoutStore for SeaStore {
                 .to_owned();
             before = format!("audit_{i}");
             with.cte(step(before.clone(), insert));
+        }
+        for (i, notice) in notices.iter().enumerate() {
+            let insert = notice_insert(user, notice, Some(any_row_in(&before)))?;
+            with.cte(step(format!("notice_{i}"), insert));
         }
         // The name is ours; no value is spliced into the text.
         let swap = with.query(

@@ -11,6 +11,7 @@ pub(crate) mod enrollment;
 mod erasure;
 mod import;
 pub(crate) mod lockout;
+pub(crate) mod notification;
 pub(crate) mod rows;
 pub(crate) mod session;
 pub(crate) mod sql;
