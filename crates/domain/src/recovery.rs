@@ -166,17 +166,25 @@ pub fn generate_set(
     Ok(codes)
 }
 
+/// What is typed, without surrounding whitespace, dashes and spaces, in
+/// upper case (`Zeroizing`: it may be a code).
+fn canonical(input: &str) -> zeroize::Zeroizing<String> {
+    zeroize::Zeroizing::new(
+        input
+            .trim()
+            .chars()
+            .filter(|c| *c != '-' && *c != ' ')
+            .map(|c| c.to_ascii_uppercase())
+            .collect(),
+    )
+}
+
 /// A code as typed: case-insensitive, dashes and inner spaces optional,
 /// surrounding whitespace ignored. `None` when it cannot be a recovery code.
 pub fn normalize(input: &str) -> Option<SecretString> {
-    let canonical: String = input
-        .trim()
-        .chars()
-        .filter(|c| *c != '-' && *c != ' ')
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
+    let canonical = canonical(input);
     (canonical.len() == SYMBOLS && canonical.bytes().all(|b| ALPHABET.contains(&b)))
-        .then(|| SecretString::new(canonical))
+        .then(|| SecretString::new(canonical.to_string()))
 }
 
 /// Symbols in a code imported from another system: at least 6 (shorter
@@ -188,17 +196,11 @@ pub const IMPORTED_SYMBOLS: std::ops::RangeInclusive<usize> = 6..=32;
 /// normalisation (case, dashes and spaces ignored), so a tollgate code
 /// canonicalises the same either way. `None` when it can be neither.
 pub fn normalize_any(input: &str) -> Option<SecretString> {
-    normalize(input).or_else(|| {
-        let canonical: String = input
-            .trim()
-            .chars()
-            .filter(|c| *c != '-' && *c != ' ')
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
-        (IMPORTED_SYMBOLS.contains(&canonical.len())
-            && canonical.bytes().all(|b| b.is_ascii_alphanumeric()))
-        .then(|| SecretString::new(canonical))
-    })
+    let canonical = canonical(input);
+    let ours = canonical.len() == SYMBOLS && canonical.bytes().all(|b| ALPHABET.contains(&b));
+    let imported = IMPORTED_SYMBOLS.contains(&canonical.len())
+        && canonical.bytes().all(|b| b.is_ascii_alphanumeric());
+    (ours || imported).then(|| SecretString::new(canonical.to_string()))
 }
 
 /// argon2id hash (PHC string) of a canonical code. CPU-heavy: run it off the
