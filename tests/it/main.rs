@@ -14,6 +14,7 @@ mod delivery;
 mod enrollment;
 mod faults;
 mod import;
+mod import_cli;
 mod policy;
 mod retention;
 mod secrets;

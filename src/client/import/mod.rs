@@ -324,7 +324,7 @@ impl Run {
                 let rejection = Rejection {
                     code: "LOCAL".to_owned(),
                     reason: MALFORMED_ROW.to_owned(),
-                    message: format!("the row {}", bad.message),
+                    message: bad.message,
                     fields: Vec::new(),
                     metadata: Value::Null,
                 };
@@ -470,10 +470,13 @@ async fn call(
             }
         };
         let details = status.get_error_details();
-        let reason = details
-            .error_info()
-            .map(|i| i.reason.clone())
-            .unwrap_or_default();
+        let Some(info) = details.error_info() else {
+            // tollgate names a reason for everything it refuses: a status
+            // without one came from the transport (a dropped connection)
+            // or from something that is not tollgate; no row is at fault.
+            return Outcome::Stop(not_from_tollgate(&status));
+        };
+        let reason = info.reason.clone();
         match status.code() {
             Code::ResourceExhausted if reason == "OVERLOADED" && tries < OVERLOADED_RETRIES => {
                 tries += 1;
@@ -528,6 +531,24 @@ async fn call(
                 });
             }
         }
+    }
+}
+
+/// The stop for a status no tollgate handler made.
+fn not_from_tollgate(status: &tonic::Status) -> Stop {
+    let code = code_name(status.code()).to_owned();
+    let message = status.message().to_owned();
+    match status.code() {
+        Code::Unavailable
+        | Code::DeadlineExceeded
+        | Code::Unknown
+        | Code::Cancelled
+        | Code::Internal => Stop::Unreachable { code, message },
+        _ => Stop::Refused {
+            code,
+            reason: String::new(),
+            message,
+        },
     }
 }
 

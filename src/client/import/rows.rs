@@ -158,7 +158,7 @@ impl Rows {
                 let text = match text {
                     Ok(text) => text,
                     Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                        return Ok(Some((*line, Err(malformed(None, "is not UTF-8")))));
+                        return Ok(Some((*line, Err(malformed(None, "not UTF-8")))));
                     }
                     Err(e) => return Err(e.to_string()),
                 };
@@ -221,11 +221,15 @@ fn csv_cells(
         let Some(name) = header.get(i) else {
             return Err(malformed(
                 None,
-                format!("has {} fields, the header {}", record.len(), header.len()),
+                format!(
+                    "{} fields where the header has {}",
+                    record.len(),
+                    header.len()
+                ),
             ));
         };
         let text = std::str::from_utf8(bytes)
-            .map_err(|_| malformed(None, format!("{name}: is not UTF-8")))?;
+            .map_err(|_| malformed(None, format!("{name}: not UTF-8")))?;
         if !text.is_empty() {
             cells.push((name.clone(), Cell::Text(text.to_owned())));
         }
@@ -237,9 +241,9 @@ fn csv_cells(
 fn json_cells(text: &str) -> Result<Vec<(String, Cell)>, Malformed> {
     // serde_json's syntax errors say where, not what was there.
     let value: Value = serde_json::from_str(text)
-        .map_err(|e| malformed(None, format!("is not JSON: {}", syntax_only(&e))))?;
+        .map_err(|e| malformed(None, format!("not JSON ({})", syntax_only(&e))))?;
     let Value::Object(object) = value else {
-        return Err(malformed(None, "is not a JSON object"));
+        return Err(malformed(None, "not a JSON object"));
     };
     let user_id = object
         .get("user_id")
@@ -335,7 +339,7 @@ fn parse(cells: Vec<(String, Cell)>) -> Result<Parsed, Malformed> {
         }
     }
     let Some(user_id) = fields.take("user_id") else {
-        return Err(fail("user_id: is missing".to_owned()));
+        return Err(fail("user_id: missing".to_owned()));
     };
     let request = request(&mut fields).map_err(fail)?;
     Ok(Parsed { user_id, request })
