@@ -15,6 +15,7 @@ mod enrollment;
 mod faults;
 mod import;
 mod import_cli;
+mod migrate;
 mod policy;
 mod retention;
 mod secrets;
