@@ -1,5 +1,5 @@
 //! The command-line client: `tollgate health`, `status`, `totp`, `challenge`,
-//! `policy`, `user` and `audit` call a running server over its Unix socket
+//! `policy`, `user`, `audit` and `import` call a running server over its Unix socket
 //! (or TCP/TLS with `--addr`). This module holds what every command shares:
 //! the connection options, the exit codes scripts rely on, and the two output
 //! forms (aligned text for people, one JSON document for scripts).
@@ -7,6 +7,7 @@ mod admin;
 mod challenge;
 mod erasure;
 mod health;
+mod import;
 mod policy;
 mod totp;
 
@@ -27,14 +28,16 @@ use crate::pb;
 
 /// Exit codes of the client commands, for `--help` and the README.
 pub const EXIT_CODES_HELP: &str = "\
-Exit codes of the client commands (health, status, totp, challenge, policy, user, audit):
+Exit codes of the client commands (health, status, totp, challenge, policy, user, audit, import):
   0  success
   1  local error (unreadable file, bad JSON)
   2  usage error (bad or missing options)
   3  could not reach the server (connect failure, no answer within --timeout,
-     UNAVAILABLE, DEADLINE_EXCEEDED)
-  4  the server refused the request (printed: gRPC code, ErrorInfo reason, message)
-  5  health: the service is NOT_SERVING or unknown";
+     UNAVAILABLE, DEADLINE_EXCEEDED); import: progress saved
+  4  the server refused the request (printed: gRPC code, ErrorInfo reason, message);
+     import: some rows were rejected (the run completed; see the rejects file)
+  5  health: the service is NOT_SERVING or unknown
+  130 import: interrupted with Ctrl-C (progress saved)";
 
 const EXIT_LOCAL: u8 = 1;
 const EXIT_UNREACHABLE: u8 = 3;
@@ -127,6 +130,10 @@ pub enum ClientCommand {
     User(admin::UserCommand),
     /// List audit events.
     Audit(admin::AuditArgs),
+    /// Move users in from another system: import their existing
+    /// authenticator-app secrets, recovery codes and contacts from a CSV or
+    /// JSON Lines file (try --dry-run first; see docs/migrating.md).
+    Import(import::ImportArgs),
 }
 
 impl ClientCommand {
@@ -139,6 +146,16 @@ impl ClientCommand {
             Self::Policy(c) => c.conn(),
             Self::User(c) => c.conn(),
             Self::Audit(a) => &a.conn,
+            Self::Import(a) => &a.conn,
+        }
+    }
+
+    /// How long the whole command may take: --timeout, except for `import`,
+    /// whose every call has --timeout instead.
+    fn deadline(&self) -> Option<Duration> {
+        match self {
+            Self::Import(_) => None,
+            other => Some(timeout(other.conn())),
         }
     }
 
@@ -151,6 +168,7 @@ impl ClientCommand {
             Self::Policy(command) => policy::run(command, channel).await,
             Self::User(command) => admin::user(command, channel).await,
             Self::Audit(args) => admin::audit(args, channel).await,
+            Self::Import(args) => import::run(args, channel).await,
         }
     }
 }
@@ -182,6 +200,9 @@ impl From<Status> for ClientError {
 pub struct Report {
     json: Value,
     text: String,
+    /// The exit code: 0 unless the command says (e.g. an import with
+    /// rejected rows).
+    exit: u8,
 }
 
 impl Report {
@@ -189,7 +210,12 @@ impl Report {
         Self {
             json,
             text: text.into(),
+            exit: 0,
         }
+    }
+
+    fn exit(self, exit: u8) -> Self {
+        Self { exit, ..self }
     }
 }
 
@@ -212,7 +238,10 @@ pub fn main(command: ClientCommand) -> ExitCode {
                 let channel = connect(&conn).await?;
                 command.run(InterceptedService::new(channel, key)).await
             };
-            match tokio::time::timeout(timeout(&conn), work).await {
+            let Some(deadline) = command.deadline() else {
+                return work.await;
+            };
+            match tokio::time::timeout(deadline, work).await {
                 Ok(outcome) => outcome,
                 Err(_) => Err(ClientError::TimedOut(format!(
                     "no answer within {} s",
@@ -229,7 +258,7 @@ pub fn main(command: ClientCommand) -> ExitCode {
             } else if !report.text.is_empty() {
                 println!("{}", report.text.trim_end());
             }
-            ExitCode::SUCCESS
+            ExitCode::from(report.exit)
         }
         Err(error) => report_error(&error, conn.json),
     }

@@ -23,7 +23,13 @@ const SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 /// What an authenticator app shows for `secret` with these parameters,
 /// computed by totp-rs apart from the server (which also takes secrets
 /// shorter than totp-rs's own 128-bit minimum, so no RFC check here).
-fn code(secret: &str, algorithm: totp_rs::Algorithm, digits: u8, period: u64, at: i64) -> String {
+pub(crate) fn code(
+    secret: &str,
+    algorithm: totp_rs::Algorithm,
+    digits: u8,
+    period: u64,
+    at: i64,
+) -> String {
     let bytes = totp_rs::Secret::try_from_base32(secret).unwrap();
     totp_rs::Builder::new()
         .with_secret(bytes.as_bytes().to_vec())
@@ -54,7 +60,7 @@ fn base32(secret: &str) -> Option<pb::ImportedTotp> {
     })
 }
 
-async fn sign_in(
+pub(crate) async fn sign_in(
     server: &TestServer,
     user: &str,
     method: pb::Method,
@@ -615,6 +621,53 @@ async fn only_administrators_import(db: &TestDb) {
     server.stop().await;
 }
 
+async fn a_repeat_never_makes_a_spent_code_good_again(db: &TestDb) {
+    let server = TestServer::start(db, clock()).await;
+    let mut enrollment = server.enrollment().await;
+    let request = || pb::ImportUserRequest {
+        totp: base32(SECRET),
+        recovery_codes: vec!["ONLY-CODE-0001".into()],
+        ..import("quin")
+    };
+    let first = imported(&mut enrollment, request()).await;
+    assert_eq!(first.outcome(), pb::ImportOutcome::Imported);
+    let spent = sign_in(&server, "quin", pb::Method::RecoveryCode, "ONLY-CODE-0001")
+        .await
+        .unwrap();
+    assert_eq!(spent.recovery_codes_remaining, 0);
+
+    // The same row again (a resumed or repeated import run): her set is
+    // kept as it is, the spent code stays spent.
+    let again = imported(&mut enrollment, request()).await;
+    assert_eq!(again.outcome(), pb::ImportOutcome::Unchanged);
+    assert_eq!(again.recovery_codes_remaining, 0);
+    let replayed = sign_in(&server, "quin", pb::Method::RecoveryCode, "ONLY-CODE-0001").await;
+    assert!(replayed.is_err(), "a spent code was accepted again");
+    // Minting does not hand her a fresh set behind her back either.
+    let minted = imported(
+        &mut enrollment,
+        pb::ImportUserRequest {
+            totp: base32(SECRET),
+            mint_recovery_codes: true,
+            ..import("quin")
+        },
+    )
+    .await;
+    assert!(minted.recovery_codes.is_empty());
+    // Asked to replace, the set is new.
+    let replaced = imported(
+        &mut enrollment,
+        pb::ImportUserRequest {
+            replace: true,
+            ..request()
+        },
+    )
+    .await;
+    assert_eq!(replaced.outcome(), pb::ImportOutcome::Replaced);
+    assert_eq!(replaced.recovery_codes_remaining, 1);
+    server.stop().await;
+}
+
 async fn sign_in_with_key(
     server: &TestServer,
     key: &str,
@@ -640,4 +693,5 @@ on_both_databases!(
     parallel_imports_of_one_user_write_once,
     bad_imports_are_clear_invalid_arguments,
     only_administrators_import,
+    a_repeat_never_makes_a_spent_code_good_again,
 );

@@ -15,6 +15,8 @@ mod enrollment;
 mod erasure;
 mod faults;
 mod import;
+mod import_cli;
+mod migrate;
 mod notifications;
 mod policy;
 mod retention;

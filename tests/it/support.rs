@@ -361,6 +361,18 @@ impl ServerProcess {
     }
 }
 
+impl ServerProcess {
+    /// Sends SIGKILL (a crash, no graceful shutdown) and waits for the exit.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = Command::new("kill")
+                .args(["-KILL", &child.id().to_string()])
+                .status();
+            let _ = child.wait();
+        }
+    }
+}
+
 impl Drop for ServerProcess {
     fn drop(&mut self) {
         if let Some(mut child) = self.0.take() {

@@ -351,7 +351,9 @@ impl<S: Store, O: Offload> Service<S, O> {
         };
         let wants_codes =
             parsed.codes.is_some() || matches!(request.recovery, RecoveryImport::Mint);
-        let holds_codes = wants_codes && self.store.recovery_status(user).await?.remaining > 0;
+        // A set held, even one fully spent: importing the same codes again
+        // must not make a spent code good again.
+        let holds_codes = wants_codes && self.store.recovery_status(user).await?.total > 0;
         let (shown, recovery) = match (&parsed.codes, holds_codes && !request.replace) {
             (_, true) => (Vec::new(), None),
             (Some(codes), false) => (

@@ -18,7 +18,7 @@ use super::enrollment::{hold_method_changes, put_recovery_set, turn_method_on};
 use super::rows::audit_row;
 use super::sql::owned_by;
 use super::{SeaStore, millis, unavailable};
-use crate::entity::{audit_event, contact, totp_credential, user, user_method};
+use crate::entity::{audit_event, contact, recovery_code, totp_credential, user, user_method};
 
 /// Why an import stopped before committing.
 enum Stop {
@@ -90,6 +90,11 @@ async fn import_in(
         }
     }
     if let Some(set) = plan.recovery {
+        // Planned for a user without codes (unless replacing): codes by now
+        // (a parallel import) are a race, not something to overwrite.
+        if !plan.replace && holds_recovery_codes(txn, user).await? {
+            return Err(Stop::Raced);
+        }
         put_recovery_set(txn, user, set).await?;
         changed = true;
     }
@@ -115,6 +120,15 @@ async fn import_in(
         changed |= updated.rows_affected > 0;
     }
     Ok(changed.then_some(replaced))
+}
+
+/// Whether the user has recovery codes, spent or not.
+async fn holds_recovery_codes(txn: &DatabaseTransaction, user: &UserRef) -> Result<bool, DbErr> {
+    let held = recovery_code::Entity::find()
+        .filter(owned_by::<recovery_code::Entity>(user))
+        .one(txn)
+        .await?;
+    Ok(held.is_some())
 }
 
 /// Stores the credential as enabled in place of the one the plan was made
