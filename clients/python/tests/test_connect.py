@@ -54,3 +54,14 @@ def test_connect_async_needs_a_running_loop(server: Server) -> None:
 def test_timeout_must_be_positive() -> None:
     with pytest.raises(ValueError, match="timeout"):
         tollgate.connect("/run/tollgate.sock", timeout=0)
+
+
+def test_bad_field_values_are_named_not_shown(client: tollgate.Client) -> None:
+    """A value of the wrong type fails before the call, naming the field and never the value."""
+    with pytest.raises(TypeError) as refused:
+        client.challenge.VerifyChallenge(user_id="u", challenge_id="c", code=482913)
+    assert "VerifyChallengeRequest.code" in str(refused.value) and "482913" not in str(refused.value)
+    assert refused.value.__cause__ is None and refused.value.__suppress_context__
+    # A string is iterable, but one role is not a list of its letters.
+    with pytest.raises(TypeError, match="roles takes a list"):
+        client.challenge.BeginChallenge(user_id="u", roles="admin")

@@ -117,6 +117,20 @@ def test_key_without_the_permission(server: Server, pki: Pki) -> None:
         with pytest.raises(errors.CallerNotAllowed) as raised:
             client.challenge.BeginChallenge(tenant_id="other", user_id="ken")
         assert raised.value.tenant == "other"
+        # A stream's failure arrives when it is read, mapped the same way.
+        with pytest.raises(errors.CallerNotAllowed) as raised:
+            next(client.delivery.StreamOutbox(timeout=10))
+        assert raised.value.permission == "outbox"
+
+    async def stream_without_permission() -> errors.TollgateError:
+        assert server.address is not None
+        async with tollgate.connect_async(address=server.address, ca_file=pki.ca, api_key=sign_in_only) as client:
+            with pytest.raises(errors.CallerNotAllowed) as raised:
+                async for _ in client.delivery.StreamOutbox(timeout=10):
+                    pass
+            return raised.value
+
+    assert asyncio.run(stream_without_permission()).permission == "outbox"
 
 
 def test_untrusted_server_certificate(server: Server) -> None:

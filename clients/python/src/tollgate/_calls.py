@@ -89,7 +89,7 @@ class CallSettings:
                 raise TypeError(f"expected a {request_type.__name__}, got {type(request).__name__}")
             message = request
         else:
-            message = request_type(**given)
+            message = _build(request_type, given)
         if (
             self.tenant_id
             and "tenant_id" in message.DESCRIPTOR.fields_by_name
@@ -113,6 +113,33 @@ class CallSettings:
         else:
             base = self._metadata
         return base + extra
+
+
+def _build(request_type: Type[_Request], fields: Dict[str, Any]) -> _Request:
+    """``request_type(**fields)``, with errors that name the field but never its value.
+
+    The value may be a code or a token; protobuf's own messages either
+    show it or do not say which field was wrong.
+    """
+    descriptors = request_type.DESCRIPTOR.fields_by_name
+    for name, value in fields.items():
+        field = descriptors.get(name)
+        if field is not None and field.is_repeated and isinstance(value, (str, bytes)):
+            # A string is iterable: roles="admin" would become five roles.
+            raise TypeError(f"{request_type.__name__}.{name} takes a list of values, not a single {type(value).__name__}")
+    try:
+        return request_type(**fields)
+    except (TypeError, ValueError) as error:
+        # The plain class: a UnicodeDecodeError, say, cannot be made from a message.
+        kind: Type[Exception] = TypeError if isinstance(error, TypeError) else ValueError
+    for name, value in fields.items():
+        try:
+            request_type(**{name: value})
+        except (TypeError, ValueError):
+            raise kind(
+                f"{request_type.__name__}.{name}: this {type(value).__name__} value does not fit the field"
+            ) from None
+    raise kind(f"{request_type.__name__}: the fields given do not fit together") from None
 
 
 class SyncService:
