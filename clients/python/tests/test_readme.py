@@ -41,7 +41,7 @@ def test_sign_in_example(server: Server, client: tollgate.Client) -> None:
     code = code.replace("/run/tollgate/tollgate.sock", server.socket).replace('"alice"', repr(user))
     namespace: dict[str, Any] = {"ip": "192.0.2.1", "agent": "readme", "ask_for_code": ask_for_code}
     exec(compile(code, str(README), "exec"), namespace)
-    assert asked == [[tollgate.common_pb2.METHOD_TOTP, tollgate.common_pb2.METHOD_RECOVERY_CODE]]
+    assert asked == [[tollgate.v1.common_pb2.METHOD_TOTP, tollgate.v1.common_pb2.METHOD_RECOVERY_CODE]]
     # The challenge was completed: it cannot be answered again.
     begun = namespace["begun"]
     with pytest.raises(tollgate.errors.ChallengeNotFound):

@@ -23,9 +23,6 @@ from ._client import DEFAULT_TIMEOUT, AsyncClient, Client, connect, connect_asyn
 from ._version import __version__
 from .errors import TollgateError
 
-# The message modules, so that `tollgate.v1.challenge_pb2` works after `import tollgate`.
-from .v1 import challenge_pb2, common_pb2, delivery_pb2, enrollment_pb2, policy_pb2, recovery_pb2  # noqa: F401
-
 __all__ = [
     "AsyncClient",
     "AsyncResponseStream",
