@@ -1,4 +1,4 @@
-import { type Metadata, status as GrpcStatus } from "@grpc/grpc-js";
+import { type Metadata, type ServiceError, status as GrpcStatus } from "@grpc/grpc-js";
 /** The `ErrorInfo.domain` tollgate puts on every error it sends. */
 export declare const ERROR_DOMAIN = "tollgate";
 /** One invalid request field, from the status's google.rpc.BadRequest. */
@@ -61,6 +61,7 @@ export declare class TollgateError extends Error {
      * class for its reason; a TollgateError is returned as it is; anything
      * else (not a gRPC failure) too.
      */
+    static from(error: ServiceError | TollgateError): TollgateError;
     static from(error: unknown): unknown;
 }
 /** Builds the error for a status: its code, message and trailers (grpc-status-details-bin). */

@@ -70,11 +70,6 @@ class TollgateError extends Error {
     get availableAt() {
         return parseTime(this.metadata["available_at"]);
     }
-    /**
-     * The error for a failed call: a @grpc/grpc-js ServiceError becomes the
-     * class for its reason; a TollgateError is returned as it is; anything
-     * else (not a gRPC failure) too.
-     */
     static from(error) {
         if (error instanceof TollgateError || !isServiceError(error))
             return error;

@@ -105,6 +105,8 @@ export class TollgateError extends Error {
    * class for its reason; a TollgateError is returned as it is; anything
    * else (not a gRPC failure) too.
    */
+  static from(error: ServiceError | TollgateError): TollgateError;
+  static from(error: unknown): unknown;
   static from(error: unknown): unknown {
     if (error instanceof TollgateError || !isServiceError(error)) return error;
     return fromStatus(error.code, error.details, error.metadata);

@@ -154,3 +154,22 @@ test('connect() refuses options that cannot work, without echoing a key', () => 
   assert.throws(() => connect({ address: '127.0.0.1:1', tls: { cert: 'x' } }), /cert and tls.key go together/);
   assert.throws(() => connect({ socket: server.socket, timeoutMs: 0 }), /timeoutMs/);
 });
+
+test('the generated @grpc/grpc-js clients work on their own, and TollgateError.from maps their errors', async () => {
+  const grpc = require('@grpc/grpc-js');
+  const raw = new tollgate.PolicyServiceClient(`unix://${server.socket}`, grpc.credentials.createInsecure());
+  try {
+    const answer = await new Promise((resolve, reject) =>
+      raw.getPolicy(tollgate.GetPolicyRequest.fromPartial({}), (error, response) => (error ? reject(error) : resolve(response))),
+    );
+    assert.equal(answer.policy.tenantId, 'default');
+    const failure = await new Promise((resolve) =>
+      raw.evaluateUser(tollgate.EvaluateUserRequest.fromPartial({}), (error) => resolve(error)),
+    );
+    const mapped = TollgateError.from(failure);
+    assert.ok(mapped instanceof tollgate.InvalidArgumentError);
+    assert.deepEqual(mapped.fieldViolations.map((v) => v.field), ['user_id']);
+  } finally {
+    raw.close();
+  }
+});
