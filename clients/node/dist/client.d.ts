@@ -125,7 +125,8 @@ export declare class Client {
     });
     /**
      * Resolves once the channel is connected (it connects by itself on the
-     * first call; this is for start-up checks). Rejects after timeoutMs.
+     * first call; this is for start-up checks). Rejects after timeoutMs with
+     * a TollgateError (UNAVAILABLE, no reason), like a call would.
      */
     waitForReady(timeoutMs?: number): Promise<void>;
     /**

@@ -166,11 +166,17 @@ export class Client {
 
   /**
    * Resolves once the channel is connected (it connects by itself on the
-   * first call; this is for start-up checks). Rejects after timeoutMs.
+   * first call; this is for start-up checks). Rejects after timeoutMs with
+   * a TollgateError (UNAVAILABLE, no reason), like a call would.
    */
   waitForReady(timeoutMs: number = this.channel.timeoutMs): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.channel.grpc.waitForReady(deadline(timeoutMs), (error) => (error ? reject(error) : resolve()));
+      if (this.channel.closed) return reject(closedError());
+      this.channel.grpc.waitForReady(deadline(timeoutMs), (error) =>
+        error
+          ? reject(new TollgateError({ code: grpc.status.UNAVAILABLE, message: `tollgate did not answer within ${timeoutMs} ms` }))
+          : resolve(),
+      );
     });
   }
 

@@ -127,6 +127,8 @@ test('a socket nobody serves: UNAVAILABLE as a TollgateError without a reason', 
     assert.equal(error.constructor, TollgateError);
     assert.equal(error.codeName, 'UNAVAILABLE');
     assert.equal(error.reason, null);
+    const notReady = await rejection(nowhere.waitForReady(300), TollgateError);
+    assert.equal(notReady.codeName, 'UNAVAILABLE');
   } finally {
     nowhere.close();
   }
