@@ -15,81 +15,16 @@
 //      in step 3 again                     CODE_ALREADY_USED (single use)
 //   7. VerifyChallenge, a recovery code -> success, 7 recovery codes remaining
 //
-// The .proto files are loaded at run time with @grpc/proto-loader: no code
-// generation. Exits 0 when every step answered as expected, 1 otherwise.
+// The calls go through @tollgate/client (clients/node in this repository):
+// typed, promise-based, and failing with one error class per reason.
+// Exits 0 when every step answered as expected, 1 otherwise.
 'use strict';
 
 const crypto = require('node:crypto');
-const fs = require('node:fs');
 const path = require('node:path');
-const { parseArgs, promisify } = require('node:util');
+const { parseArgs } = require('node:util');
 
-const grpc = require('@grpc/grpc-js');
-const protoLoader = require('@grpc/proto-loader');
-const protobuf = require('protobufjs');
-
-// tollgate's proto/ directory (two levels up), and this example's own
-// minimal google/rpc/status.proto.
-const PROTO_DIR = process.env.TOLLGATE_PROTO_DIR || path.resolve(__dirname, '..', '..', 'proto');
-const LOCAL_PROTO_DIR = path.join(__dirname, 'proto');
-
-// --- Copy these into your backend -------------------------------------------
-
-const packageDefinition = protoLoader.loadSync(
-  ['tollgate/v1/enrollment.proto', 'tollgate/v1/challenge.proto'],
-  { includeDirs: [PROTO_DIR], keepCase: false, longs: String, enums: String, defaults: true },
-);
-const tollgate = grpc.loadPackageDefinition(packageDefinition).tollgate.v1;
-
-// google.rpc.Status (the grpc-status-details-bin trailer) and ErrorInfo.
-const errorTypes = (() => {
-  const includeDirs = [LOCAL_PROTO_DIR, PROTO_DIR];
-  const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) => {
-    for (const dir of includeDirs) {
-      const candidate = path.join(dir, target);
-      if (fs.existsSync(candidate)) return candidate;
-    }
-    return target; // google/protobuf/*.proto: protobufjs ships these
-  };
-  root.loadSync(['google/rpc/status.proto', 'google/rpc/error_details.proto'], { keepCase: true });
-  return {
-    Status: root.lookupType('google.rpc.Status'),
-    ErrorInfo: root.lookupType('google.rpc.ErrorInfo'),
-  };
-})();
-
-// A client for one tollgate service on its Unix socket (an absolute path).
-//
-// No authority override is needed with grpc-js: for `unix:` targets it sends
-// `localhost` as the HTTP/2 :authority (its UDS resolver's default
-// authority), which tollgate accepts. C-core clients (Python, Ruby, PHP,
-// C++) send the socket path instead and need
-// grpc.default_authority=localhost; with grpc-js that channel option is
-// accepted too and changes nothing, so keep it if you share settings.
-function tollgateClient(Service, socketPath) {
-  return new Service(`unix://${socketPath}`, grpc.credentials.createInsecure());
-}
-
-// The google.rpc.ErrorInfo tollgate attached to a failed call, or null.
-function errorInfo(err) {
-  const [raw] = (err && err.metadata && err.metadata.get('grpc-status-details-bin')) || [];
-  if (!raw) return null;
-  const status = errorTypes.Status.decode(raw);
-  for (const detail of status.details) {
-    if (detail.type_url.endsWith('/google.rpc.ErrorInfo')) {
-      return errorTypes.ErrorInfo.toObject(errorTypes.ErrorInfo.decode(detail.value));
-    }
-  }
-  return null;
-}
-
-// The stable reason of a tollgate error ("CODE_MISMATCH", ...), or null.
-// Branch on this, never on the message text.
-function errorReason(err) {
-  const info = errorInfo(err);
-  return info ? info.reason : null;
-}
+const { connect, CodeAlreadyUsedError, CodeMismatchError, Method, TollgateError } = require('@tollgate/client');
 
 // --- The user's authenticator app, for this example only --------------------
 
@@ -127,35 +62,33 @@ function totp(secretBase32, step, digits = 6, algorithm = 'TOTP_ALGORITHM_SHA1')
 
 class ExampleFailed extends Error {}
 
-function unary(client, method) {
-  const call = promisify(client[method].bind(client));
-  return (request) => call(request, { deadline: Date.now() + 10_000 });
-}
-
-async function expectFailure(what, promise, expectedReason) {
+// Awaits a call that must fail with ErrorClass (a reason's class), and returns the error.
+async function expectFailure(what, promise, ErrorClass) {
   let err;
   try {
     await promise;
   } catch (e) {
     err = e;
   }
-  if (!err) throw new ExampleFailed(`${what}: succeeded, expected ${expectedReason}`);
-  const reason = errorReason(err);
-  console.log(`${what}: ${grpc.status[err.code]} ${reason} (${err.details})`);
-  if (reason !== expectedReason) {
-    throw new ExampleFailed(`${what}: expected reason ${expectedReason}, got ${reason} (${err.message})`);
+  if (!err) throw new ExampleFailed(`${what}: succeeded, expected ${ErrorClass.reason}`);
+  if (!(err instanceof ErrorClass)) {
+    if (!(err instanceof TollgateError)) throw err;
+    throw new ExampleFailed(`${what}: expected ${ErrorClass.name}, got ${err.name} (reason ${err.reason}: ${err.message})`);
   }
+  console.log(`${what}: ${err.codeName} ${err.reason} (${err.message})`);
   return err;
 }
 
 async function run(socketPath, tenantId, userId) {
-  const enrollment = tollgateClient(tollgate.EnrollmentService, socketPath);
-  const challenges = tollgateClient(tollgate.ChallengeService, socketPath);
+  // One client for all of tollgate's services. No authority override is
+  // needed: for `unix:` targets grpc-js sends `localhost` as the HTTP/2
+  // :authority, which tollgate accepts (C-core clients send the path).
+  const tollgate = connect({ socket: socketPath });
   const ids = { tenantId, userId };
   try {
-    // 1. Enrolment starts: show begun.qrPng (or qrSvg) to the user.
-    const begun = await unary(enrollment, 'BeginTotp')({ ...ids, accountName: `${userId}@example.com` });
-    const period = Number(begun.period && begun.period.seconds) || 30;
+    // 1. Enrolment starts: show begun.qrPng (a PNG Buffer) or qrSvg to the user.
+    const begun = await tollgate.enrollment.beginTotp({ ...ids, accountName: `${userId}@example.com` });
+    const period = begun.period?.seconds || 30;
     console.log(`BeginTotp: ${begun.otpauthUri.split('?')[0]}, ${begun.digits} digits, every ${period}s`);
 
     // 2. The user's app shows the code for the current time step.
@@ -163,7 +96,7 @@ async function run(socketPath, tenantId, userId) {
     const code = totp(begun.secretBase32, step, begun.digits, begun.algorithm);
 
     // 3. The user types it in: TOTP is enabled; show the recovery codes once.
-    const confirmed = await unary(enrollment, 'ConfirmTotp')({ ...ids, code });
+    const confirmed = await tollgate.enrollment.confirmTotp({ ...ids, code });
     if (confirmed.state !== 'TOTP_STATE_ENABLED' || confirmed.recoveryCodes.length === 0) {
       throw new ExampleFailed(`ConfirmTotp: unexpected answer ${JSON.stringify(confirmed)}`);
     }
@@ -171,13 +104,13 @@ async function run(socketPath, tenantId, userId) {
 
     // 4. Later, the user signs in: the password was accepted, ask tollgate.
     const client = { clientIp: '127.0.0.1', userAgent: 'signin.js' };
-    const challenge = await unary(challenges, 'BeginChallenge')({ ...ids, ...client });
+    const challenge = await tollgate.challenge.beginChallenge({ ...ids, ...client });
     console.log(`BeginChallenge: ${challenge.decision}`);
     if (challenge.decision !== 'DECISION_CHALLENGE') {
       throw new ExampleFailed(`BeginChallenge: expected DECISION_CHALLENGE, got ${challenge.decision}`);
     }
     const verify = (method, answer) =>
-      unary(challenges, 'VerifyChallenge')({ ...ids, ...client, challengeId: challenge.challengeId, method, code: answer });
+      tollgate.challenge.verifyChallenge({ ...ids, ...client, challengeId: challenge.challengeId, method, code: answer });
 
     // 5. A typo: a well-formed code that matches no step the server accepts.
     const near = new Set();
@@ -185,16 +118,16 @@ async function run(socketPath, tenantId, userId) {
     let n = 0;
     while (near.has(String(n).padStart(begun.digits, '0'))) n++;
     const wrong = String(n).padStart(begun.digits, '0');
-    const err = await expectFailure('VerifyChallenge (wrong code)', verify('METHOD_TOTP', wrong), 'CODE_MISMATCH');
-    console.log(`  attempts_left: ${errorInfo(err).metadata.attempts_left}`);
+    const err = await expectFailure('VerifyChallenge (wrong code)', verify(Method.METHOD_TOTP, wrong), CodeMismatchError);
+    console.log(`  attempts_left: ${err.attemptsLeft}`);
 
     // 6. The code that confirmed enrolment is still inside the accepted
     //    window, but its time step was spent by ConfirmTotp: each step is
     //    accepted once per user, so this is a replay.
-    await expectFailure('VerifyChallenge (code already used)', verify('METHOD_TOTP', code), 'CODE_ALREADY_USED');
+    await expectFailure('VerifyChallenge (code already used)', verify(Method.METHOD_TOTP, code), CodeAlreadyUsedError);
 
     // 7. "Try another way": a recovery code (any case, dash optional).
-    const verified = await verify('METHOD_RECOVERY_CODE', confirmed.recoveryCodes[0]);
+    const verified = await verify(Method.METHOD_RECOVERY_CODE, confirmed.recoveryCodes[0]);
     console.log(
       `VerifyChallenge (recovery code): OK, methods ${JSON.stringify(verified.methodsUsed)}, ` +
         `recoveryCodesRemaining=${verified.recoveryCodesRemaining}`,
@@ -203,8 +136,7 @@ async function run(socketPath, tenantId, userId) {
       throw new ExampleFailed('VerifyChallenge: expected one recovery code fewer');
     }
   } finally {
-    enrollment.close();
-    challenges.close();
+    tollgate.close();
   }
 }
 
@@ -232,8 +164,8 @@ async function main() {
   } catch (e) {
     if (e instanceof ExampleFailed) {
       console.error(`FAIL: ${e.message}`);
-    } else if (e && typeof e.code === 'number') {
-      console.error(`FAIL: unexpected gRPC error ${grpc.status[e.code]}: ${e.details} (reason ${errorReason(e)})`);
+    } else if (e instanceof TollgateError) {
+      console.error(`FAIL: unexpected ${e.name}: ${e.codeName} ${e.message} (reason ${e.reason})`);
     } else {
       console.error(`FAIL: ${e && e.stack ? e.stack : e}`);
     }

@@ -9,8 +9,9 @@
 // tollgate's configuration must name this app's origin as a WebAuthn relying
 // party (see README.md). Everything lives in memory and is lost on restart:
 // users (scrypt password hashes), sessions. Only node's own http module and
-// @grpc/grpc-js; the pages are plain HTML forms, and the browser-side
-// JavaScript is the few lines that call navigator.credentials.
+// @tollgate/client (clients/node in this repository); the pages are plain
+// HTML forms, and the browser-side JavaScript is the few lines that call
+// navigator.credentials.
 'use strict';
 
 const crypto = require('node:crypto');
@@ -18,8 +19,7 @@ const http = require('node:http');
 const path = require('node:path');
 const { parseArgs, promisify } = require('node:util');
 
-const grpc = require('@grpc/grpc-js');
-const protoLoader = require('@grpc/proto-loader');
+const { connect, ChallengeExpiredError, ChallengeNotFoundError, CodeMismatchError, TollgateError } = require('@tollgate/client');
 
 const { values: args } = parseArgs({
   options: {
@@ -35,28 +35,22 @@ if (!args.socket || !path.isAbsolute(args.socket)) {
 
 // --- tollgate over its Unix socket ---------------------------------------------
 
-const PROTO_DIR = process.env.TOLLGATE_PROTO_DIR || path.resolve(__dirname, '..', '..', 'proto');
-const tollgate = grpc.loadPackageDefinition(
-  protoLoader.loadSync(['tollgate/v1/enrollment.proto', 'tollgate/v1/challenge.proto'], {
-    includeDirs: [PROTO_DIR],
-    longs: String,
-    enums: String,
-    defaults: true,
-  }),
-).tollgate.v1;
+// One client for all of tollgate's services. grpc-js sends `localhost` as the
+// :authority of a unix: target, which tollgate accepts; C-core clients need
+// grpc.default_authority (see ../README.md).
+const tollgate = connect({ socket: args.socket });
 
-// grpc-js sends `localhost` as the :authority of a unix: target, which
-// tollgate accepts; C-core clients need grpc.default_authority (see
-// ../README.md).
-const target = `unix://${args.socket}`;
-const enrollment = new tollgate.EnrollmentService(target, grpc.credentials.createInsecure());
-const challenges = new tollgate.ChallengeService(target, grpc.credentials.createInsecure());
+// A request for this app's tenant.
+const forTenant = (request) => ({ tenantId: args.tenant, ...request });
 
-// call(enrollment, 'BeginTotp', {...}) -> a promise of the response, for
-// this app's tenant.
-function call(client, method, request) {
-  const unary = promisify(client[method].bind(client));
-  return unary({ tenantId: args.tenant, ...request }, { deadline: Date.now() + 10_000 });
+// The message to show for a failed tollgate call; anything that is not
+// tollgate's answer (a bug here) is thrown on.
+function failure(err) {
+  if (!(err instanceof TollgateError)) throw err;
+  if (err instanceof CodeMismatchError && err.attemptsLeft !== null) {
+    return `${err.message} (${err.attemptsLeft} ${err.attemptsLeft === 1 ? 'try' : 'tries'} left)`;
+  }
+  return err.message;
 }
 
 // --- Users, sessions, cookies ---------------------------------------------------
@@ -221,14 +215,13 @@ each signs you in once if you lose your authenticator. They are shown only now.<
 
 async function securityPage(res, s, message = '') {
   const [state, keys] = await Promise.all([
-    call(enrollment, 'GetEnrollment', { userId: s.user }),
-    call(enrollment, 'ListWebAuthnCredentials', { userId: s.user }),
+    tollgate.enrollment.getEnrollment(forTenant({ userId: s.user })),
+    tollgate.enrollment.listWebAuthnCredentials(forTenant({ userId: s.user })),
   ]);
   const totpOn = state.totp.state === 'TOTP_STATE_ENABLED';
   const rows = keys.credentials
     .map((k) => {
-      const date = (t) =>
-        t ? new Date(Number(t.seconds) * 1000).toISOString().slice(0, 16).replace('T', ' ') : 'never';
+      const date = (t) => (t ? t.toISOString().slice(0, 16).replace('T', ' ') : 'never');
       return `<tr><td>${esc(k.label)}</td><td>${date(k.createdAt)}</td><td>${date(k.lastUsedAt)}</td></tr>`;
     })
     .join('');
@@ -290,11 +283,9 @@ async function signIn(req, res, s, form) {
   if (!(await checkPassword(name, password))) return signInPage(res, s, 'Wrong username or password.', 401);
 
   // The password is right: tollgate decides about the second factor.
-  const begun = await call(challenges, 'BeginChallenge', {
-    userId: name,
-    trustedDeviceToken: cookies(req)[trustCookie(name)] || '',
-    ...clientOf(req),
-  });
+  const begun = await tollgate.challenge.beginChallenge(
+    forTenant({ userId: name, trustedDeviceToken: cookies(req)[trustCookie(name)] || '', ...clientOf(req) }),
+  );
   if (begun.decision === 'DECISION_CHALLENGE') {
     const { challengeId, methods, defaultMethod, webauthnRequestOptionsJson } = begun;
     renewSession(res, s, {
@@ -314,21 +305,25 @@ async function verify(req, res, s, form) {
   const method = p.methods.includes(form.method) ? form.method : p.defaultMethod;
   let verified;
   try {
-    verified = await call(challenges, 'VerifyChallenge', {
-      userId: p.user,
-      challengeId: p.challengeId,
-      method,
-      code: String(form.code || ''),
-      webauthnAssertionJson: String(form.assertion || ''),
-      rememberDevice: form.remember === '1',
-      ...clientOf(req),
-    });
+    verified = await tollgate.challenge.verifyChallenge(
+      forTenant({
+        userId: p.user,
+        challengeId: p.challengeId,
+        method,
+        code: String(form.code || ''),
+        webauthnAssertionJson: String(form.assertion || ''),
+        rememberDevice: form.remember === '1',
+        ...clientOf(req),
+      }),
+    );
   } catch (err) {
-    if (err.code === grpc.status.NOT_FOUND) return signInPage(res, s, 'That sign-in has ended; start again.', 400);
-    return secondFactorPage(res, s, method, err.details, 400);
+    if (err instanceof ChallengeNotFoundError || err instanceof ChallengeExpiredError) {
+      return signInPage(res, s, 'That sign-in has ended; start again.', 400);
+    }
+    return secondFactorPage(res, s, method, failure(err), 400);
   }
   if (verified.trustedDeviceToken) {
-    const seconds = Number(verified.trustedDeviceExpiresAt.seconds) - Math.floor(Date.now() / 1000);
+    const seconds = Math.floor((verified.trustedDeviceExpiresAt - Date.now()) / 1000);
     setCookie(res, trustCookie(p.user), verified.trustedDeviceToken, seconds);
   }
   renewSession(res, s, { user: p.user });
@@ -349,9 +344,9 @@ const routes = {
     // Leaving the second-factor page ends the challenge too.
     if (s.pending) {
       const { user, challengeId } = s.pending;
-      await call(challenges, 'CancelChallenge', { userId: user, challengeId }).catch((err) =>
-        console.error(`CancelChallenge: ${err.details}`),
-      );
+      await tollgate.challenge
+        .cancelChallenge(forTenant({ userId: user, challengeId }))
+        .catch((err) => console.error(`CancelChallenge: ${failure(err)}`));
     }
     renewSession(res, s, {});
     redirect(res, '/signin');
@@ -366,8 +361,8 @@ const routes = {
     ),
   'GET /security': (req, res, s) => securityPage(res, s),
   'POST /security/totp': async (req, res, s) => {
-    const begun = await call(enrollment, 'BeginTotp', { userId: s.user, accountName: s.user });
-    const qr = `data:image/png;base64,${Buffer.from(begun.qrPng).toString('base64')}`;
+    const begun = await tollgate.enrollment.beginTotp(forTenant({ userId: s.user, accountName: s.user }));
+    const qr = `data:image/png;base64,${begun.qrPng.toString('base64')}`;
     page(
       res,
       s,
@@ -384,34 +379,34 @@ or type the secret in by hand, then enter the code it shows.</p>
   'POST /security/totp/confirm': async (req, res, s, form) => {
     let confirmed;
     try {
-      confirmed = await call(enrollment, 'ConfirmTotp', { userId: s.user, code: String(form.code || '') });
+      confirmed = await tollgate.enrollment.confirmTotp(forTenant({ userId: s.user, code: String(form.code || '') }));
     } catch (err) {
-      return securityPage(res, s, `The authenticator app was not set up: ${err.details}`);
+      return securityPage(res, s, `The authenticator app was not set up: ${failure(err)}`);
     }
     // The first method brings recovery codes: shown now and never again.
     if (confirmed.recoveryCodes.length) return recoveryCodesPage(res, s, confirmed.recoveryCodes);
     return redirect(res, '/security');
   },
   'POST /security/passkeys/begin': async (req, res, s) => {
-    const begun = await call(enrollment, 'BeginWebAuthnRegistration', {
-      userId: s.user,
-      userName: s.user,
-      kind: 'WEB_AUTHN_KIND_PASSKEY',
-    });
+    const begun = await tollgate.enrollment.beginWebAuthnRegistration(
+      forTenant({ userId: s.user, userName: s.user, kind: 'WEB_AUTHN_KIND_PASSKEY' }),
+    );
     s.registrationId = begun.registrationId;
     res.writeHead(200, { 'Content-Type': 'application/json' }).end(begun.creationOptionsJson);
   },
   'POST /security/passkeys/finish': async (req, res, s, form) => {
     let finished;
     try {
-      finished = await call(enrollment, 'FinishWebAuthnRegistration', {
-        userId: s.user,
-        registrationId: s.registrationId || '',
-        credentialJson: String(form.credential || ''),
-        label: String(form.label || 'Passkey'),
-      });
+      finished = await tollgate.enrollment.finishWebAuthnRegistration(
+        forTenant({
+          userId: s.user,
+          registrationId: s.registrationId || '',
+          credentialJson: String(form.credential || ''),
+          label: String(form.label || 'Passkey'),
+        }),
+      );
     } catch (err) {
-      return securityPage(res, s, `The passkey was not added: ${err.details}`);
+      return securityPage(res, s, `The passkey was not added: ${failure(err)}`);
     }
     delete s.registrationId;
     if (finished.recoveryCodes.length) return recoveryCodesPage(res, s, finished.recoveryCodes);
@@ -451,8 +446,7 @@ const server = http.createServer(async (req, res) => {
     await route(req, res, s, form, url.searchParams);
   } catch (err) {
     console.error(`${req.method} ${url.pathname}:`, err);
-    if (!res.headersSent)
-      res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`error: ${err.details || err.message}`);
+    if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`error: ${err.message}`);
   }
 });
 
@@ -462,8 +456,7 @@ server.listen(Number(args.port), '127.0.0.1', () => {
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     server.close();
-    enrollment.close();
-    challenges.close();
+    tollgate.close();
     process.exit(0);
   });
 }

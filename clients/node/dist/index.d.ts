@@ -1,0 +1,10 @@
+export { Client, connect, DEFAULT_TIMEOUT_MS, VERSION, type AddressOptions, type CallOptions, type ChallengeClient, type ConnectOptions, type DeliveryClient, type EnrollmentClient, type PartialMessage, type PolicyClient, type RecoveryClient, type ServiceClient, type SocketOptions, type TlsOptions, } from "./client";
+export * from "./errors";
+export * from "./gen/tollgate/v1/common";
+export * from "./gen/tollgate/v1/enrollment";
+export * from "./gen/tollgate/v1/challenge";
+export * from "./gen/tollgate/v1/recovery";
+export * from "./gen/tollgate/v1/policy";
+export * from "./gen/tollgate/v1/delivery";
+export type { Duration } from "./gen/google/protobuf/duration";
+export type { FieldMask } from "./gen/google/protobuf/field_mask";
