@@ -12,10 +12,11 @@ import tollgate
 from helpers import App, Server, unique
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+TOP_README = Path(__file__).resolve().parents[3] / "README.md"
 
 
-def python_block(section: str, containing: str) -> str:
-    text = README.read_text(encoding="utf-8")
+def python_block(section: str, containing: str, readme: Path = README) -> str:
+    text = readme.read_text(encoding="utf-8")
     body = text.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```python\n(.*?)```", body, flags=re.DOTALL)
     return next(block for block in blocks if containing in block)
@@ -49,6 +50,24 @@ def test_sign_in_example(server: Server, client: tollgate.Client) -> None:
             user_id=user, challenge_id=begun.challenge_id, method="METHOD_TOTP", code=app.code(step + 2)
         )
     namespace["client"].close()
+
+
+def test_top_level_quickstart(server: Server, client: tollgate.Client) -> None:
+    """The repository README's five-line sign-in."""
+    user, app, step = enrolled(client)
+    code = python_block("Quickstart (60 seconds)", "tollgate.connect(", TOP_README)
+    assert len(code.strip().splitlines()) == 5
+    code = code.replace("/run/tollgate/tollgate.sock", server.socket).replace('"alice"', repr(user))
+    namespace: dict[str, Any] = {"code": app.code(step + 1)}
+    exec(compile(code, str(TOP_README), "exec"), namespace)
+    # It verified: the challenge is completed and cannot be answered again.
+    begun = namespace["begun"]
+    assert begun.decision == tollgate.v1.challenge_pb2.DECISION_CHALLENGE
+    with pytest.raises(tollgate.errors.ChallengeNotFound):
+        client.challenge.VerifyChallenge(
+            user_id=user, challenge_id=begun.challenge_id, method="METHOD_TOTP", code=app.code(step + 2)
+        )
+    namespace["tg"].close()
 
 
 def test_error_handling_example(client: tollgate.Client) -> None:
