@@ -3,6 +3,10 @@
 // The methods are made at run time from ts-proto's generic service
 // definitions and typed from the same definitions, so a new RPC in proto/
 // reaches the client by regenerating, with no hand-written method to add.
+//
+// @grpc/grpc-js is bundled into dist/index.js (see build.mjs), so nothing
+// public here may name its types: the published declarations must stand on
+// their own. Its classes stay inside; options cross as plain values.
 import * as path from "node:path";
 
 import * as grpc from "@grpc/grpc-js";
@@ -41,9 +45,12 @@ interface CommonOptions {
   apiKey?: string;
   /** Deadline of each unary call, in ms (default 10000; Infinity: none). */
   timeoutMs?: number;
-  /** Extra @grpc/grpc-js channel options. */
-  channelOptions?: grpc.ChannelOptions;
+  /** Extra @grpc/grpc-js channel options, e.g. { "grpc.keepalive_time_ms": 60000 }. */
+  channelOptions?: ChannelOptions;
 }
+
+/** @grpc/grpc-js channel options ("grpc.*" keys), as plain values. */
+export type ChannelOptions = Readonly<Record<string, string | number>>;
 
 /** tollgate on its Unix socket (the usual sidecar set-up). */
 export interface SocketOptions extends CommonOptions {
@@ -148,15 +155,9 @@ export class Client {
   readonly delivery: DeliveryClient;
   private readonly channel: Channel;
 
-  /** Use connect(). */
-  constructor(target: string, credentials: grpc.ChannelCredentials, options: CommonOptions & { channelOptions: grpc.ChannelOptions }) {
-    this.channel = {
-      grpc: new grpc.Client(target, credentials, options.channelOptions),
-      apiKey: options.apiKey,
-      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      streams: new Set(),
-      closed: false,
-    };
+  /** Connects to tollgate: the same as connect(options). */
+  constructor(options: ConnectOptions) {
+    this.channel = openChannel(options);
     this.enrollment = bindService(EnrollmentServiceDefinition, this.channel);
     this.challenge = bindService(ChallengeServiceDefinition, this.channel);
     this.recovery = bindService(RecoveryServiceDefinition, this.channel);
@@ -204,6 +205,11 @@ export class Client {
  * The channel connects lazily, on the first call.
  */
 export function connect(options: ConnectOptions): Client {
+  return new Client(options);
+}
+
+// The checked options as a grpc-js channel, for Client's constructor.
+function openChannel(options: ConnectOptions): Channel {
   if (options === null || typeof options !== "object") throw new TypeError("connect: options must be an object");
   const { socket, address, apiKey, timeoutMs } = options;
   if ((socket === undefined) === (address === undefined)) {
@@ -220,21 +226,22 @@ export function connect(options: ConnectOptions): Client {
     "grpc.primary_user_agent": `tollgate-client-node/${VERSION}`,
     ...options.channelOptions,
   };
+  const channel = (target: string, credentials: grpc.ChannelCredentials): Channel => ({
+    grpc: new grpc.Client(target, credentials, channelOptions),
+    apiKey,
+    timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    streams: new Set(),
+    closed: false,
+  });
   if (socket !== undefined) {
     if (typeof socket !== "string" || socket === "") throw new TypeError("connect: socket must be a path");
     // grpc-js sends "localhost" as the :authority of a unix: target, which
     // tollgate accepts (C-core clients send the path, which it refuses).
-    return new Client(`unix://${path.resolve(socket)}`, grpc.credentials.createInsecure(), {
-      apiKey,
-      timeoutMs,
-      channelOptions,
-    });
+    return channel(`unix://${path.resolve(socket)}`, grpc.credentials.createInsecure());
   }
   if (typeof address !== "string" || address === "") throw new TypeError("connect: address must be host:port");
   const tls = options.tls ?? {};
-  if (tls === false) {
-    return new Client(address, grpc.credentials.createInsecure(), { apiKey, timeoutMs, channelOptions });
-  }
+  if (tls === false) return channel(address, grpc.credentials.createInsecure());
   if ((tls.cert === undefined) !== (tls.key === undefined)) {
     throw new TypeError("connect: tls.cert and tls.key go together (mutual TLS)");
   }
@@ -242,8 +249,7 @@ export function connect(options: ConnectOptions): Client {
     channelOptions["grpc.ssl_target_name_override"] = tls.serverName;
     channelOptions["grpc.default_authority"] ??= tls.serverName;
   }
-  const credentials = grpc.credentials.createSsl(pem(tls.ca), pem(tls.key), pem(tls.cert));
-  return new Client(address, credentials, { apiKey, timeoutMs, channelOptions });
+  return channel(address, grpc.credentials.createSsl(pem(tls.ca), pem(tls.key), pem(tls.cert)));
 }
 
 function pem(value: string | Buffer | undefined): Buffer | null {

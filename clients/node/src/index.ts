@@ -1,8 +1,8 @@
 // @tollgate/client: the Node.js and TypeScript client for tollgate. connect()
 // gives a Client whose services (enrollment, challenge, recovery, policy,
 // delivery) answer with promises of typed responses; failures reject with the
-// error class for their reason. The generated messages, enums and raw
-// @grpc/grpc-js service clients are exported too.
+// error class for their reason. The generated messages, enums and service
+// definitions are exported too.
 export {
   Client,
   connect,
@@ -11,6 +11,7 @@ export {
   type AddressOptions,
   type CallOptions,
   type ChallengeClient,
+  type ChannelOptions,
   type ConnectOptions,
   type DeliveryClient,
   type EnrollmentClient,
@@ -29,5 +30,6 @@ export * from "./gen/tollgate/v1/challenge";
 export * from "./gen/tollgate/v1/recovery";
 export * from "./gen/tollgate/v1/policy";
 export * from "./gen/tollgate/v1/delivery";
-export type { Duration } from "./gen/google/protobuf/duration";
-export type { FieldMask } from "./gen/google/protobuf/field_mask";
+// Values as well as types: dist/index.d.ts (one bundled file) declares them as both.
+export { Duration } from "./gen/google/protobuf/duration";
+export { FieldMask } from "./gen/google/protobuf/field_mask";

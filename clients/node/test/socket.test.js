@@ -157,19 +157,30 @@ test('connect() refuses options that cannot work, without echoing a key', () => 
   assert.throws(() => connect({ socket: server.socket, timeoutMs: 0 }), /timeoutMs/);
 });
 
-test('the generated @grpc/grpc-js clients work on their own, and TollgateError.from maps their errors', async () => {
+test('an application\'s own @grpc/grpc-js client with the exported definitions and messages; TollgateError.from maps its errors', async () => {
+  // Not the copy bundled in the package: the one this test installs, as an
+  // application with its own @grpc/grpc-js would have it.
   const grpc = require('@grpc/grpc-js');
-  const raw = new tollgate.PolicyServiceClient(`unix://${server.socket}`, grpc.credentials.createInsecure());
+  const { PolicyServiceDefinition } = tollgate;
+  const raw = new grpc.Client(`unix://${server.socket}`, grpc.credentials.createInsecure());
+  const call = (method, request) =>
+    new Promise((resolve, reject) =>
+      raw.makeUnaryRequest(
+        `/${PolicyServiceDefinition.fullName}/${method.name}`,
+        (message) => Buffer.from(method.requestType.encode(method.requestType.fromPartial(message)).finish()),
+        (bytes) => method.responseType.decode(bytes),
+        request,
+        (error, response) => (error ? reject(error) : resolve(response)),
+      ),
+    );
   try {
-    const answer = await new Promise((resolve, reject) =>
-      raw.getPolicy(tollgate.GetPolicyRequest.fromPartial({}), (error, response) => (error ? reject(error) : resolve(response))),
-    );
+    const answer = await call(PolicyServiceDefinition.methods.getPolicy, {});
     assert.equal(answer.policy.tenantId, 'default');
-    const failure = await new Promise((resolve) =>
-      raw.evaluateUser(tollgate.EvaluateUserRequest.fromPartial({}), (error) => resolve(error)),
-    );
+    const failure = await call(PolicyServiceDefinition.methods.evaluateUser, {}).catch((error) => error);
+    assert.ok(!(failure instanceof TollgateError) && typeof failure.code === 'number', 'a grpc-js ServiceError');
     const mapped = TollgateError.from(failure);
     assert.ok(mapped instanceof tollgate.InvalidArgumentError);
+    assert.equal(mapped.code, grpc.status.INVALID_ARGUMENT);
     assert.deepEqual(mapped.fieldViolations.map((v) => v.field), ['user_id']);
   } finally {
     raw.close();

@@ -6,18 +6,6 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import {
-  type CallOptions,
-  type ChannelCredentials,
-  Client,
-  type ClientOptions,
-  type ClientUnaryCall,
-  type handleUnaryCall,
-  makeGenericClientConstructor,
-  type Metadata,
-  type ServiceError,
-  type UntypedServiceImplementation,
-} from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp";
 
 /**
@@ -386,94 +374,6 @@ export const RecoveryServiceDefinition = {
     },
   },
 } as const;
-
-export type RecoveryServiceService = typeof RecoveryServiceService;
-export const RecoveryServiceService = {
-  /**
-   * A fresh set of codes; the old set is dead at once. Only when 2FA is
-   * enabled: FAILED_PRECONDITION / NOT_ENROLLED otherwise.
-   */
-  regenerateCodes: {
-    path: "/tollgate.v1.RecoveryService/RegenerateCodes" as const,
-    requestStream: false as const,
-    responseStream: false as const,
-    requestSerialize: (value: RegenerateCodesRequest): Buffer =>
-      Buffer.from(RegenerateCodesRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): RegenerateCodesRequest => RegenerateCodesRequest.decode(value),
-    responseSerialize: (value: RegenerateCodesResponse): Buffer =>
-      Buffer.from(RegenerateCodesResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): RegenerateCodesResponse => RegenerateCodesResponse.decode(value),
-  },
-  /** How many codes remain. */
-  getRecoveryStatus: {
-    path: "/tollgate.v1.RecoveryService/GetRecoveryStatus" as const,
-    requestStream: false as const,
-    responseStream: false as const,
-    requestSerialize: (value: GetRecoveryStatusRequest): Buffer =>
-      Buffer.from(GetRecoveryStatusRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): GetRecoveryStatusRequest => GetRecoveryStatusRequest.decode(value),
-    responseSerialize: (value: GetRecoveryStatusResponse): Buffer =>
-      Buffer.from(GetRecoveryStatusResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): GetRecoveryStatusResponse => GetRecoveryStatusResponse.decode(value),
-  },
-} as const;
-
-export interface RecoveryServiceServer extends UntypedServiceImplementation {
-  /**
-   * A fresh set of codes; the old set is dead at once. Only when 2FA is
-   * enabled: FAILED_PRECONDITION / NOT_ENROLLED otherwise.
-   */
-  regenerateCodes: handleUnaryCall<RegenerateCodesRequest, RegenerateCodesResponse>;
-  /** How many codes remain. */
-  getRecoveryStatus: handleUnaryCall<GetRecoveryStatusRequest, GetRecoveryStatusResponse>;
-}
-
-export interface RecoveryServiceClient extends Client {
-  /**
-   * A fresh set of codes; the old set is dead at once. Only when 2FA is
-   * enabled: FAILED_PRECONDITION / NOT_ENROLLED otherwise.
-   */
-  regenerateCodes(
-    request: RegenerateCodesRequest,
-    callback: (error: ServiceError | null, response: RegenerateCodesResponse) => void,
-  ): ClientUnaryCall;
-  regenerateCodes(
-    request: RegenerateCodesRequest,
-    metadata: Metadata,
-    callback: (error: ServiceError | null, response: RegenerateCodesResponse) => void,
-  ): ClientUnaryCall;
-  regenerateCodes(
-    request: RegenerateCodesRequest,
-    metadata: Metadata,
-    options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: RegenerateCodesResponse) => void,
-  ): ClientUnaryCall;
-  /** How many codes remain. */
-  getRecoveryStatus(
-    request: GetRecoveryStatusRequest,
-    callback: (error: ServiceError | null, response: GetRecoveryStatusResponse) => void,
-  ): ClientUnaryCall;
-  getRecoveryStatus(
-    request: GetRecoveryStatusRequest,
-    metadata: Metadata,
-    callback: (error: ServiceError | null, response: GetRecoveryStatusResponse) => void,
-  ): ClientUnaryCall;
-  getRecoveryStatus(
-    request: GetRecoveryStatusRequest,
-    metadata: Metadata,
-    options: Partial<CallOptions>,
-    callback: (error: ServiceError | null, response: GetRecoveryStatusResponse) => void,
-  ): ClientUnaryCall;
-}
-
-export const RecoveryServiceClient = makeGenericClientConstructor(
-  RecoveryServiceService,
-  "tollgate.v1.RecoveryService",
-) as unknown as {
-  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): RecoveryServiceClient;
-  service: typeof RecoveryServiceService;
-  serviceName: string;
-};
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
