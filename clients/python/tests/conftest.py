@@ -8,12 +8,21 @@ TLS; a second server requires client certificates (mutual TLS).
 from __future__ import annotations
 
 import os
-from pathlib import Path
-from typing import Iterator
 
-import pytest
+# The tests start processes (tollgate serve, tollgate api-key create) while
+# channels are open. With grpcio's fork support on (the default of some
+# versions), the forked child runs grpc's at-fork handlers before it execs,
+# and with grpcio 1.80 on Python 3.9 these sometimes fail the child
+# ("epoll_wait error: Bad file descriptor"). The children never use grpc,
+# so the handlers are switched off before grpc is imported.
+os.environ["GRPC_ENABLE_FORK_SUPPORT"] = "false"
 
-import tollgate
+from pathlib import Path  # noqa: E402
+from typing import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+
+import tollgate  # noqa: E402
 from helpers import Pki, Server
 
 
