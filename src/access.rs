@@ -23,6 +23,7 @@ use tonic::codegen::http;
 use tonic::transport::server::{TcpConnectInfo, TlsConnectInfo, UdsConnectInfo};
 use tower::{Layer, Service};
 
+use crate::connections::ConnectionInfo;
 use crate::status::to_status;
 
 /// How a configured caller is recognised.
@@ -331,8 +332,8 @@ impl Credential {
             return Self::ApiKey(key);
         }
         let extensions = request.extensions();
-        if let Some(unix) = extensions.get::<UdsConnectInfo>() {
-            return match unix.peer_cred {
+        if let Some(unix) = extensions.get::<ConnectionInfo<UdsConnectInfo>>() {
+            return match unix.peer().peer_cred {
                 Some(cred) => Self::Peer {
                     uid: cred.uid(),
                     gid: cred.gid(),
@@ -341,7 +342,7 @@ impl Credential {
             };
         }
         extensions
-            .get::<TlsConnectInfo<TcpConnectInfo>>()
+            .get::<TlsConnectInfo<ConnectionInfo<TcpConnectInfo>>>()
             .and_then(TlsConnectInfo::peer_certs)
             .and_then(|certs| certs.first().map(|c| certificate_identities(c.as_ref())))
             .map_or(Self::None, Self::Certificate)

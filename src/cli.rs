@@ -23,12 +23,22 @@ enum CommandError {
     Storage(#[from] tollgate_storage::StorageError),
 }
 
+/// What `--version` prints after the name: the package version and the
+/// commit the binary was built from (build.rs; `unknown` when it could not
+/// tell).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("TOLLGATE_COMMIT"),
+    ")"
+);
+
 /// tollgate: two-factor authentication (TOTP, email and SMS codes, recovery
 /// codes, policy) for your application, over gRPC.
 #[derive(Debug, Parser)]
 #[command(
     name = "tollgate",
-    version,
+    version = VERSION,
     propagate_version = true,
     after_help = crate::client::EXIT_CODES_HELP
 )]

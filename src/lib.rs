@@ -11,6 +11,7 @@ mod api_key_command;
 pub mod cli;
 pub mod client;
 pub mod config;
+pub mod connections;
 pub mod dispatch;
 pub mod grpc;
 pub mod keys;

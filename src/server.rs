@@ -20,7 +20,8 @@ use tonic_health::server::HealthReporter;
 use tower::layer::util::{Identity, Stack};
 
 use crate::access::{AccessLayer, Gate};
-use crate::config::{PurgeConfig, ServerConfig, TlsConfig};
+use crate::config::{ConnectionConfig, Keepalive, PurgeConfig, ServerConfig, TlsConfig};
+use crate::connections::{CallCountLayer, Incoming};
 use crate::dispatch::{Dispatcher, DispatcherSettings};
 use crate::grpc::Api;
 use crate::keys::{self, KeyError};
@@ -141,6 +142,7 @@ pub struct Listeners {
     tcp: Option<TcpListener>,
     tls: Option<ServerTlsConfig>,
     metrics: Option<TcpListener>,
+    connections: ConnectionConfig,
 }
 
 impl Listeners {
@@ -181,6 +183,7 @@ impl Listeners {
             tcp,
             tls,
             metrics,
+            connections: config.connections,
         })
     }
 
@@ -279,9 +282,10 @@ async fn set_all(reporter: &HealthReporter, status: ServingStatus) {
     }
 }
 
-/// What every call passes through before its service: telemetry first, so
+/// What every call passes through before its service: the count of its
+/// connection's calls in progress (for the idle timeout), telemetry, so
 /// refused calls are measured and traced too, then the trust boundary.
-type Layers = Stack<AccessLayer, Stack<RpcTelemetryLayer, Identity>>;
+type Layers = Stack<AccessLayer, Stack<RpcTelemetryLayer, Stack<CallCountLayer, Identity>>>;
 
 fn router(
     api: &Api,
@@ -289,6 +293,7 @@ fn router(
         impl tonic_health::pb::health_server::Health,
     >,
     tls: Option<ServerTlsConfig>,
+    keepalive: Option<Keepalive>,
     metrics: &Metrics,
     gate: &Arc<Gate>,
 ) -> Result<Router<Layers>, StartError> {
@@ -304,12 +309,18 @@ fn router(
         .build_v1alpha()
         .map_err(|e| StartError::Reflection(e.to_string()))?;
     let mut builder = Server::builder().max_concurrent_streams(MAX_CONCURRENT_STREAMS);
+    if let Some(keepalive) = keepalive {
+        builder = builder
+            .http2_keepalive_interval(Some(keepalive.interval))
+            .http2_keepalive_timeout(Some(keepalive.timeout));
+    }
     if let Some(tls) = tls {
         builder = builder
             .tls_config(tls)
             .map_err(|e| StartError::Tls(e.to_string()))?;
     }
     Ok(builder
+        .layer(CallCountLayer)
         .layer(RpcTelemetryLayer::new(metrics.clone()))
         .layer(AccessLayer::new(gate.clone()))
         .add_service(health.clone())
@@ -345,6 +356,7 @@ pub async fn run(
         tcp,
         tls,
         metrics,
+        connections,
     } = listeners;
     let (reporter, health) = tonic_health::server::health_reporter();
     set_all(&reporter, ServingStatus::Serving).await;
@@ -361,8 +373,17 @@ pub async fn run(
     let mut socket_path = None;
     if let Some((listener, path)) = unix {
         tracing::info!(socket = %path.display(), "serving gRPC on a Unix socket");
-        let serve = router(&app.api, &health, None, &app.metrics, &gate)?
-            .serve_with_incoming_shutdown(UnixListenerStream::new(listener), stopped(&stop_rx));
+        // No keepalive on the socket: the kernel closes a dead process's end
+        // at once, and a live peer that is merely stopped (a debugger, a
+        // frozen container) keeps its connection.
+        let incoming = Incoming::new(
+            UnixListenerStream::new(listener),
+            "unix socket",
+            connections.max_connections,
+            connections.idle_timeout,
+        );
+        let serve = router(&app.api, &health, None, None, &app.metrics, &gate)?
+            .serve_with_incoming_shutdown(incoming, stopped(&stop_rx));
         servers.spawn(serve);
         socket_path = Some(path);
     }
@@ -370,8 +391,21 @@ pub async fn run(
         if let Ok(addr) = listener.local_addr() {
             tracing::info!(%addr, tls = tls.is_some(), "serving gRPC on TCP");
         }
-        let serve = router(&app.api, &health, tls, &app.metrics, &gate)?
-            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), stopped(&stop_rx));
+        let incoming = Incoming::new(
+            TcpListenerStream::new(listener),
+            "tcp",
+            connections.max_connections,
+            connections.idle_timeout,
+        );
+        let serve = router(
+            &app.api,
+            &health,
+            tls,
+            connections.keepalive,
+            &app.metrics,
+            &gate,
+        )?
+        .serve_with_incoming_shutdown(incoming, stopped(&stop_rx));
         servers.spawn(serve);
     }
 

@@ -557,6 +557,7 @@ BAD_VALUES = [
     ("the development-only log transport", {"email": {"transport": "log"}}, "/email/transport"),
     ("a misspelt key", {"replicas": 3}, "'replicas'"),
     ("a port out of range", {"metrics": {"port": 70000}}, "/metrics/port"),
+    ("a negative connection limit", {"maxConnections": -1}, "/maxConnections"),
     ("a caller with two identities",
      {"callers": [{"name": "a", "uid": 1000, "certificate": "web", "permissions": ["sign_in"], "tenants": ["*"]}]},
      "- at '/callers/0': 'oneOf' failed, subschemas 0, 2 matched"),

@@ -97,6 +97,8 @@ pub struct ServerConfig {
     pub delivery: DeliveryConfig,
     /// How long a shutdown waits for calls in flight.
     pub shutdown_grace: std::time::Duration,
+    /// Keepalive, the limit on open connections and the idle timeout.
+    pub connections: ConnectionConfig,
     pub purge: PurgeConfig,
     pub log_format: LogFormat,
     pub log: String,
@@ -146,6 +148,36 @@ impl RelyingPartyEntry {
             origins: self.origins.clone(),
         }
     }
+}
+
+/// What the server does about connections that go away or pile up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionConfig {
+    /// HTTP/2 keepalive on the TCP listener; `None`: no PINGs.
+    pub keepalive: Option<Keepalive>,
+    /// Connections each listener holds open at once; `None`: no limit.
+    pub max_connections: Option<usize>,
+    /// How long a connection with no call in progress stays open; `None`:
+    /// for as long as the client keeps it.
+    pub idle_timeout: Option<std::time::Duration>,
+}
+
+impl Default for ConnectionConfig {
+    /// PINGs every minute on TCP, answered within 20 s; 1,000 connections
+    /// per listener; idle ones closed after 15 minutes (the declared
+    /// defaults of the options).
+    fn default() -> Self {
+        Options::default().connections()
+    }
+}
+
+/// HTTP/2 PINGs on a quiet connection: a client that does not answer one
+/// within `timeout` has its connection closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keepalive {
+    /// How long a connection is quiet before the server sends a PING.
+    pub interval: std::time::Duration,
+    pub timeout: std::time::Duration,
 }
 
 /// When rows that no longer matter are deleted.
@@ -233,6 +265,7 @@ impl ServerConfig {
         format!(
             "database_url = {}\nsocket = {}\nlisten = {}\ntls = {}\notlp_endpoint = {}\nmetrics_addr = {}\nsecret_key_file = {}\nprevious_secret_key_files = [{}]\n\
              issuer = {}\nconfirm_link_base = {}\noutbox_ack_timeout = {}\nemail_transport = {:?}\nsms_transport = {:?}\n\
+             keepalive = {}\nmax_connections = {}\nidle_timeout = {}\n\
              purge_interval = {}\nexpired_retention = {} h\naudit_retention = {}\nlog_format = {:?}\nlog = {}\n",
             redact_password(&self.database_url),
             path(&self.socket),
@@ -261,6 +294,19 @@ impl ServerConfig {
             self.outbox_ack_timeout,
             self.delivery.email_transport,
             self.delivery.sms_transport,
+            self.connections
+                .keepalive
+                .map_or("off".to_owned(), |k| format!(
+                    "PING after {} s quiet on TCP, answer within {} s",
+                    k.interval.as_secs(),
+                    k.timeout.as_secs()
+                )),
+            self.connections
+                .max_connections
+                .map_or("no limit".to_owned(), |n| format!("{n} per listener")),
+            self.connections
+                .idle_timeout
+                .map_or("never".to_owned(), |t| format!("{} s", t.as_secs())),
             self.purge
                 .interval
                 .map_or("off".to_owned(), |i| format!("{} s", i.as_secs())),
@@ -406,6 +452,7 @@ impl Options {
     ) -> ServerConfig {
         let delivery = self.delivery();
         let purge = self.purge();
+        let connections = self.connections();
         ServerConfig {
             database_url: self.database_url,
             socket: listeners.socket,
@@ -419,6 +466,7 @@ impl Options {
             outbox_ack_timeout: self.outbox_ack_timeout.max(1),
             delivery,
             shutdown_grace: std::time::Duration::from_secs(u64::from(self.shutdown_grace)),
+            connections,
             purge,
             log_format: self.log_format,
             log: self.log,
@@ -446,6 +494,20 @@ impl Options {
             message_log_file: self.message_log_file.clone(),
             templates_dir: self.templates_dir.clone(),
             delivery_timeout: self.delivery_timeout.max(1),
+        }
+    }
+
+    fn connections(&self) -> ConnectionConfig {
+        let seconds = |s: u32| std::time::Duration::from_secs(u64::from(s));
+        ConnectionConfig {
+            keepalive: (self.keepalive_interval > 0).then(|| Keepalive {
+                interval: seconds(self.keepalive_interval),
+                // A PING cannot be answered in no time at all.
+                timeout: seconds(self.keepalive_timeout.max(1)),
+            }),
+            max_connections: (self.max_connections > 0)
+                .then(|| usize::try_from(self.max_connections).unwrap_or(usize::MAX)),
+            idle_timeout: (self.idle_timeout > 0).then(|| seconds(self.idle_timeout)),
         }
     }
 

@@ -246,6 +246,30 @@ options! {
     #[arg(long, env = "TOLLGATE_SHUTDOWN_GRACE", value_name = "SECONDS")]
     shutdown_grace: u32 = 10,
 
+    /// Seconds between the HTTP/2 PINGs the server sends on a TCP
+    /// connection that has been quiet that long, to find clients that went
+    /// away without closing it; 0 sends none. Never on the Unix socket: the
+    /// kernel closes a dead process's end itself.
+    #[arg(long, env = "TOLLGATE_KEEPALIVE_INTERVAL", value_name = "SECONDS")]
+    keepalive_interval: u32 = 60,
+
+    /// Seconds a TCP client has to answer a keepalive PING before its
+    /// connection is closed.
+    #[arg(long, env = "TOLLGATE_KEEPALIVE_TIMEOUT", value_name = "SECONDS")]
+    keepalive_timeout: u32 = 20,
+
+    /// Connections each listener (the socket, the TCP port) holds open at
+    /// once. At the limit the server accepts no more: new connections wait
+    /// in the kernel's queue and are served as open ones close. 0: no limit.
+    #[arg(long, env = "TOLLGATE_MAX_CONNECTIONS", value_name = "N")]
+    max_connections: u32 = 1000,
+
+    /// Seconds a connection may stay open with no call in progress before
+    /// the server closes it (a client reconnects for its next call); 0:
+    /// never. Keepalive PINGs are not calls; an open StreamOutbox is one.
+    #[arg(long, env = "TOLLGATE_IDLE_TIMEOUT", value_name = "SECONDS")]
+    idle_timeout: u32 = 900,
+
     /// Seconds between purges of expired challenges, outbox messages and
     /// trusted devices (and of old audit events, with --audit-retention);
     /// 0 purges nothing.

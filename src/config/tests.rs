@@ -150,6 +150,45 @@ fn purges_default_to_ten_minutes_a_day_after_expiry_and_audit_a_year() {
 }
 
 #[test]
+fn connections_default_to_keepalive_on_tcp_a_thousand_and_fifteen_idle_minutes() {
+    let secs = std::time::Duration::from_secs;
+    let defaults = resolve(&[]).unwrap().connections;
+    assert_eq!(defaults, ConnectionConfig::default());
+    assert_eq!(
+        defaults,
+        ConnectionConfig {
+            keepalive: Some(Keepalive {
+                interval: secs(60),
+                timeout: secs(20),
+            }),
+            max_connections: Some(1000),
+            idle_timeout: Some(secs(900)),
+        }
+    );
+    let off = resolve(&[
+        "--keepalive-interval",
+        "0",
+        "--max-connections",
+        "0",
+        "--idle-timeout",
+        "0",
+    ])
+    .unwrap()
+    .connections;
+    assert_eq!(
+        off,
+        ConnectionConfig {
+            keepalive: None,
+            max_connections: None,
+            idle_timeout: None,
+        }
+    );
+    // A PING needs some time to be answered.
+    let instant = resolve(&["--keepalive-timeout", "0"]).unwrap().connections;
+    assert_eq!(instant.keepalive.map(|k| k.timeout), Some(secs(1)));
+}
+
+#[test]
 fn passwords_are_redacted() {
     assert_eq!(
         redact_password("postgres://u:secret@h:5432/db"),
@@ -255,6 +294,10 @@ fn the_file_sets_every_option_the_command_line_leaves_at_its_default() {
         templates_dir = "templates"
         delivery_timeout = 3
         shutdown_grace = 4
+        keepalive_interval = 10
+        keepalive_timeout = 11
+        max_connections = 12
+        idle_timeout = 13
         purge_interval = 7
         expired_retention = 8
         audit_retention = 9
@@ -294,6 +337,10 @@ fn the_file_sets_every_option_the_command_line_leaves_at_its_default() {
         templates_dir: Some("templates".into()),
         delivery_timeout: 3,
         shutdown_grace: 4,
+        keepalive_interval: 10,
+        keepalive_timeout: 11,
+        max_connections: 12,
+        idle_timeout: 13,
         purge_interval: 7,
         expired_retention: 8,
         audit_retention: 9,

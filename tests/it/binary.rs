@@ -55,6 +55,45 @@ fn help_documents_every_option_with_its_default() {
     }
 }
 
+/// The commit `--version` should name: what the build was told
+/// (TOLLGATE_BUILD_COMMIT), else what git says this checkout's HEAD is;
+/// `None` outside a git checkout.
+fn expected_build_commit() -> Option<String> {
+    if let Some(commit) = option_env!("TOLLGATE_BUILD_COMMIT").filter(|c| !c.trim().is_empty()) {
+        return Some(commit.trim().to_owned());
+    }
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(env!("CARGO_MANIFEST_DIR"))
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .output()
+        .ok()
+        .filter(|output| output.status.success())?;
+    Some(String::from_utf8(output.stdout).unwrap().trim().to_owned())
+}
+
+#[test]
+fn version_names_the_package_version_and_the_commit_built_from() {
+    let version = stdout_of(tollgate().arg("--version"));
+    let Some(commit) = expected_build_commit() else {
+        eprintln!(
+            "SKIPPED the commit in --version: not a git checkout and TOLLGATE_BUILD_COMMIT not set"
+        );
+        assert_eq!(
+            version,
+            format!("tollgate {} (unknown)\n", env!("CARGO_PKG_VERSION"))
+        );
+        return;
+    };
+    assert_eq!(
+        version,
+        format!("tollgate {} ({commit})\n", env!("CARGO_PKG_VERSION"))
+    );
+    // Every command says the same.
+    let serve = stdout_of(tollgate().args(["serve", "--version"]));
+    assert_eq!(serve, version.replacen("tollgate", "tollgate-serve", 1));
+}
+
 #[test]
 fn flags_beat_environment_beat_file_beat_defaults() {
     let dir = tempfile::tempdir().unwrap();

@@ -10,6 +10,7 @@ mod access;
 mod binary;
 mod challenge;
 mod cli;
+mod connections;
 mod delivery;
 mod enrollment;
 mod erasure;

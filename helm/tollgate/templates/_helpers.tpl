@@ -189,6 +189,14 @@ The `serve` environment. Every secret arrives as a file (the *_FILE options).
   value: {{ .Values.expiredRetentionHours | quote }}
 - name: TOLLGATE_AUDIT_RETENTION
   value: {{ .Values.auditRetentionDays | quote }}
+- name: TOLLGATE_KEEPALIVE_INTERVAL
+  value: {{ .Values.keepaliveIntervalSeconds | quote }}
+- name: TOLLGATE_KEEPALIVE_TIMEOUT
+  value: {{ .Values.keepaliveTimeoutSeconds | quote }}
+- name: TOLLGATE_MAX_CONNECTIONS
+  value: {{ .Values.maxConnections | quote }}
+- name: TOLLGATE_IDLE_TIMEOUT
+  value: {{ .Values.idleTimeoutSeconds | quote }}
 - name: TOLLGATE_EMAIL_TRANSPORT
   value: {{ .Values.email.transport | quote }}
 - name: TOLLGATE_SMS_TRANSPORT
