@@ -12,9 +12,9 @@
 #   docker run --rm -v tollgate-data:/var/lib/tollgate -v tollgate-run:/run/tollgate \
 #     ghcr.io/tollgate/tollgate:0.1.0
 #
-# container/build-image builds the same image with buildah and nothing to
+# .ci/build-image builds the same image with buildah and nothing to
 # pull (CI does, and starts it: .ci/image). Both lay out the files with
-# container/stage-rootfs; .ci/image builds this file's final stage on the
+# .ci/stage-rootfs; .ci/image builds this file's final stage on the
 # files its build staged and checks that configuration and files match, so
 # change the two together.
 #
@@ -36,7 +36,7 @@ COPY proto proto
 COPY crates crates
 COPY src src
 COPY tests tests
-COPY container container
+COPY .ci/stage-rootfs .ci/stage-rootfs
 # Linked statically (glibc's static-pie, still position-independent): no
 # shared library to load or keep resident, 1.5 MiB less memory at idle (the
 # README's Performance section). This is the `cargo build-static` alias of
@@ -49,7 +49,7 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
  && TOLLGATE_BUILD_COMMIT="$TOLLGATE_BUILD_COMMIT" \
     cargo build --release --locked -p tollgate --bin tollgate --target "$triple" \
       --config "target.$triple.rustflags = ['-C', 'target-feature=+crt-static']" \
- && sh container/stage-rootfs /out "target/$triple/release/tollgate"
+ && sh .ci/stage-rootfs /out "target/$triple/release/tollgate"
 
 FROM scratch
 ARG TOLLGATE_VERSION=0.1.0
