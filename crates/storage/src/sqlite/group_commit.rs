@@ -23,6 +23,7 @@
 //! steady load a passive checkpoint alone never catches up with the writer,
 //! so the WAL would never start over and would grow without bound (by
 //! hundreds of MiB a minute).
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::thread::JoinHandle;
@@ -50,19 +51,23 @@ const CHECKPOINT_PATIENCE: Duration = Duration::from_millis(10);
 /// while no write arrives.
 const BACKFILL_POLL: Duration = Duration::from_millis(2);
 
+/// A statement's text and values: the text borrowed from a shape built
+/// once (see `statements`), or built for this call.
+pub(crate) type Statement = (Cow<'static, str>, Values);
+
 /// One write: statements built by sea-query (every value bound), run in
 /// order; its answer is how many rows one of them (usually the last)
 /// changed.
 pub(crate) struct Write {
-    statements: Vec<(String, Vec<SqlValue>)>,
+    statements: Vec<(Cow<'static, str>, Vec<SqlValue>)>,
     /// Which statement the answer counts.
     counted: usize,
 }
 
 impl Write {
     /// `statements` in order; the answer counts the rows the last changed.
-    pub(crate) fn counting_last(
-        statements: impl IntoIterator<Item = (String, Values)>,
+    pub(crate) fn counting_last<S: Into<Cow<'static, str>>>(
+        statements: impl IntoIterator<Item = (S, Values)>,
     ) -> Result<Self, WriteError> {
         Self::counting(statements, usize::MAX)
     }
@@ -71,13 +76,13 @@ impl Write {
     /// `counted` (from 0; past the end: the last) changed. The statements
     /// after it may change rows or not without changing the answer (a
     /// security notification queued only when the user has an address).
-    pub(crate) fn counting(
-        statements: impl IntoIterator<Item = (String, Values)>,
+    pub(crate) fn counting<S: Into<Cow<'static, str>>>(
+        statements: impl IntoIterator<Item = (S, Values)>,
         counted: usize,
     ) -> Result<Self, WriteError> {
         let statements: Vec<_> = statements
             .into_iter()
-            .map(|(sql, values)| Ok((sql, bound(values)?)))
+            .map(|(sql, values)| Ok((sql.into(), bound(values)?)))
             .collect::<Result<_, WriteError>>()?;
         let counted = counted.min(statements.len().saturating_sub(1));
         Ok(Self {
@@ -90,9 +95,14 @@ impl Write {
 /// Why a write failed: the database's message, for the log.
 pub(crate) type WriteError = SqliteError;
 
+/// A write's answer, with the write itself handed back: its caller's thread
+/// allocated it and frees it there (freeing it on the writer thread took
+/// the allocating thread's arena lock, a measurable cost per sign-in).
+type Answer = (Result<i64, WriteError>, Write);
+
 struct Queued {
     write: Write,
-    answer: oneshot::Sender<Result<i64, WriteError>>,
+    answer: oneshot::Sender<Answer>,
 }
 
 /// What the writer thread is asked to do.
@@ -138,9 +148,11 @@ impl GroupCommit {
         self.queue
             .send(Message::Write(Queued { write, answer }))
             .map_err(|_| "the SQLite writer has stopped".to_owned())?;
-        answered
+        let (result, write) = answered
             .await
-            .map_err(|_| "the SQLite writer has stopped".to_owned())?
+            .map_err(|_| "the SQLite writer has stopped".to_owned())?;
+        drop(write);
+        result
     }
 
     /// Writes what is queued and ends the writer thread, closing its
@@ -244,9 +256,9 @@ impl Writer {
         {
             self.conn = None;
         }
-        for (answer, result) in answers.into_iter().zip(results) {
+        for ((answer, write), result) in answers.into_iter().zip(writes).zip(results) {
             // A caller that stopped waiting has nobody to tell.
-            let _ = answer.send(result.map_err(|e| e.to_string()));
+            let _ = answer.send((result.map_err(|e| e.to_string()), write));
         }
     }
 

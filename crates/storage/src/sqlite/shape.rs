@@ -65,8 +65,8 @@ impl Shape {
     }
 
     /// The statement's text and values for `arguments`.
-    pub(crate) fn bind<A: Clone + Into<Value>>(&self, arguments: &[A]) -> (String, Values) {
-        (self.sql.clone(), self.values(arguments))
+    pub(crate) fn bind<A: Clone + Into<Value>>(&self, arguments: &[A]) -> (&str, Values) {
+        (&self.sql, self.values(arguments))
     }
 }
 

@@ -3,8 +3,9 @@
 //! more than SQLite took to run them). A mis-bound value would be a security
 //! bug, so the tests compare each shape with the statement built afresh.
 use std::any::TypeId;
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex, OnceLock};
+use std::sync::{LazyLock, Mutex, OnceLock};
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, QueryStatementWriter, SqliteQueryBuilder, Value, Values};
@@ -12,8 +13,9 @@ use sea_orm::{ActiveModelTrait, ActiveValue, EntityTrait, Iterable, QueryTrait};
 use tollgate_domain::ports::Consume;
 use tollgate_domain::{DomainError, UserRef};
 
+use crate::sqlite::group_commit::Statement;
 use crate::sqlite::shape::Shape;
-use crate::store::challenge::{close_after_one_change, consume_while_open};
+use crate::store::challenge::{close_after_one_change, consume_while_open, lockout_guard};
 use crate::store::lockout::lockout_swap;
 use crate::store::sql::{STAND_INS, insert_if};
 use crate::store::{instant, millis};
@@ -38,12 +40,28 @@ static CONSUME_TOTP_STEP: OnceLock<Shape> = OnceLock::new();
 
 static CLOSE_CHALLENGE: OnceLock<Shape> = OnceLock::new();
 
+/// The completion's lockout guards: without a lockout row (version 0),
+/// and at a lockout row's version.
+static LOCKOUT_GUARD: [OnceLock<Shape>; 2] = [OnceLock::new(), OnceLock::new()];
+
 /// Lockout swaps with and without a lock end (a `None` cannot be a
 /// stand-in: it is the constant of its own shape).
 static LOCKOUT_SWAP: [OnceLock<Shape>; 2] = [OnceLock::new(), OnceLock::new()];
 
 pub(crate) fn stand_in_user() -> Result<UserRef, DomainError> {
     UserRef::parse(STAND_INS[0], STAND_INS[1])
+}
+
+/// `statement` built for SQLite, for a write that is not shaped.
+pub(crate) fn sqlite_built(statement: &impl QueryStatementWriter) -> Statement {
+    let (sql, values) = statement.build(SqliteQueryBuilder);
+    (Cow::Owned(sql), values)
+}
+
+/// A shape's statement for one call: its text is the shape's, not a copy.
+fn bound_shape(shape: &'static Shape, arguments: &[Value]) -> Statement {
+    let (sql, values) = shape.bind(arguments);
+    (Cow::Borrowed(sql), values)
 }
 
 /// A shape from `cell`, made the first time from the statement and the
@@ -92,13 +110,16 @@ pub(crate) fn sqlite_consume_totp_step(
     id_hash: &str,
     step: u64,
     now: DateTime<Utc>,
-) -> Result<(String, Values), DomainError> {
+) -> Result<Statement, DomainError> {
     let shape = sqlite_shape(&CONSUME_TOTP_STEP, || {
         with_challenge_stand_ins(|user, id_hash, step, now| {
             consume_while_open(user, id_hash, &Consume::TotpStep(step), now)
         })
     })?;
-    Ok(shape.bind(&challenge_arguments(user, id_hash, step, now)))
+    Ok(bound_shape(
+        shape,
+        &challenge_arguments(user, id_hash, step, now),
+    ))
 }
 
 /// Closes the challenge if the statement before changed one row (see
@@ -107,11 +128,49 @@ pub(crate) fn sqlite_close_challenge(
     user: &UserRef,
     id_hash: &str,
     now: DateTime<Utc>,
-) -> Result<(String, Values), DomainError> {
+) -> Result<Statement, DomainError> {
     let shape = sqlite_shape(&CLOSE_CHALLENGE, || {
         with_challenge_stand_ins(|user, id_hash, _, now| close_after_one_change(user, id_hash, now))
     })?;
-    Ok(shape.bind(&challenge_arguments(user, id_hash, 0, now)))
+    Ok(bound_shape(
+        shape,
+        &challenge_arguments(user, id_hash, 0, now),
+    ))
+}
+
+/// The completion's guard (see `lockout_guard`), shaped.
+pub(crate) fn sqlite_lockout_guard(
+    user: &UserRef,
+    id_hash: &str,
+    now: DateTime<Utc>,
+    version: i64,
+) -> Result<Statement, DomainError> {
+    if version == 0 {
+        let shape = sqlite_shape(&LOCKOUT_GUARD[0], || {
+            with_challenge_stand_ins(|user, id_hash, _, now| lockout_guard(user, id_hash, now, 0))
+        })?;
+        return Ok(bound_shape(
+            shape,
+            &challenge_arguments(user, id_hash, 0, now),
+        ));
+    }
+    let arguments = |user: &UserRef, version: i64| -> [Value; 3] {
+        [
+            user.tenant.as_str().into(),
+            user.user.as_str().into(),
+            version.into(),
+        ]
+    };
+    let shape = sqlite_shape(&LOCKOUT_GUARD[1], || {
+        let user = stand_in_user()?;
+        let [_, _, version, _] = MILLIS_STAND_INS;
+        let now = instant(MILLIS_STAND_INS[0]);
+        Ok((
+            lockout_guard(&user, STAND_INS[2], now, version),
+            arguments(&user, version).to_vec(),
+        ))
+    })?;
+    Ok(bound_shape(shape, &arguments(user, version)))
 }
 
 /// The arguments of a lockout swap: tenant, user, failures, lockouts, lock
@@ -141,7 +200,7 @@ pub(crate) fn sqlite_lockout_swap(
     lockouts: i32,
     locked_until: Option<i64>,
     version: i64,
-) -> Result<(String, Values), DomainError> {
+) -> Result<Statement, DomainError> {
     let cell = &LOCKOUT_SWAP[usize::from(locked_until.is_some())];
     let shape = sqlite_shape(cell, || {
         let user = stand_in_user()?;
@@ -153,13 +212,10 @@ pub(crate) fn sqlite_lockout_swap(
             lockout_arguments(&user, failures, lockouts, until, version).to_vec(),
         ))
     })?;
-    Ok(shape.bind(&lockout_arguments(
-        user,
-        failures,
-        lockouts,
-        locked_until,
-        version,
-    )))
+    Ok(bound_shape(
+        shape,
+        &lockout_arguments(user, failures, lockouts, locked_until, version),
+    ))
 }
 
 /// When a shaped insert writes its row: always, or only if the statement
@@ -171,8 +227,10 @@ pub(crate) enum InsertWhen {
 }
 
 /// Texts of SQLite inserts already built, by entity, the columns the row
-/// sets (a bit per column) and when it writes.
-type InsertTexts = HashMap<(TypeId, u64, InsertWhen), Arc<str>>;
+/// sets (a bit per column) and when it writes. They live as long as the
+/// process: there are as many as the code has kinds of insert (a few
+/// dozen), each a few hundred bytes.
+type InsertTexts = HashMap<(TypeId, u64, InsertWhen), &'static str>;
 
 static INSERT_TEXTS: LazyLock<Mutex<InsertTexts>> = LazyLock::new(Mutex::default);
 
@@ -181,7 +239,7 @@ static INSERT_TEXTS: LazyLock<Mutex<InsertTexts>> = LazyLock::new(Mutex::default
 /// so sea-query builds it once for each (building cost more than SQLite
 /// took to run it); the values are the row's, in the order of the entity's
 /// columns, which is the order the built statement binds them in.
-pub(crate) fn sqlite_insert<A>(row: A, when: InsertWhen) -> Result<(String, Values), DomainError>
+pub(crate) fn sqlite_insert<A>(row: A, when: InsertWhen) -> Result<Statement, DomainError>
 where
     A: ActiveModelTrait,
     A::Entity: 'static,
@@ -201,8 +259,8 @@ where
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     };
-    if let Some(text) = key.and_then(|key| texts().get(&key).cloned()) {
-        return Ok((text.to_string(), Values(values)));
+    if let Some(text) = key.and_then(|key| texts().get(&key).copied()) {
+        return Ok((Cow::Borrowed(text), Values(values)));
     }
     let built = match when {
         InsertWhen::Always => A::Entity::insert(row)
@@ -212,8 +270,11 @@ where
             insert_if(&row, Expr::cust("changes() = 1"))?.build(SqliteQueryBuilder)
         }
     };
-    if let Some(key) = key {
-        texts().insert(key, Arc::from(built.0.as_str()));
-    }
-    Ok(built)
+    let Some(key) = key else {
+        return Ok((Cow::Owned(built.0), built.1));
+    };
+    let text = *texts()
+        .entry(key)
+        .or_insert_with(|| Box::leak(built.0.into_boxed_str()));
+    Ok((Cow::Borrowed(text), built.1))
 }

@@ -4,8 +4,8 @@
 //! one write (both dialects side by side); trusted devices.
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
-    Alias, Expr, ExprTrait, JoinType, Query, SelectStatement, SqliteQueryBuilder, UpdateStatement,
-    WithClause, WithQuery,
+    Alias, Expr, ExprTrait, JoinType, Query, SelectStatement, UpdateStatement, WithClause,
+    WithQuery,
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait,
@@ -31,7 +31,8 @@ use crate::entity::{
 use crate::sqlite::group_commit::Write;
 use crate::sqlite::reads::Columns;
 use crate::sqlite::statements::{
-    InsertWhen, sqlite_close_challenge, sqlite_consume_totp_step, sqlite_insert,
+    InsertWhen, sqlite_built, sqlite_close_challenge, sqlite_consume_totp_step, sqlite_insert,
+    sqlite_lockout_guard,
 };
 
 pub(crate) fn user_challenge(user: &UserRef, id_hash: &str) -> sea_orm::Condition {
@@ -146,7 +147,7 @@ pub(crate) fn consume_while_open(
 /// the user's lockout row is still at `version` (an update of the lockout
 /// row to itself), or, with `version` 0, when there is no lockout row (the
 /// open challenge's row updated to itself).
-fn lockout_guard(
+pub(crate) fn lockout_guard(
     user: &UserRef,
     id_hash: &str,
     now: DateTime<Utc>,
@@ -205,19 +206,16 @@ fn completion_write(
     // The guard first: every later statement runs only after one change,
     // so nothing happens unless the lockout row is still as read; the guard
     // itself changes nothing (see lockout_guard).
-    let guard = lockout_guard(user, id_hash, now, lockout.version).build(SqliteQueryBuilder);
+    let guard = sqlite_lockout_guard(user, id_hash, now, lockout.version)?;
     let consumed = match consume {
         Consume::TotpStep(step) => sqlite_consume_totp_step(user, id_hash, *step, now)?,
-        _ => consume_while_open(user, id_hash, consume, now).build(SqliteQueryBuilder),
+        _ => sqlite_built(&consume_while_open(user, id_hash, consume, now)),
     };
     let mut statements = vec![guard, consumed, sqlite_close_challenge(user, id_hash, now)?];
     if lockout.reset {
-        statements.push(
-            lockout_reset(user)
-                .and_where(Expr::cust("changes() = 1"))
-                .to_owned()
-                .build(SqliteQueryBuilder),
-        );
+        statements.push(sqlite_built(
+            lockout_reset(user).and_where(Expr::cust("changes() = 1")),
+        ));
     }
     if let Some(device) = device {
         statements.push(sqlite_insert(
@@ -227,9 +225,11 @@ fn completion_write(
     }
     if let Some(session) = &session {
         // An upsert counts one change whether it inserts or updates.
-        statements.push(
-            session_upsert(user, session, Expr::cust("changes() = 1"))?.build(SqliteQueryBuilder),
-        );
+        statements.push(sqlite_built(&session_upsert(
+            user,
+            session,
+            Expr::cust("changes() = 1"),
+        )?));
     }
     statements.push(sqlite_insert(audit_row(audit), InsertWhen::AfterOneChange)?);
     // The answer is the audit event's; notices follow it, each only after
@@ -238,7 +238,11 @@ fn completion_write(
     let audited = statements.len() - 1;
     for notice in notices {
         let after_one_change = Some(Expr::cust("changes() = 1"));
-        statements.push(notice_insert(user, notice, after_one_change)?.build(SqliteQueryBuilder));
+        statements.push(sqlite_built(&notice_insert(
+            user,
+            notice,
+            after_one_change,
+        )?));
     }
     Write::counting(statements, audited).map_err(unavailable)
 }

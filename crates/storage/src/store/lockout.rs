@@ -1,8 +1,7 @@
 //! The lockout row: reading it, and the compare-and-swap that counts a failure
 //! with its audit events.
 use sea_orm::sea_query::{
-    Expr, ExprTrait, InsertStatement, OnConflict, Query, SqliteQueryBuilder, UpdateStatement,
-    WithClause,
+    Expr, ExprTrait, InsertStatement, OnConflict, Query, UpdateStatement, WithClause,
 };
 use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QueryTrait};
 use tollgate_domain::lockout::LockoutState;
@@ -15,7 +14,7 @@ use super::sql::{any_row_in, insert_if, owned_by, step};
 use super::{SeaStore, millis, unavailable};
 use crate::entity::user_lockout;
 use crate::sqlite::group_commit::Write;
-use crate::sqlite::statements::{InsertWhen, sqlite_insert, sqlite_lockout_swap};
+use crate::sqlite::statements::{InsertWhen, sqlite_built, sqlite_insert, sqlite_lockout_swap};
 
 /// Clears the user's lockout row (after a success), moving its version on.
 pub(crate) fn lockout_reset(user: &UserRef) -> UpdateStatement {
@@ -105,8 +104,11 @@ impl LockoutStore for SeaStore {
             let counted = statements.len() - 1;
             for notice in &notices {
                 let after_one_change = Some(Expr::cust("changes() = 1"));
-                statements
-                    .push(notice_insert(user, notice, after_one_change)?.build(SqliteQueryBuilder));
+                statements.push(sqlite_built(&notice_insert(
+                    user,
+                    notice,
+                    after_one_change,
+                )?));
             }
             let written = batches
                 .run(Write::counting(statements, counted).map_err(unavailable)?)

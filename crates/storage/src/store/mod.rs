@@ -22,7 +22,7 @@ pub(crate) mod webauthn;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{QueryStatementWriter, SqliteQueryBuilder, Values};
+use sea_orm::sea_query::{QueryStatementWriter, Values};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     QueryTrait, SqliteTransactionMode, StatementBuilder, TransactionOptions, TransactionTrait,
@@ -33,7 +33,7 @@ use crate::StorageError;
 use crate::entity::user;
 use crate::sqlite::group_commit::{GroupCommit, Write, WriteTurn};
 use crate::sqlite::reads::SqliteReads;
-use crate::sqlite::statements::{InsertWhen, sqlite_insert};
+use crate::sqlite::statements::{InsertWhen, sqlite_built, sqlite_insert};
 
 /// The storage behind every use case.
 #[derive(Clone)]
@@ -124,8 +124,7 @@ impl SeaStore {
     {
         match &self.batches {
             Some(batches) => {
-                let sql = QueryStatementWriter::build(statement, SqliteQueryBuilder);
-                let write = Write::counting_last([sql]).map_err(unavailable)?;
+                let write = Write::counting_last([sqlite_built(statement)]).map_err(unavailable)?;
                 let changed = batches.run(write).await.map_err(unavailable)?;
                 Ok(u64::try_from(changed).unwrap_or(0))
             }

@@ -1,22 +1,30 @@
 //! Tests of the store's statements and shapes that need no server.
 use chrono::DateTime;
-use sea_orm::sea_query::{Expr, SqliteQueryBuilder};
+use sea_orm::sea_query::{Expr, SqliteQueryBuilder, Values};
 use sea_orm::{ActiveValue, ActiveValue::Set, DbBackend, EntityTrait, QueryTrait};
 use tollgate_domain::policy::Method;
 use tollgate_domain::ports::{AuditEvent, ClientInfo, Consume};
 use tollgate_domain::{DomainError, UserRef};
 
-use super::challenge::{VERIFICATION, close_after_one_change, consume_while_open};
+use super::challenge::{VERIFICATION, close_after_one_change, consume_while_open, lockout_guard};
 use super::enrollment::METHODS;
 use super::lockout::lockout_swap;
 use super::rows::audit_row;
 use super::sql::{STAND_INS, Shapes, insert_if};
 use super::{instant, millis};
 use crate::entity::{audit_event, challenge};
+use crate::sqlite::group_commit::Statement;
 use crate::sqlite::statements::{
     COUNT_STAND_INS, InsertWhen, MILLIS_STAND_INS, STEP_STAND_IN, sqlite_close_challenge,
-    sqlite_consume_totp_step, sqlite_insert, sqlite_lockout_swap, stand_in_user,
+    sqlite_consume_totp_step, sqlite_insert, sqlite_lockout_guard, sqlite_lockout_swap,
+    stand_in_user,
 };
+
+/// A statement for the group commit as text and values, to compare with
+/// one sea-query built.
+fn owned((sql, values): Statement) -> (String, Values) {
+    (sql.into_owned(), values)
+}
 
 /// What SQLite plans for a shaped read, one line per step.
 fn sqlite_plan(path: &str, shapes: &'static Shapes) -> Vec<String> {
@@ -123,7 +131,7 @@ fn a_shaped_insert_is_the_statement_built_afresh() {
             ("?", "", 1),
         ] {
             let row = audit_row(event(user, kind, details));
-            assert_eq!(sqlite_insert(row.clone(), when).unwrap(), built(row));
+            assert_eq!(owned(sqlite_insert(row.clone(), when).unwrap()), built(row));
         }
     }
     for (id_hash, completed_at) in [("h1", None), ("h2", Some(5)), ("h3", None)] {
@@ -131,7 +139,10 @@ fn a_shaped_insert_is_the_statement_built_afresh() {
         let built = challenge::Entity::insert(row.clone())
             .into_query()
             .build(SqliteQueryBuilder);
-        assert_eq!(sqlite_insert(row, InsertWhen::Always).unwrap(), built);
+        assert_eq!(
+            owned(sqlite_insert(row, InsertWhen::Always).unwrap()),
+            built
+        );
     }
     // A row setting other columns gets its own text.
     let mut row = challenge_row("h4", None);
@@ -140,7 +151,10 @@ fn a_shaped_insert_is_the_statement_built_afresh() {
         .into_query()
         .build(SqliteQueryBuilder);
     assert!(!built.0.contains("audience"));
-    assert_eq!(sqlite_insert(row, InsertWhen::Always).unwrap(), built);
+    assert_eq!(
+        owned(sqlite_insert(row, InsertWhen::Always).unwrap()),
+        built
+    );
 }
 
 /// The shaped sign-in writes bind each call's values where sea-query
@@ -163,14 +177,18 @@ fn the_shaped_sign_in_writes_are_the_statements_built_afresh() {
             for id_hash in ["0193a1b2c3d4ffff", "enabled", STAND_INS[2]] {
                 for step in [59_833_333, 1, STEP_STAND_IN, u64::MAX] {
                     assert_eq!(
-                        sqlite_consume_totp_step(user, id_hash, step, *now).unwrap(),
+                        owned(sqlite_consume_totp_step(user, id_hash, step, *now).unwrap()),
                         consume_while_open(user, id_hash, &Consume::TotpStep(step), *now)
                             .build(SqliteQueryBuilder)
                     );
                 }
                 assert_eq!(
-                    sqlite_close_challenge(user, id_hash, *now).unwrap(),
+                    owned(sqlite_close_challenge(user, id_hash, *now).unwrap()),
                     close_after_one_change(user, id_hash, *now).build(SqliteQueryBuilder)
+                );
+                assert_eq!(
+                    owned(sqlite_lockout_guard(user, id_hash, *now, 0).unwrap()),
+                    lockout_guard(user, id_hash, *now, 0).build(SqliteQueryBuilder)
                 );
             }
             let until = [None, Some(millis(*now)), Some(MILLIS_STAND_INS[1])];
@@ -182,8 +200,14 @@ fn the_shaped_sign_in_writes_are_the_statements_built_afresh() {
                 ] {
                     let version = version + i64::try_from(i).unwrap();
                     assert_eq!(
-                        sqlite_lockout_swap(user, failures, lockouts, locked_until, version)
-                            .unwrap(),
+                        owned(sqlite_lockout_guard(user, STAND_INS[2], *now, version).unwrap()),
+                        lockout_guard(user, STAND_INS[2], *now, version).build(SqliteQueryBuilder)
+                    );
+                    assert_eq!(
+                        owned(
+                            sqlite_lockout_swap(user, failures, lockouts, locked_until, version)
+                                .unwrap()
+                        ),
                         lockout_swap(user, failures, lockouts, locked_until, version)
                             .build(SqliteQueryBuilder)
                     );
