@@ -18,7 +18,7 @@ use clap::Parser;
 use tokio::sync::Mutex;
 use tonic::transport::{Channel, Endpoint};
 
-use report::{CpuUse, Report, Row, mib};
+use report::{CpuUse, PacedEmpty, Report, Row, mib};
 use scenario::{PreparedCodes, RECOVERY_PER_USER, User, Work};
 use server::{RssSampler, Spawned, cpu_ns};
 
@@ -85,6 +85,13 @@ struct Args {
     /// scenarios to run 30 seconds and more.
     #[arg(long, default_value = "enrol", value_parser = ["enrol", "import"])]
     seed: String,
+    /// After each scenario, run the empty call again at that scenario's
+    /// rate (paced, same callers and duration) and report its server CPU
+    /// per call beside the scenario's: the transport's cost per call
+    /// depends on the call rate (at a lower rate fewer calls share each
+    /// read, write and wake-up), so this compares like with like.
+    #[arg(long)]
+    paced_empty: bool,
     /// Print one JSON document instead of the table.
     #[arg(long)]
     json: bool,
@@ -190,6 +197,20 @@ async fn run(args: Args) -> Result<(), BoxError> {
         print!("{}", report.text());
     }
     Ok(())
+}
+
+/// The CPU the server (`pid`) and the bench used since `before` (as read
+/// then, in that order).
+fn cpu_since(pid: Option<u32>, before: (Option<u64>, Option<u64>)) -> CpuUse {
+    CpuUse {
+        server_ns: pid
+            .and_then(cpu_ns)
+            .zip(before.0)
+            .map(|(after, before)| after.saturating_sub(before)),
+        bench_ns: cpu_ns(std::process::id())
+            .zip(before.1)
+            .map(|(after, before)| after.saturating_sub(before)),
+    }
 }
 
 /// Refuses a scenario name the bench does not know, before anything starts.
@@ -316,18 +337,10 @@ impl Session<'_> {
             args.clients,
             deadline,
             args.requests,
+            None,
         )
         .await?;
-        let cpu = CpuUse {
-            server_ns: self
-                .server_pid
-                .and_then(cpu_ns)
-                .zip(cpu_before.0)
-                .map(|(after, before)| after.saturating_sub(before)),
-            bench_ns: cpu_ns(std::process::id())
-                .zip(cpu_before.1)
-                .map(|(after, before)| after.saturating_sub(before)),
-        };
+        let cpu = cpu_since(self.server_pid, cpu_before);
         let peak = self.sampler.map_or(0, RssSampler::take_peak);
         let mut note = note;
         if measured.budget_spent {
@@ -341,7 +354,36 @@ impl Session<'_> {
                 format!("{note}; {spent}")
             };
         }
-        Ok((Row::new(name, measured, peak, cpu, note), peak))
+        let mut row = Row::new(name, measured, peak, cpu, note);
+        if args.paced_empty && name != "empty" && row.throughput > 0.0 {
+            row.paced_empty = Some(self.paced_empty(row.elapsed_s, row.throughput).await?);
+        }
+        Ok((row, peak))
+    }
+
+    /// The empty call at `rate` calls a second for `seconds`: the rate it
+    /// kept and the server's CPU.
+    async fn paced_empty(&self, seconds: f64, rate: f64) -> Result<PacedEmpty, BoxError> {
+        if let Some(pid) = self.server_pid {
+            server::settle(pid, SETTLE_LIMIT).await;
+        }
+        let cpu_before = (self.server_pid.and_then(cpu_ns), cpu_ns(std::process::id()));
+        let measured = scenario::drive(
+            Arc::new(Work::Empty),
+            self.channels,
+            &self.args.tenant,
+            self.args.clients,
+            Instant::now() + Duration::from_secs_f64(seconds),
+            None,
+            Some(rate),
+        )
+        .await?;
+        let cpu = cpu_since(self.server_pid, cpu_before);
+        let row = Row::new("empty", measured, 0, cpu, String::new());
+        Ok(PacedEmpty {
+            throughput: row.throughput,
+            server_us: row.server_us(),
+        })
     }
 
     /// Unrecorded load for --warmup seconds: the empty call for budgeted
@@ -359,7 +401,16 @@ impl Session<'_> {
             work.clone()
         };
         let until = Instant::now() + Duration::from_secs_f64(args.warmup);
-        scenario::drive(warm, self.channels, &args.tenant, args.clients, until, None).await?;
+        scenario::drive(
+            warm,
+            self.channels,
+            &args.tenant,
+            args.clients,
+            until,
+            None,
+            None,
+        )
+        .await?;
         Ok(())
     }
 }
@@ -559,6 +610,7 @@ async fn run_soak(
             &args.tenant,
             args.clients,
             until,
+            None,
             None,
         )
         .await?;

@@ -20,6 +20,18 @@ pub struct Row {
     pub cpu: CpuUse,
     pub elapsed_s: f64,
     pub note: String,
+    /// The empty call run afterwards at this scenario's rate
+    /// (`--paced-empty`).
+    pub paced_empty: Option<PacedEmpty>,
+}
+
+/// The empty call paced at a scenario's rate.
+#[derive(Clone, Copy)]
+pub struct PacedEmpty {
+    /// The rate it kept.
+    pub throughput: f64,
+    /// The server's CPU per call, in microseconds.
+    pub server_us: Option<f64>,
 }
 
 /// CPU time spent while a scenario ran, by the server and by the load
@@ -67,7 +79,27 @@ impl Row {
             cpu,
             elapsed_s,
             note,
+            paced_empty: None,
         }
+    }
+
+    /// The server's CPU per request, in microseconds.
+    pub fn server_us(&self) -> Option<f64> {
+        self.cpu_us_per_request(self.cpu.server_ns)
+    }
+
+    /// The server's CPU per request against the empty call's: in the same
+    /// run (`empty_us`), and paced at this scenario's rate.
+    fn cpu_ratios(&self, empty_us: Option<f64>) -> (Option<f64>, Option<f64>) {
+        let ratio = |base: Option<f64>| {
+            self.server_us()
+                .zip(base.filter(|b| *b > 0.0))
+                .map(|(us, base)| us / base)
+        };
+        (
+            ratio(empty_us),
+            ratio(self.paced_empty.and_then(|p| p.server_us)),
+        )
     }
 
     /// Microseconds of CPU per request (failed ones included).
@@ -101,6 +133,17 @@ impl Report {
             .filter(|t| *t > 0.0)
     }
 
+    fn empty_server_us(&self) -> Option<f64> {
+        self.rows
+            .iter()
+            .find(|r| r.name == "empty")
+            .and_then(Row::server_us)
+    }
+
+    fn paced(&self) -> bool {
+        self.rows.iter().any(|r| r.paced_empty.is_some())
+    }
+
     pub fn text(&self) -> String {
         let mut out = format!(
             "target: {}, {} clients over {} connection(s)\n",
@@ -116,7 +159,8 @@ impl Report {
             out += &format!("server RSS peak under load: {}\n", mib(kib));
         }
         let empty = self.empty_throughput();
-        let header = [
+        let empty_us = self.empty_server_us();
+        let mut header = vec![
             "scenario",
             "requests",
             "errors",
@@ -129,10 +173,16 @@ impl Report {
             "peak RSS",
             "server us",
             "bench us",
+            "cpu x empty",
         ];
+        if self.paced() {
+            header.extend(["paced empty us", "cpu x paced"]);
+        }
+        let ratio = |x: Option<f64>| x.map_or("-".to_owned(), |x| format!("{x:.1}"));
         let mut cells: Vec<Vec<String>> = vec![header.iter().map(|s| (*s).to_owned()).collect()];
         for r in &self.rows {
-            cells.push(vec![
+            let (cpu_x_empty, cpu_x_paced) = r.cpu_ratios(empty_us);
+            let mut row = vec![
                 r.name.clone(),
                 r.requests.to_string(),
                 r.error_count().to_string(),
@@ -151,7 +201,17 @@ impl Report {
                     .map_or("-".to_owned(), |us| format!("{us:.0}")),
                 r.cpu_us_per_request(r.cpu.bench_ns)
                     .map_or("-".to_owned(), |us| format!("{us:.0}")),
-            ]);
+                ratio(cpu_x_empty),
+            ];
+            if self.paced() {
+                row.push(
+                    r.paced_empty
+                        .and_then(|p| p.server_us)
+                        .map_or("-".to_owned(), |us| format!("{us:.0}")),
+                );
+                row.push(ratio(cpu_x_paced));
+            }
+            cells.push(row);
         }
         let widths: Vec<usize> = (0..header.len())
             .map(|c| cells.iter().map(|row| row[c].len()).max().unwrap_or(0))
@@ -178,12 +238,19 @@ impl Report {
             if !r.note.is_empty() {
                 out += &format!("note on {}: {}\n", r.name, r.note);
             }
+            if let Some(paced) = r.paced_empty {
+                out += &format!(
+                    "paced empty for {}: {:.0} req/s kept of {:.0} asked\n",
+                    r.name, paced.throughput, r.throughput
+                );
+            }
         }
         out
     }
 
     pub fn json(&self) -> Value {
         let empty = self.empty_throughput();
+        let empty_us = self.empty_server_us();
         json!({
             "target": self.target,
             "clients": self.clients,
@@ -206,6 +273,12 @@ impl Report {
                 "peak_rss_kib": (r.peak_rss_kib > 0).then_some(r.peak_rss_kib),
                 "server_cpu_us_per_request": r.cpu_us_per_request(r.cpu.server_ns),
                 "bench_cpu_us_per_request": r.cpu_us_per_request(r.cpu.bench_ns),
+                "server_cpu_ratio_to_empty": r.cpu_ratios(empty_us).0,
+                "paced_empty": r.paced_empty.map(|p| json!({
+                    "throughput": p.throughput,
+                    "server_cpu_us_per_request": p.server_us,
+                })),
+                "server_cpu_ratio_to_paced_empty": r.cpu_ratios(empty_us).1,
                 "note": r.note,
             })).collect::<Vec<_>>(),
         })

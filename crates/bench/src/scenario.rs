@@ -637,6 +637,7 @@ pub async fn drive(
     clients: usize,
     deadline: Instant,
     limit: Option<usize>,
+    pace: Option<f64>,
 ) -> Result<Measured, BoxError> {
     let budget = work.budget();
     let cap = match (budget, limit) {
@@ -657,6 +658,15 @@ pub async fn drive(
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 if cap.is_some_and(|c| i >= c) {
                     break;
+                }
+                // Paced: call number i goes out i / rate seconds after the
+                // start, whichever caller takes it.
+                if let Some(rate) = pace.filter(|r| *r > 0.0) {
+                    let due = started + std::time::Duration::from_secs_f64(i as f64 / rate);
+                    if due >= deadline {
+                        break;
+                    }
+                    tokio::time::sleep_until(due.into()).await;
                 }
                 let t = Instant::now();
                 let result = work.call(channel.clone(), &tenant, i).await;
