@@ -337,7 +337,6 @@ impl Session<'_> {
             args.clients,
             deadline,
             args.requests,
-            None,
         )
         .await?;
         let cpu = cpu_since(self.server_pid, cpu_before);
@@ -368,14 +367,13 @@ impl Session<'_> {
             server::settle(pid, SETTLE_LIMIT).await;
         }
         let cpu_before = (self.server_pid.and_then(cpu_ns), cpu_ns(std::process::id()));
-        let measured = scenario::drive(
+        let measured = scenario::drive_paced(
             Arc::new(Work::Empty),
             self.channels,
             &self.args.tenant,
             self.args.clients,
             Instant::now() + Duration::from_secs_f64(seconds),
-            None,
-            Some(rate),
+            rate,
         )
         .await?;
         let cpu = cpu_since(self.server_pid, cpu_before);
@@ -401,16 +399,7 @@ impl Session<'_> {
             work.clone()
         };
         let until = Instant::now() + Duration::from_secs_f64(args.warmup);
-        scenario::drive(
-            warm,
-            self.channels,
-            &args.tenant,
-            args.clients,
-            until,
-            None,
-            None,
-        )
-        .await?;
+        scenario::drive(warm, self.channels, &args.tenant, args.clients, until, None).await?;
         Ok(())
     }
 }
@@ -610,7 +599,6 @@ async fn run_soak(
             &args.tenant,
             args.clients,
             until,
-            None,
             None,
         )
         .await?;

@@ -258,7 +258,7 @@ impl Report {
             "startup_ms": self.startup_ms,
             "idle_rss_kib": self.idle_rss_kib,
             "peak_rss_kib": self.peak_rss_kib,
-            "scenarios": self.rows.iter().map(|r| json!({
+            "scenarios": self.rows.iter().map(|r| (r, r.cpu_ratios(empty_us))).map(|(r, (cpu_x_empty, cpu_x_paced))| json!({
                 "name": r.name,
                 "requests": r.requests,
                 "errors": r.errors,
@@ -273,12 +273,12 @@ impl Report {
                 "peak_rss_kib": (r.peak_rss_kib > 0).then_some(r.peak_rss_kib),
                 "server_cpu_us_per_request": r.cpu_us_per_request(r.cpu.server_ns),
                 "bench_cpu_us_per_request": r.cpu_us_per_request(r.cpu.bench_ns),
-                "server_cpu_ratio_to_empty": r.cpu_ratios(empty_us).0,
+                "server_cpu_ratio_to_empty": cpu_x_empty,
                 "paced_empty": r.paced_empty.map(|p| json!({
                     "throughput": p.throughput,
                     "server_cpu_us_per_request": p.server_us,
                 })),
-                "server_cpu_ratio_to_paced_empty": r.cpu_ratios(empty_us).1,
+                "server_cpu_ratio_to_paced_empty": cpu_x_paced,
                 "note": r.note,
             })).collect::<Vec<_>>(),
         })

@@ -637,6 +637,29 @@ pub async fn drive(
     clients: usize,
     deadline: Instant,
     limit: Option<usize>,
+) -> Result<Measured, BoxError> {
+    drive_at(work, channels, tenant, clients, deadline, limit, None).await
+}
+
+/// [`drive`] paced at `rate` calls a second in all (see `--paced-empty`).
+pub async fn drive_paced(
+    work: Arc<Work>,
+    channels: &[Channel],
+    tenant: &str,
+    clients: usize,
+    deadline: Instant,
+    rate: f64,
+) -> Result<Measured, BoxError> {
+    drive_at(work, channels, tenant, clients, deadline, None, Some(rate)).await
+}
+
+async fn drive_at(
+    work: Arc<Work>,
+    channels: &[Channel],
+    tenant: &str,
+    clients: usize,
+    deadline: Instant,
+    limit: Option<usize>,
     pace: Option<f64>,
 ) -> Result<Measured, BoxError> {
     let budget = work.budget();
